@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { LEDGER_CONFIG, LedgerConfigModule, type LedgerConfig } from '@ledger/config';
+import { DatabaseModule } from '@ledger/database';
+import { OperationsModule, loggerParams } from '@ledger/http';
+import { MessagingModule } from '@ledger/messaging';
+
+@Module({
+  imports: [
+    LedgerConfigModule,
+    LoggerModule.forRootAsync({
+      inject: [LEDGER_CONFIG],
+      useFactory: (config: LedgerConfig) => loggerParams(config, 'projector'),
+    }),
+    DatabaseModule,
+    MessagingModule,
+    OperationsModule,
+  ],
+})
+export class ProjectorModule {}

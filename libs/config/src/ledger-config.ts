@@ -1,0 +1,135 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ArrayNotEmpty,
+} from 'class-validator';
+
+const splitList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part.length > 0)
+    : value;
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+/** Raw environment as the apps read it; every field is validated once at start-up. */
+class LedgerEnvironment {
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/ledger';
+
+  @Transform(splitList)
+  @ArrayNotEmpty({ message: 'KAFKA_BROKERS must list at least one host:port' })
+  @Matches(/^[^\s:,]+:\d{1,5}$/, {
+    each: true,
+    message: 'KAFKA_BROKERS must be a comma-separated list of host:port',
+  })
+  KAFKA_BROKERS: string[] = ['127.0.0.1:9092'];
+
+  @IsString()
+  @Matches(/^[a-zA-Z0-9._-]{1,249}$/, { message: 'KAFKA_TOPIC must be a valid Kafka topic name' })
+  KAFKA_TOPIC = 'policy.events';
+
+  @Transform(toInt)
+  @IsInt({ message: 'KAFKA_TOPIC_PARTITIONS must be an integer' })
+  @Min(1)
+  @Max(1000)
+  KAFKA_TOPIC_PARTITIONS = 6;
+
+  @IsString()
+  @Matches(/^[a-zA-Z0-9._-]{1,100}$/, { message: 'KAFKA_CLIENT_ID must be a short identifier' })
+  KAFKA_CLIENT_ID = 'trade-policy-ledger';
+
+  @Transform(toInt)
+  @IsInt({ message: 'PORT must be an integer' })
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'ADMIN_API_KEY must be at least 16 characters' })
+  ADMIN_API_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'READER_API_KEY must be at least 16 characters' })
+  READER_API_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'AUDITOR_API_KEY must be at least 16 characters' })
+  AUDITOR_API_KEY?: string;
+}
+
+export interface LedgerConfig {
+  readonly databaseUrl: string;
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    readonly topic: string;
+    readonly partitions: number;
+    readonly clientId: string;
+  };
+  readonly http: { readonly port: number };
+  readonly logLevel: string;
+  readonly bootstrapKeys: {
+    readonly admin?: string;
+    readonly reader?: string;
+    readonly auditor?: string;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment into a typed, frozen config; throws ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
+  const known = Object.keys(new LedgerEnvironment());
+  const given = Object.fromEntries(
+    Object.entries(env).filter(
+      ([key, value]) =>
+        (known.includes(key) || key.endsWith('_API_KEY')) && value !== undefined && value !== '',
+    ),
+  );
+  const parsed = plainToInstance(LedgerEnvironment, given);
+  const errors = validateSync(parsed, { forbidUnknownValues: true, stopAtFirstError: true });
+  if (errors.length > 0) {
+    throw new ConfigError(
+      errors.flatMap((error) => Object.values(error.constraints ?? {}).map((text) => text)),
+    );
+  }
+  return Object.freeze({
+    databaseUrl: parsed.DATABASE_URL,
+    kafka: Object.freeze({
+      brokers: Object.freeze([...parsed.KAFKA_BROKERS]),
+      topic: parsed.KAFKA_TOPIC,
+      partitions: parsed.KAFKA_TOPIC_PARTITIONS,
+      clientId: parsed.KAFKA_CLIENT_ID,
+    }),
+    http: Object.freeze({ port: parsed.PORT }),
+    logLevel: parsed.LOG_LEVEL,
+    bootstrapKeys: Object.freeze({
+      admin: parsed.ADMIN_API_KEY,
+      reader: parsed.READER_API_KEY,
+      auditor: parsed.AUDITOR_API_KEY,
+    }),
+  });
+}

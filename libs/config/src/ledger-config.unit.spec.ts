@@ -1,0 +1,46 @@
+import { ConfigError, loadConfig } from './ledger-config';
+
+describe('loadConfig', () => {
+  it('gives working local defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/ledger');
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(config.kafka.topic).toBe('policy.events');
+    expect(config.kafka.partitions).toBe(6);
+    expect(config.http.port).toBe(3000);
+  });
+
+  it('reads a comma-separated broker list and numeric settings', () => {
+    const config = loadConfig({
+      KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9094',
+      KAFKA_TOPIC_PARTITIONS: '12',
+      PORT: '8080',
+    });
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:9092', '127.0.0.1:9094']);
+    expect(config.kafka.partitions).toBe(12);
+    expect(config.http.port).toBe(8080);
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a postgres:// URL'],
+    [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS must be a comma-separated list of host:port'],
+    [{ KAFKA_TOPIC_PARTITIONS: 'six' }, 'KAFKA_TOPIC_PARTITIONS must be an integer'],
+    [{ KAFKA_TOPIC_PARTITIONS: '0' }, 'KAFKA_TOPIC_PARTITIONS must not be less than 1'],
+    [{ PORT: '70000' }, 'PORT must not be greater than 65535'],
+    [{ KAFKA_TOPIC: 'bad topic' }, 'KAFKA_TOPIC must be a valid Kafka topic name'],
+    [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY must be at least 16 characters'],
+  ])('rejects %j with a clear message', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('lists every problem at once', () => {
+    try {
+      loadConfig({ PORT: 'x', KAFKA_TOPIC_PARTITIONS: '-1' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toHaveLength(2);
+    }
+  });
+});

@@ -1,0 +1,47 @@
+import { Kafka, logLevel as KafkaLogLevel, type Admin, type ITopicConfig } from 'kafkajs';
+
+export interface KafkaSettings {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+}
+
+export interface TopicSettings {
+  readonly topic: string;
+  readonly partitions: number;
+}
+
+export function createKafka(settings: KafkaSettings): Kafka {
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: [...settings.brokers],
+    logLevel: KafkaLogLevel.WARN,
+    retry: { initialRetryTime: 100, retries: 8 },
+  });
+}
+
+/**
+ * Creates the event topic with a fixed partition count, infinite retention and no compaction.
+ * An existing topic is accepted only with the same partition count: changing it would move
+ * keys between partitions and break per-stream order.
+ */
+export async function ensureEventTopic(admin: Admin, settings: TopicSettings): Promise<void> {
+  const config: ITopicConfig = {
+    topic: settings.topic,
+    numPartitions: settings.partitions,
+    replicationFactor: -1,
+    configEntries: [
+      { name: 'cleanup.policy', value: 'delete' },
+      { name: 'retention.ms', value: '-1' },
+      { name: 'retention.bytes', value: '-1' },
+    ],
+  };
+  await admin.createTopics({ topics: [config], waitForLeaders: true });
+  const metadata = await admin.fetchTopicMetadata({ topics: [settings.topic] });
+  const actual = metadata.topics[0]?.partitions.length ?? 0;
+  if (actual !== settings.partitions) {
+    throw new Error(
+      `Topic ${settings.topic} has ${actual} partitions, configured ${settings.partitions}; ` +
+        'partitions are fixed at creation, so use the existing count or a new topic',
+    );
+  }
+}

@@ -1,0 +1,81 @@
+import type { Kafka } from 'kafkajs';
+
+export interface StoredRecord {
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timestamp: string;
+}
+
+function headerText(value: unknown): string {
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (Array.isArray(value)) return value.map(headerText).join(',');
+  return String(value);
+}
+
+/**
+ * Reads every record of a topic from offset 0 up to the high watermarks taken at the start,
+ * partition by partition in offset order. Used by auditors and tests; commits nothing.
+ */
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  { groupPrefix = 'ledger-reader' }: { groupPrefix?: string } = {},
+): Promise<StoredRecord[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map<number, bigint>();
+  try {
+    for (const partition of await admin.fetchTopicOffsets(topic)) {
+      ends.set(partition.partition, BigInt(partition.high));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  const pending = new Set([...ends].filter(([, high]) => high > 0n).map(([partition]) => partition));
+  const records: StoredRecord[] = [];
+  if (pending.size === 0) return records;
+
+  const consumer = kafka.consumer({
+    groupId: `${groupPrefix}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+    allowAutoTopicCreation: false,
+  });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      consumer
+        .run({
+          autoCommit: false,
+          eachBatchAutoResolve: true,
+          eachBatch: ({ batch }) => {
+            const high = ends.get(batch.partition) ?? 0n;
+            for (const message of batch.messages) {
+              if (BigInt(message.offset) >= high) break;
+              records.push({
+                partition: batch.partition,
+                offset: message.offset,
+                key: message.key ? message.key.toString('utf8') : null,
+                value: message.value,
+                headers: Object.fromEntries(
+                  Object.entries(message.headers ?? {}).map(([name, value]) => [name, headerText(value)]),
+                ),
+                timestamp: message.timestamp,
+              });
+              if (BigInt(message.offset) + 1n >= high) pending.delete(batch.partition);
+            }
+            if (pending.size === 0) resolve();
+            return Promise.resolve();
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records.sort((a, b) =>
+    a.partition !== b.partition ? a.partition - b.partition : Number(BigInt(a.offset) - BigInt(b.offset)),
+  );
+}

@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { Client } from 'pg';
+import { DEFAULT_TEST_KAFKA_PORT, TEST_TEMPLATE_DB, databaseUrl, serverUrl } from './infrastructure';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+/**
+ * One broker per test run (or the cluster in KAFKA_BROKERS), and one migrated template
+ * database that every test file clones (CREATE DATABASE ... TEMPLATE).
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.LEDGER_TEST_INFRA === 'none') return;
+
+  if (!process.env.KAFKA_BROKERS) {
+    const port = process.env.TEST_KAFKA_PORT ?? String(DEFAULT_TEST_KAFKA_PORT);
+    execFileSync('bash', [path.join(ROOT, 'scripts/kafka.sh'), 'start', '--fresh'], {
+      env: { ...process.env, KAFKA_PORT: port },
+      stdio: 'inherit',
+    });
+    process.env.KAFKA_BROKERS = `127.0.0.1:${port}`;
+    process.env.LEDGER_TEST_OWNS_BROKER = port;
+  }
+
+  process.env.LEDGER_TEST_PG_URL = serverUrl();
+  const admin = new Client({ connectionString: databaseUrl('postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${TEST_TEMPLATE_DB} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+  execFileSync('node', [path.join(ROOT, 'scripts/db.js'), 'migrate'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl(TEST_TEMPLATE_DB) },
+    stdio: 'inherit',
+  });
+}

@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+
+/** Where the test run's infrastructure lives; set by the global setup for every worker. */
+export const TEST_TEMPLATE_DB = 'ledger_test_template';
+export const TEST_DB_PREFIX = 'ledger_t_';
+export const DEFAULT_TEST_KAFKA_PORT = 19092;
+export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export function serverUrl(): string {
+  return process.env.LEDGER_TEST_PG_URL ?? process.env.DATABASE_URL ?? DEFAULT_PG_URL;
+}
+
+export function databaseUrl(name: string): string {
+  const url = new URL(serverUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export function testBrokers(): string[] {
+  const brokers = process.env.KAFKA_BROKERS;
+  if (!brokers) {
+    throw new Error(
+      'KAFKA_BROKERS is not set: run the tests through jest so the global setup starts a broker',
+    );
+  }
+  return brokers.split(',').map((broker) => broker.trim());
+}
+
+/** A name unique to this test run and call, safe for databases, topics and consumer groups. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+}

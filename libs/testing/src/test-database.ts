@@ -1,0 +1,47 @@
+import { Client, Pool } from 'pg';
+import { TEST_DB_PREFIX, TEST_TEMPLATE_DB, databaseUrl, uniqueName } from './infrastructure';
+
+export interface TestDatabase {
+  readonly name: string;
+  readonly url: string;
+  readonly pool: Pool;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database for one test file, cloned from the run's template. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = uniqueName(TEST_DB_PREFIX);
+  const admin = new Client({ connectionString: databaseUrl('postgres') });
+  await admin.connect();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.query(`CREATE DATABASE "${name}" TEMPLATE ${TEST_TEMPLATE_DB}`);
+        break;
+      } catch (error) {
+        // 55006: another file is cloning the template at this instant; try again shortly.
+        if ((error as { code?: string }).code !== '55006' || attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+  const url = databaseUrl(name);
+  const pool = new Pool({ connectionString: url, max: 10 });
+  return {
+    name,
+    url,
+    pool,
+    async drop() {
+      await pool.end();
+      const client = new Client({ connectionString: databaseUrl('postgres') });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}

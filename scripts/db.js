@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// Database chores for scripts and tests (plain Node, no build step):
+//   node scripts/db.js migrate            create the DATABASE_URL database if missing, migrate up
+//   node scripts/db.js drop NAME          drop database NAME (with FORCE)
+const path = require('node:path');
+const { Client } = require('pg');
+
+const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/ledger';
+const databaseUrl = process.env.DATABASE_URL || DEFAULT_URL;
+
+function adminUrl(url) {
+  const parsed = new URL(url);
+  parsed.pathname = '/postgres';
+  return parsed.toString();
+}
+
+function quoteIdent(name) {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+async function withAdmin(url, work) {
+  const client = new Client({ connectionString: adminUrl(url) });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function createIfMissing(url) {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  await withAdmin(url, async (client) => {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) {
+      try {
+        await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
+        console.error(`[db] created database ${name}`);
+      } catch (error) {
+        // 42P04: created concurrently by another process; that is what we wanted.
+        if (error.code !== '42P04') throw error;
+      }
+    }
+  });
+}
+
+async function migrate(url) {
+  await createIfMissing(url);
+  const { runner } = await import('node-pg-migrate');
+  await runner({
+    databaseUrl: url,
+    dir: path.join(__dirname, '..', 'migrations'),
+    direction: 'up',
+    migrationsTable: 'pgmigrations',
+    checkOrder: true,
+    singleTransaction: true,
+    log: () => undefined,
+  });
+}
+
+async function main() {
+  const [command, arg] = process.argv.slice(2);
+  switch (command) {
+    case 'migrate':
+      await migrate(databaseUrl);
+      console.error(`[db] migrated ${new URL(databaseUrl).pathname.slice(1)}`);
+      return;
+    case 'drop':
+      await withAdmin(databaseUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS ${quoteIdent(arg)} WITH (FORCE)`),
+      );
+      return;
+    default:
+      console.error('usage: node scripts/db.js migrate | drop NAME');
+      process.exit(2);
+  }
+}
+
+main().catch((error) => {
+  console.error(`[db] ${error.message}`);
+  process.exit(1);
+});
