@@ -1,0 +1,234 @@
+/**
+ * The event catalogue (contract — extend, don't break). Each event type is a discriminated
+ * union member keyed by `type`; `data` is what travels in the envelope's `data` field.
+ * Instants are RFC 3339 strings in UTC with millisecond precision (`2025-04-09T04:01:00.000Z`).
+ */
+
+export type Instant = string;
+/** ISO 3166-1 alpha-2, `EU`, or `*` (all partners / all destinations). */
+export type Jurisdiction = string;
+/** HS code, digits only: 2, 4 or 6 digits (national lines 8–10). */
+export type HsCode = string;
+
+export const STREAM_TYPES = ['tariff-measure', 'export-control', 'licence', 'agreement'] as const;
+export type StreamType = (typeof STREAM_TYPES)[number];
+
+export interface Citation {
+  readonly url?: string;
+  readonly reference?: string;
+  readonly title?: string;
+}
+
+export interface Actor {
+  readonly keyId: string;
+  readonly role: 'admin' | 'reader' | 'auditor';
+}
+
+export type ProductScope =
+  | { readonly scope: 'all'; readonly excludedCodes?: readonly HsCode[] }
+  | { readonly scope: 'codes'; readonly codes: readonly HsCode[] };
+
+/** An item under export control: named by element symbol, control code and/or HS code. */
+export interface ControlledItem {
+  readonly element?: string;
+  readonly controlCode?: string;
+  readonly hsCode?: HsCode;
+  readonly description: string;
+}
+
+export type ExportControlKind = 'licence-required' | 'prohibited' | 'end-user-ban';
+
+// ---- tariff-measure -------------------------------------------------------------------------
+
+export interface TariffImposed {
+  readonly imposer: Jurisdiction;
+  readonly targets: readonly Jurisdiction[];
+  readonly excludedTargets?: readonly Jurisdiction[];
+  readonly program: string;
+  readonly products: ProductScope;
+  readonly title: string;
+  readonly legalInstrument: string;
+  readonly announcedAt: Instant;
+  readonly rate: number;
+  readonly validFrom: Instant;
+  readonly validTo?: Instant | null;
+}
+
+export interface TariffRateChanged {
+  readonly rate: number;
+  readonly validFrom: Instant;
+  readonly validTo?: Instant | null;
+}
+
+export interface TariffSuspended {
+  readonly validFrom: Instant;
+  readonly validTo?: Instant | null;
+}
+
+export interface TariffLifted {
+  readonly validFrom: Instant;
+}
+
+export interface TariffValidityChanged {
+  readonly validTo: Instant | null;
+}
+
+// ---- export-control -------------------------------------------------------------------------
+
+export interface ExportControlImposed {
+  readonly imposer: Jurisdiction;
+  readonly destinations: readonly Jurisdiction[];
+  readonly excludedDestinations?: readonly Jurisdiction[];
+  readonly kind: ExportControlKind;
+  readonly items: readonly ControlledItem[];
+  readonly legalInstrument: string;
+  readonly announcedAt: Instant;
+  readonly validFrom: Instant;
+  readonly validTo?: Instant | null;
+}
+
+export interface ExportControlItemsAmended {
+  readonly add: readonly ControlledItem[];
+  readonly remove: readonly ControlledItem[];
+  readonly validFrom: Instant;
+}
+
+export interface ExportControlSuspended {
+  readonly validFrom: Instant;
+  readonly validTo?: Instant | null;
+}
+
+export interface ExportControlLifted {
+  readonly validFrom: Instant;
+}
+
+export interface ExportControlValidityChanged {
+  readonly validTo: Instant | null;
+}
+
+export interface ExportLicencesReported {
+  /** null = the government did not disclose the number (never 0 for "unknown"). */
+  readonly count: number | null;
+  readonly period: { readonly from: Instant; readonly to: Instant };
+  readonly reportedAt: Instant;
+}
+
+// ---- licence --------------------------------------------------------------------------------
+
+export interface LicenceApplied {
+  readonly exportControlId: string;
+  readonly exporter: string;
+  readonly consignee?: string;
+  readonly destination: Jurisdiction;
+  readonly items: readonly ControlledItem[];
+  readonly quantity?: { readonly amount: number; readonly unit: string };
+  readonly appliedAt: Instant;
+}
+
+export interface LicenceApproved {
+  readonly decidedAt: Instant;
+  readonly validFrom: Instant;
+  readonly validTo?: Instant | null;
+  readonly conditions?: string;
+}
+
+export interface LicenceDenied {
+  readonly decidedAt: Instant;
+  readonly reason: string;
+}
+
+export interface LicenceRevoked {
+  readonly validFrom: Instant;
+  readonly reason: string;
+}
+
+// ---- agreement ------------------------------------------------------------------------------
+
+export interface AgreementConcluded {
+  readonly parties: readonly Jurisdiction[];
+  readonly title: string;
+  readonly concludedAt: Instant;
+  readonly summary: string;
+  readonly relatedMeasureIds: readonly string[];
+}
+
+// ---- any stream -----------------------------------------------------------------------------
+
+export interface EventRetracted {
+  readonly retractedEventId: string;
+  readonly reason: string;
+}
+
+/** Every event type with its payload; the single source for the unions below. */
+export interface EventDataByType {
+  TariffImposed: TariffImposed;
+  TariffRateChanged: TariffRateChanged;
+  TariffSuspended: TariffSuspended;
+  TariffLifted: TariffLifted;
+  TariffValidityChanged: TariffValidityChanged;
+  ExportControlImposed: ExportControlImposed;
+  ExportControlItemsAmended: ExportControlItemsAmended;
+  ExportControlSuspended: ExportControlSuspended;
+  ExportControlLifted: ExportControlLifted;
+  ExportControlValidityChanged: ExportControlValidityChanged;
+  ExportLicencesReported: ExportLicencesReported;
+  LicenceApplied: LicenceApplied;
+  LicenceApproved: LicenceApproved;
+  LicenceDenied: LicenceDenied;
+  LicenceRevoked: LicenceRevoked;
+  AgreementConcluded: AgreementConcluded;
+  EventRetracted: EventRetracted;
+}
+
+export type EventType = keyof EventDataByType;
+
+/** A domain event as the deciders produce it: type + payload, before the journal wraps it. */
+export type PolicyEvent = {
+  [K in EventType]: { readonly type: K; readonly data: EventDataByType[K] };
+}[EventType];
+
+export type PolicyEventOf<K extends EventType> = Extract<PolicyEvent, { type: K }>;
+
+/** Which stream types may hold each event type. */
+export const EVENT_STREAM_TYPES: { readonly [K in EventType]: readonly StreamType[] } = {
+  TariffImposed: ['tariff-measure'],
+  TariffRateChanged: ['tariff-measure'],
+  TariffSuspended: ['tariff-measure'],
+  TariffLifted: ['tariff-measure'],
+  TariffValidityChanged: ['tariff-measure'],
+  ExportControlImposed: ['export-control'],
+  ExportControlItemsAmended: ['export-control'],
+  ExportControlSuspended: ['export-control'],
+  ExportControlLifted: ['export-control'],
+  ExportControlValidityChanged: ['export-control'],
+  ExportLicencesReported: ['export-control'],
+  LicenceApplied: ['licence'],
+  LicenceApproved: ['licence'],
+  LicenceDenied: ['licence'],
+  LicenceRevoked: ['licence'],
+  AgreementConcluded: ['agreement'],
+  EventRetracted: STREAM_TYPES,
+};
+
+export const EVENT_TYPES = Object.keys(EVENT_STREAM_TYPES) as readonly EventType[];
+
+/** Current schema version of each event type's payload; bump with an upcaster, never silently. */
+export const SCHEMA_VERSIONS: { readonly [K in EventType]: number } = {
+  TariffImposed: 1,
+  TariffRateChanged: 1,
+  TariffSuspended: 1,
+  TariffLifted: 1,
+  TariffValidityChanged: 1,
+  ExportControlImposed: 1,
+  ExportControlItemsAmended: 1,
+  ExportControlSuspended: 1,
+  ExportControlLifted: 1,
+  ExportControlValidityChanged: 1,
+  ExportLicencesReported: 1,
+  LicenceApplied: 1,
+  LicenceApproved: 1,
+  LicenceDenied: 1,
+  LicenceRevoked: 1,
+  AgreementConcluded: 1,
+  EventRetracted: 1,
+};

@@ -1,0 +1,2 @@
+export * from './events';
+export type { AnyEventEnvelope, EventEnvelope } from './envelope';
