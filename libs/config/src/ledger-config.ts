@@ -23,9 +23,11 @@ const splitList = ({ value }: { value: unknown }): unknown =>
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
-/** Raw environment as the apps read it; every field is validated once at start-up. */
+/**
+ * Raw environment as the apps read it; every field is validated once at start-up. Decorators run
+ * bottom-up and stop at the first failure, so the type check sits closest to each field.
+ */
 class LedgerEnvironment {
-  @IsString()
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/ledger';
 
@@ -42,9 +44,9 @@ class LedgerEnvironment {
   KAFKA_TOPIC = 'policy.events';
 
   @Transform(toInt)
-  @IsInt({ message: 'KAFKA_TOPIC_PARTITIONS must be an integer' })
-  @Min(1)
   @Max(1000)
+  @Min(1)
+  @IsInt({ message: 'KAFKA_TOPIC_PARTITIONS must be an integer' })
   KAFKA_TOPIC_PARTITIONS = 6;
 
   @IsString()
@@ -52,9 +54,9 @@ class LedgerEnvironment {
   KAFKA_CLIENT_ID = 'trade-policy-ledger';
 
   @Transform(toInt)
-  @IsInt({ message: 'PORT must be an integer' })
-  @Min(0)
   @Max(65535)
+  @Min(0)
+  @IsInt({ message: 'PORT must be an integer' })
   PORT = 3000;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

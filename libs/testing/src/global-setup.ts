@@ -1,7 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { Client } from 'pg';
-import { DEFAULT_TEST_KAFKA_PORT, TEST_TEMPLATE_DB, databaseUrl, serverUrl } from './infrastructure';
+import {
+  DEFAULT_TEST_KAFKA_PORT,
+  TEST_DB_PREFIX,
+  databaseUrl,
+  serverUrl,
+  uniqueName,
+} from './infrastructure';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -23,15 +28,11 @@ export default async function globalSetup(): Promise<void> {
   }
 
   process.env.LEDGER_TEST_PG_URL = serverUrl();
-  const admin = new Client({ connectionString: databaseUrl('postgres') });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${TEST_TEMPLATE_DB} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
+  const template = uniqueName(`${TEST_DB_PREFIX}template_`);
+  process.env.LEDGER_TEST_TEMPLATE = template;
+  process.env.LEDGER_TEST_DB_PREFIX = `${template}_`;
   execFileSync('node', [path.join(ROOT, 'scripts/db.js'), 'migrate'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl(TEST_TEMPLATE_DB) },
+    env: { ...process.env, DATABASE_URL: databaseUrl(template) },
     stdio: 'inherit',
   });
 }

@@ -1,19 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { Client } from 'pg';
-import { TEST_DB_PREFIX, databaseUrl } from './infrastructure';
+import { databaseUrl } from './infrastructure';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
 export default async function globalTeardown(): Promise<void> {
-  if (process.env.LEDGER_TEST_INFRA === 'none') return;
+  if (process.env.LEDGER_TEST_INFRA === 'none' || !process.env.LEDGER_TEST_TEMPLATE) return;
 
   const admin = new Client({ connectionString: databaseUrl('postgres') });
   await admin.connect();
   try {
     const { rows } = await admin.query<{ datname: string }>(
       'SELECT datname FROM pg_database WHERE datname LIKE $1',
-      [`${TEST_DB_PREFIX}%`],
+      [`${process.env.LEDGER_TEST_TEMPLATE}%`],
     );
     for (const { datname } of rows) {
       await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);

@@ -1,10 +1,20 @@
 import { randomBytes } from 'node:crypto';
 
 /** Where the test run's infrastructure lives; set by the global setup for every worker. */
-export const TEST_TEMPLATE_DB = 'ledger_test_template';
 export const TEST_DB_PREFIX = 'ledger_t_';
 export const DEFAULT_TEST_KAFKA_PORT = 19092;
 export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Each run migrates its own template, so concurrent runs on one server do not collide. */
+export function runTemplate(): string {
+  const template = process.env.LEDGER_TEST_TEMPLATE;
+  if (!template) {
+    throw new Error(
+      'LEDGER_TEST_TEMPLATE is not set: run the tests through jest so the global setup migrates one',
+    );
+  }
+  return template;
+}
 
 export function serverUrl(): string {
   return process.env.LEDGER_TEST_PG_URL ?? process.env.DATABASE_URL ?? DEFAULT_PG_URL;

@@ -1,5 +1,5 @@
 import { Client, Pool } from 'pg';
-import { TEST_DB_PREFIX, TEST_TEMPLATE_DB, databaseUrl, uniqueName } from './infrastructure';
+import { databaseUrl, runTemplate, uniqueName } from './infrastructure';
 
 export interface TestDatabase {
   readonly name: string;
@@ -10,13 +10,14 @@ export interface TestDatabase {
 
 /** A fresh, migrated database for one test file, cloned from the run's template. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = uniqueName(TEST_DB_PREFIX);
+  const template = runTemplate();
+  const name = uniqueName(`${template}_`);
   const admin = new Client({ connectionString: databaseUrl('postgres') });
   await admin.connect();
   try {
     for (let attempt = 1; ; attempt++) {
       try {
-        await admin.query(`CREATE DATABASE "${name}" TEMPLATE ${TEST_TEMPLATE_DB}`);
+        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
         break;
       } catch (error) {
         // 55006: another file is cloning the template at this instant; try again shortly.
