@@ -5,7 +5,7 @@ module.exports = {
       name: 'only-messaging-imports-kafkajs',
       comment: 'Kafka is reached only through libs/messaging.',
       severity: 'error',
-      from: { pathNot: '^libs/messaging/' },
+      from: { path: '^(apps|libs|test)/', pathNot: '^libs/messaging/' },
       to: { path: 'node_modules/kafkajs' },
     },
     {
