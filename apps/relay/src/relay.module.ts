@@ -4,6 +4,7 @@ import { LEDGER_CONFIG, LedgerConfigModule, type LedgerConfig } from '@ledger/co
 import { DatabaseModule } from '@ledger/database';
 import { OperationsModule, loggerParams } from '@ledger/http';
 import { MessagingModule } from '@ledger/messaging';
+import { RelayService } from './relay.service';
 
 @Module({
   imports: [
@@ -16,5 +17,6 @@ import { MessagingModule } from '@ledger/messaging';
     MessagingModule,
     OperationsModule,
   ],
+  providers: [RelayService],
 })
 export class RelayModule {}

@@ -76,6 +76,45 @@ class LedgerEnvironment {
   @IsString()
   @MinLength(16, { message: 'AUDITOR_API_KEY must be at least 16 characters' })
   AUDITOR_API_KEY?: string;
+
+  @Transform(toInt)
+  @Max(10_000)
+  @Min(1)
+  @IsInt({ message: 'RELAY_BATCH_SIZE must be an integer' })
+  RELAY_BATCH_SIZE = 500;
+
+  /** Fallback poll when no NOTIFY arrives; also how often a standby relay tries to take over. */
+  @Transform(toInt)
+  @Max(60_000)
+  @Min(10)
+  @IsInt({ message: 'RELAY_POLL_MS must be an integer' })
+  RELAY_POLL_MS = 1000;
+
+  /** Test-only fault hook: kills the relay after Kafka acknowledged a batch, before the checkpoint moves. */
+  @IsOptional()
+  @IsIn(['kill-after-send'], { message: 'RELAY_FAULT must be kill-after-send' })
+  RELAY_FAULT?: 'kill-after-send';
+
+  @Transform(toInt)
+  @Min(0)
+  @IsInt({ message: 'RELAY_FAULT_AFTER_BATCHES must be an integer' })
+  RELAY_FAULT_AFTER_BATCHES = 0;
+
+  @IsString()
+  @Matches(/^[a-zA-Z0-9._-]{1,200}$/, { message: 'PROJECTOR_GROUP_ID must be a short identifier' })
+  PROJECTOR_GROUP_ID = 'ledger-projector';
+
+  /** Test-only fault hook: kills the projector at a chosen step so crash recovery can be proven. */
+  @IsOptional()
+  @IsIn(['kill-before-commit', 'kill-after-commit'], {
+    message: 'PROJECTOR_FAULT must be kill-before-commit or kill-after-commit',
+  })
+  PROJECTOR_FAULT?: 'kill-before-commit' | 'kill-after-commit';
+
+  @Transform(toInt)
+  @Min(0)
+  @IsInt({ message: 'PROJECTOR_FAULT_AFTER_BATCHES must be an integer' })
+  PROJECTOR_FAULT_AFTER_BATCHES = 0;
 }
 
 export interface LedgerConfig {
@@ -92,6 +131,20 @@ export interface LedgerConfig {
     readonly admin?: string;
     readonly reader?: string;
     readonly auditor?: string;
+  };
+  readonly relay: {
+    readonly batchSize: number;
+    readonly pollMs: number;
+    /** Test-only: kill the process after Kafka acknowledged batch number `afterBatches` + 1. */
+    readonly fault?: { readonly step: 'kill-after-send'; readonly afterBatches: number };
+  };
+  readonly projector: {
+    readonly groupId: string;
+    /** Test-only: kill the process at `step` in the batch after `afterBatches` applying batches. */
+    readonly fault?: {
+      readonly step: 'kill-before-commit' | 'kill-after-commit';
+      readonly afterBatches: number;
+    };
   };
 }
 
@@ -132,6 +185,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       admin: parsed.ADMIN_API_KEY,
       reader: parsed.READER_API_KEY,
       auditor: parsed.AUDITOR_API_KEY,
+    }),
+    relay: Object.freeze({
+      batchSize: parsed.RELAY_BATCH_SIZE,
+      pollMs: parsed.RELAY_POLL_MS,
+      fault: parsed.RELAY_FAULT
+        ? Object.freeze({ step: parsed.RELAY_FAULT, afterBatches: parsed.RELAY_FAULT_AFTER_BATCHES })
+        : undefined,
+    }),
+    projector: Object.freeze({
+      groupId: parsed.PROJECTOR_GROUP_ID,
+      fault: parsed.PROJECTOR_FAULT
+        ? Object.freeze({ step: parsed.PROJECTOR_FAULT, afterBatches: parsed.PROJECTOR_FAULT_AFTER_BATCHES })
+        : undefined,
     }),
   });
 }

@@ -1,2 +1,15 @@
 export * from './events';
 export type { AnyEventEnvelope, EventEnvelope } from './envelope';
+export { canonicalJson } from './canonical-json';
+export { computeEventHash, verifyStreamChain, type ChainVerification } from './event-hash';
+export { ELEMENT_SYMBOLS, type ElementSymbol } from './elements';
+export { ENVELOPE_SCHEMA, EVENT_DATA_SCHEMAS } from './schemas';
+export { validateEnvelope, validateEventData } from './validation';
+export { ContractViolation } from './contract-violation';
+export {
+  CLOUDEVENTS_CONTENT_TYPE,
+  fromKafkaRecord,
+  toKafkaRecord,
+  type KafkaRecord,
+  type ReceivedKafkaRecord,
+} from './kafka-record';

@@ -1,4 +1,4 @@
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { Pool } from 'pg';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
@@ -12,8 +12,13 @@ import { PG_POOL } from './tokens';
     {
       provide: PG_POOL,
       inject: [LEDGER_CONFIG],
-      useFactory: (config: LedgerConfig) =>
-        new Pool({ connectionString: config.databaseUrl, max: 20, application_name: 'ledger' }),
+      useFactory: (config: LedgerConfig) => {
+        const pool = new Pool({ connectionString: config.databaseUrl, max: 20, application_name: 'ledger' });
+        // An idle connection that dies (server restart, network) must not crash the process;
+        // the pool replaces it, and the next query reports any lasting problem.
+        pool.on('error', (error) => new Logger('Postgres').warn(`idle connection lost: ${error.message}`));
+        return pool;
+      },
     },
     PostgresHealthIndicator,
   ],

@@ -4,8 +4,39 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
+import { Problem } from './problems/problem';
 
 export const BODY_LIMIT = '1mb';
+
+/** Keys that could reach an object's prototype are refused while parsing, before any code sees them. */
+function refusePrototypeKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+    throw new SyntaxError(`The key "${key}" is not accepted`);
+  }
+  return value;
+}
+
+/**
+ * Nest turns the JSON parser's SyntaxError into a bare 400 before filters see it; this keeps
+ * it a problem with its own code.
+ */
+function parseErrorsAsProblems(
+  error: unknown,
+  _request: unknown,
+  _response: unknown,
+  next: (error: unknown) => void,
+) {
+  const parseError = error as { type?: string; message?: string };
+  next(
+    parseError?.type === 'entity.parse.failed'
+      ? new Problem(
+          400,
+          'malformed-json',
+          `The request body is not valid JSON: ${parseError.message ?? ''}`.trim(),
+        )
+      : error,
+  );
+}
 
 export interface HttpAppOptions {
   readonly title: string;
@@ -22,7 +53,12 @@ export async function createHttpApp(
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.useBodyParser('json', {
+    limit: BODY_LIMIT,
+    type: ['application/json', 'application/*+json'],
+    reviver: refusePrototypeKeys,
+  });
+  app.use(parseErrorsAsProblems);
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

@@ -1,6 +1,15 @@
 export { OperationsModule } from './operations.module';
 export { HealthController } from './health.controller';
 export { MetricsController } from './metrics.controller';
-export { CORRELATION_HEADER, correlationIdOf, loggerParams } from './logging';
+export { CORRELATION_HEADER, correlationIdOf, loggerParams, requestCorrelationId } from './logging';
 export { BODY_LIMIT, createHttpApp, listen } from './bootstrap';
 export type { HttpAppOptions } from './bootstrap';
+export { ApiKeys, digestKey, keyIdOf } from './auth/api-keys';
+export type { Caller, Role } from './auth/api-keys';
+export { ApiKeyGuard, Authorize, CurrentCaller, ROLE_SETS } from './auth/api-key.guard';
+export { AuthModule } from './auth/auth.module';
+export { Problem, fieldErrors, validationProblem } from './problems/problem';
+export type { FieldError } from './problems/problem';
+export { ProblemDetailsFilter } from './problems/problem.filter';
+export type { ProblemMapper } from './problems/problem.filter';
+export { strictValidationPipe } from './validation';

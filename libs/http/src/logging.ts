@@ -28,3 +28,8 @@ export function loggerParams(config: LedgerConfig, app: string): Params {
     },
   };
 }
+
+/** The correlation id genReqId gave this request (always a string there). */
+export function requestCorrelationId(request: IncomingMessage & { id?: unknown }): string {
+  return typeof request.id === 'string' ? request.id : '';
+}

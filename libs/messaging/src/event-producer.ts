@@ -1,7 +1,15 @@
-import { Partitioners, type Kafka, type Producer, type RecordMetadata } from 'kafkajs';
+import {
+  Partitioners,
+  type Kafka,
+  type PartitionMetadata,
+  type Producer,
+  type RecordMetadata,
+} from 'kafkajs';
 
 export interface OutgoingRecord {
   readonly key: string;
+  /** Explicit partition (see partitionOf); absent = the murmur2 partitioner picks the same one. */
+  readonly partition?: number;
   readonly value: Buffer | string;
   readonly headers: Readonly<Record<string, string>>;
 }
@@ -24,6 +32,9 @@ export class EventProducer {
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
+      // The idempotent producer dedupes its own retries only within one session, so it keeps
+      // retrying (kafkajs' idempotent default) rather than fail and be resent as a new record.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
     });
   }
 
@@ -41,9 +52,27 @@ export class EventProducer {
       acks: -1,
       messages: records.map((record) => ({
         key: record.key,
+        partition: record.partition,
         value: record.value,
         headers: { ...record.headers },
       })),
     });
   }
+}
+
+const murmur2 = Partitioners.DefaultPartitioner();
+
+/**
+ * The partition Kafka's default (Java-compatible murmur2) partitioner gives a key, so the relay
+ * knows where each stream's records land without asking the broker.
+ */
+export function partitionOf(key: string, partitions: number): number {
+  const partitionMetadata: PartitionMetadata[] = Array.from({ length: partitions }, (_, partitionId) => ({
+    partitionId,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  return murmur2({ topic: '', partitionMetadata, message: { key, value: null } });
 }

@@ -1,8 +1,8 @@
 export { createKafka, ensureEventTopic } from './kafka';
 export type { KafkaSettings, TopicSettings } from './kafka';
-export { EventProducer } from './event-producer';
+export { EventProducer, partitionOf } from './event-producer';
 export type { OutgoingRecord } from './event-producer';
-export { readTopic } from './topic-reader';
+export { readPartitionTails, readTopic } from './topic-reader';
 export type { StoredRecord } from './topic-reader';
 export { MessagingModule } from './messaging.module';
 export { KafkaHealthIndicator } from './kafka.health';

@@ -1,0 +1,29 @@
+import { DomainError, type DomainErrorKind } from '@ledger/domain';
+import { Problem, type ProblemMapper } from '@ledger/http';
+import { IdempotencyKeyReused, StreamVersionConflict } from '@ledger/journal';
+import { StaleStreamVersion } from './writes/record-policy-event.command';
+
+const DOMAIN_STATUS: Record<DomainErrorKind, number> = { invalid: 400, conflict: 409, 'not-found': 404 };
+
+/** The one table from the admin API's errors to HTTP answers. */
+export const adminApiProblems: ProblemMapper = (error) => {
+  if (error instanceof DomainError) {
+    const status = DOMAIN_STATUS[error.kind];
+    const errors = error.field ? [{ field: error.field, message: error.message }] : undefined;
+    return new Problem(status, error.code, error.message, errors);
+  }
+  if (error instanceof StaleStreamVersion) {
+    return new Problem(412, 'stale-version', error.message, undefined, { ETag: `"${error.actual}"` });
+  }
+  if (error instanceof StreamVersionConflict) {
+    return new Problem(409, 'concurrent-write', 'The stream kept changing under this write; retry it');
+  }
+  if (error instanceof IdempotencyKeyReused) {
+    return new Problem(
+      422,
+      'idempotency-key-reused',
+      'This Idempotency-Key was used for a different request; use a new key for a new write',
+    );
+  }
+  return undefined;
+};

@@ -1,0 +1,97 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable, type PipeTransform } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Request, Response } from 'express';
+import { canonicalJson, type AnyEventEnvelope, type Citation, type StreamType } from '@ledger/contracts';
+import type { Command } from '@ledger/domain';
+import { type Caller, Problem, requestCorrelationId } from '@ledger/http';
+import type { CitedDto } from './common.dto';
+import { SLUG } from './validators';
+import { toEventData } from './instants';
+import { RecordPolicyEvent } from './record-policy-event.command';
+
+const IF_MATCH = /^(?:W\/)?"(\d{1,9})"$/;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+const ID_PREFIX: Record<StreamType, string> = {
+  'tariff-measure': 'tariff',
+  'export-control': 'control',
+  licence: 'licence',
+  agreement: 'agreement',
+};
+
+/** A server-made stream id when the client names none, e.g. `tariff-0k3m9x2q7a1c`. */
+export function newStreamId(streamType: StreamType): string {
+  return `${ID_PREFIX[streamType]}-${BigInt(`0x${randomBytes(8).toString('hex')}`).toString(36)}`;
+}
+
+/** Path ids that cannot be slugs name no stream: 404, not 400. */
+export class StreamIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!SLUG.test(value)) throw new Problem(404, 'stream-not-found', `No stream with id ${value}`);
+    return value;
+  }
+}
+
+/**
+ * The HTTP side of every write: preconditions (If-Match), idempotency (Idempotency-Key), the
+ * command, and the answer: 201 with the event, Location, ETag and Consistency-Token.
+ */
+@Injectable()
+export class PolicyWrites {
+  constructor(private readonly commands: CommandBus) {}
+
+  async record<T extends Command['type']>(
+    request: Request,
+    response: Response,
+    caller: Caller,
+    write: { type: T; streamId: string; body: CitedDto & { id?: string } },
+  ): Promise<AnyEventEnvelope> {
+    const { citation, id, ...fields } = write.body;
+
+    const command = { type: write.type, streamId: write.streamId, data: toEventData(fields) } as Command;
+    const outcome = await this.commands.execute(
+      new RecordPolicyEvent(command, {
+        caller,
+        correlationId: requestCorrelationId(request),
+        citation: toEventData<Citation>(citation),
+        ifMatch: ifMatchOf(request),
+        idempotency: idempotencyOf(request),
+      }),
+    );
+    const last = outcome.events[outcome.events.length - 1];
+    response
+      .status(201)
+      .setHeader('Location', `/v1/measures/${last.streamId}`)
+      .setHeader('ETag', `"${last.streamVersion}"`)
+      .setHeader('Consistency-Token', String(last.position));
+    if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return last;
+  }
+}
+
+function ifMatchOf(request: Request): number | undefined {
+  const header = request.headers['if-match'];
+  if (header === undefined) return undefined;
+  const match = IF_MATCH.exec(header);
+  if (!match) {
+    throw new Problem(400, 'if-match-malformed', 'If-Match must be the ETag of a stream version, e.g. "3"');
+  }
+  return Number(match[1]);
+}
+
+function idempotencyOf(request: Request): { key: string; fingerprint: string } | undefined {
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+    throw new Problem(
+      400,
+      'idempotency-key-malformed',
+      'Idempotency-Key must be 1–200 visible ASCII characters',
+    );
+  }
+  const fingerprint = createHash('sha256')
+    .update(canonicalJson({ method: request.method, path: request.path, body: request.body as unknown }))
+    .digest('hex');
+  return { key, fingerprint };
+}

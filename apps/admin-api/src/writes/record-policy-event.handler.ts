@@ -1,0 +1,63 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  COMMAND_STREAM_TYPE,
+  DomainError,
+  decide,
+  foldStream,
+  isCreationCommand,
+  referencedStreamIds,
+} from '@ledger/domain';
+import { IdempotencyKeyReused, Journal, StreamVersionConflict } from '@ledger/journal';
+import { RecordPolicyEvent, StaleStreamVersion, type WriteOutcome } from './record-policy-event.command';
+
+/** Without If-Match a write is retried when another write to the stream wins the race. */
+const MAX_ATTEMPTS = 5;
+
+@CommandHandler(RecordPolicyEvent)
+export class RecordPolicyEventHandler implements ICommandHandler<RecordPolicyEvent, WriteOutcome> {
+  constructor(private readonly journal: Journal) {}
+
+  async execute({ command, context }: RecordPolicyEvent): Promise<WriteOutcome> {
+    const { caller, idempotency, ifMatch } = context;
+    if (idempotency) {
+      const first = await this.journal.findIdempotent(caller.keyId, idempotency.key);
+      if (first && first.fingerprint !== idempotency.fingerprint)
+        throw new IdempotencyKeyReused(idempotency.key);
+      if (first) return { replayed: true, events: first.events };
+    }
+
+    for (let attempt = 1; ; attempt++) {
+      const stream = await this.journal.readStream(command.streamId);
+      const version = stream?.version ?? 0;
+      if (ifMatch !== undefined && ifMatch !== version) {
+        throw new StaleStreamVersion(command.streamId, ifMatch, version);
+      }
+      const references = await this.journal.streamTypes(referencedStreamIds(command));
+      const events = decide(command, stream ? foldStream(stream.events) : undefined, {
+        streamTypeOf: (id) => references.get(id),
+      });
+      const declaredType = COMMAND_STREAM_TYPE[command.type];
+      try {
+        const result = await this.journal.append({
+          streamId: command.streamId,
+          streamType: declaredType === 'any' ? stream!.streamType : declaredType,
+          expectedVersion: version,
+          events,
+          actor: { keyId: caller.keyId, role: caller.role },
+          correlationId: context.correlationId,
+          causationId: context.correlationId,
+          citation: context.citation,
+          idempotency: idempotency && { keyId: caller.keyId, ...idempotency },
+        });
+        return { replayed: result.replayed, events: result.events };
+      } catch (error) {
+        if (!(error instanceof StreamVersionConflict)) throw error;
+        if (ifMatch !== undefined) throw new StaleStreamVersion(command.streamId, ifMatch, error.actual);
+        if (isCreationCommand(command) && version === 0) {
+          throw new DomainError('stream-exists', `A stream with id ${command.streamId} already exists`);
+        }
+        if (attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
+import { CitedDto, CreateDto, IsRate } from './common.dto';
+import { IsHsCode, IsInstant, IsJurisdiction } from './validators';
+
+export class ProductsDto {
+  @ApiProperty({ enum: ['all', 'codes'], example: 'codes' })
+  @IsIn(['all', 'codes'], { message: "scope must be 'all' or 'codes'" })
+  scope!: 'all' | 'codes';
+
+  @ApiPropertyOptional({ type: [String], example: ['850511'], description: "with scope 'codes'" })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1, { message: "codes must list at least one HS code with scope 'codes'" })
+  @ArrayMaxSize(5000)
+  @ArrayUnique()
+  @IsHsCode({ each: true })
+  codes?: string[];
+
+  @ApiPropertyOptional({ type: [String], example: ['2709'], description: "with scope 'all'" })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5000)
+  @ArrayUnique()
+  @IsHsCode({ each: true })
+  excludedCodes?: string[];
+}
+
+export class ImposeTariffDto extends CreateDto {
+  @ApiProperty({ example: 'US' })
+  @IsJurisdiction({ allowAll: false })
+  imposer!: string;
+
+  @ApiProperty({ type: [String], example: ['CN'] })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'targets must name at least one jurisdiction, or *' })
+  @ArrayMaxSize(300)
+  @ArrayUnique()
+  @IsJurisdiction({ allowAll: true }, { each: true })
+  targets!: string[];
+
+  @ApiPropertyOptional({ type: [String], example: ['HK'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(300)
+  @ArrayUnique()
+  @IsJurisdiction({ allowAll: false }, { each: true })
+  excludedTargets?: string[];
+
+  @ApiProperty({ example: 'US-IEEPA-RECIPROCAL', description: 'legal basis / program id' })
+  @Matches(/^[A-Z0-9][A-Z0-9-]{1,79}$/, {
+    message: 'program must be an upper-case legal-basis id such as US-IEEPA-RECIPROCAL',
+  })
+  program!: string;
+
+  @ApiProperty({ type: ProductsDto })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => ProductsDto)
+  products!: ProductsDto;
+
+  @ApiProperty({ example: 'Reciprocal tariff on goods of China' })
+  @IsString()
+  @Length(1, 500)
+  title!: string;
+
+  @ApiProperty({ example: 'Executive Order 14259' })
+  @IsString()
+  @Length(1, 500)
+  legalInstrument!: string;
+
+  @ApiProperty({ example: '2025-04-08T22:00:00Z' })
+  @IsInstant()
+  announcedAt!: string;
+
+  @IsRate()
+  rate!: number;
+
+  @ApiProperty({ example: '2025-04-09T04:01:00Z' })
+  @IsInstant()
+  validFrom!: string;
+
+  @ApiPropertyOptional({ example: null, nullable: true })
+  @IsOptional()
+  @IsInstant()
+  validTo?: string | null;
+}
+
+export class ChangeTariffRateDto extends CitedDto {
+  @IsRate()
+  rate!: number;
+
+  @ApiProperty({ example: '2025-05-14T04:01:00Z' })
+  @IsInstant()
+  validFrom!: string;
+
+  @ApiPropertyOptional({ example: '2025-08-12T04:01:00Z', nullable: true })
+  @IsOptional()
+  @IsInstant()
+  validTo?: string | null;
+}

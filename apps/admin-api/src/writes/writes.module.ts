@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { JournalModule } from '@ledger/journal';
+import { AgreementsController } from './agreements.controller';
+import { ExportControlsController } from './export-controls.controller';
+import { LicencesController } from './licences.controller';
+import { PolicyWrites } from './policy-writes';
+import { RecordPolicyEventHandler } from './record-policy-event.handler';
+import { StreamsController } from './streams.controller';
+import { TariffMeasuresController } from './tariff-measures.controller';
+
+@Module({
+  imports: [JournalModule],
+  controllers: [
+    TariffMeasuresController,
+    ExportControlsController,
+    LicencesController,
+    AgreementsController,
+    StreamsController,
+  ],
+  providers: [PolicyWrites, RecordPolicyEventHandler],
+})
+export class WritesModule {}

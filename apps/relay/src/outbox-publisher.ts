@@ -1,0 +1,102 @@
+import { Logger } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { Counter, Gauge } from 'prom-client';
+import type { LedgerConfig } from '@ledger/config';
+import { toKafkaRecord } from '@ledger/contracts';
+import type { Journal } from '@ledger/journal';
+import { EventProducer, partitionOf, readPartitionTails } from '@ledger/messaging';
+
+const published = new Counter({ name: 'relay_events_published_total', help: 'Events published to Kafka' });
+const skipped = new Counter({
+  name: 'relay_events_already_on_topic_total',
+  help: 'Events found on the topic at takeover and not published again',
+});
+const lag = new Gauge({
+  name: 'relay_lag_events',
+  help: 'Journal head position minus last published position',
+});
+
+export interface PublisherSettings {
+  readonly topic: string;
+  readonly partitions: number;
+  readonly batchSize: number;
+  readonly fault?: LedgerConfig['relay']['fault'];
+}
+
+/**
+ * Publishes the journal to Kafka in position order. The journal is the outbox: positions
+ * increase in commit order, and relay_checkpoint holds the last position Kafka acknowledged.
+ *
+ * A leader can die after Kafka acknowledged a batch and before the checkpoint moved. The next
+ * leader therefore reads the last record of every partition first: each partition holds its
+ * streams' events in position order, so an event is already published exactly when its
+ * position is at or below the position on its partition's tail. Those are skipped, which
+ * keeps the topic free of duplicates across crashes and takeovers.
+ */
+export class OutboxPublisher {
+  private readonly logger = new Logger(OutboxPublisher.name);
+  private readonly producer: EventProducer;
+  private checkpoint = 0;
+  private batches = 0;
+  /** Position of the last record on each partition; only consulted for events past the checkpoint. */
+  private tails = new Map<number, number>();
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly journal: Journal,
+    private readonly settings: PublisherSettings,
+  ) {
+    this.producer = new EventProducer(kafka, settings.topic);
+  }
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    await this.reconcile();
+  }
+
+  async stop(): Promise<void> {
+    await this.producer.disconnect();
+  }
+
+  /** Learns what is already on the topic: the checkpoint, and the tail of every partition. */
+  async reconcile(): Promise<void> {
+    this.checkpoint = await this.journal.readCheckpoint(this.settings.topic);
+    const tails = await readPartitionTails(this.kafka, this.settings.topic);
+    this.tails = new Map(
+      [...tails].map(([partition, record]) => [partition, Number(record.headers.ce_position ?? 0)]),
+    );
+    this.logger.log(
+      { checkpoint: this.checkpoint, tails: Object.fromEntries(this.tails) },
+      'reconciled with topic',
+    );
+  }
+
+  /** Publishes everything committed after the checkpoint; returns how many events were sent. */
+  async publishPending(): Promise<number> {
+    let sent = 0;
+    for (;;) {
+      const events = await this.journal.readAll(this.checkpoint, this.settings.batchSize);
+      if (events.length === 0) break;
+      const records = events
+        .map((event) => ({ event, partition: partitionOf(event.streamId, this.settings.partitions) }))
+        .filter(({ event, partition }) => event.position > (this.tails.get(partition) ?? 0));
+      skipped.inc(events.length - records.length);
+      if (records.length > 0) {
+        await this.producer.send(
+          records.map(({ event, partition }) => ({ ...toKafkaRecord(event), partition })),
+        );
+        for (const { event, partition } of records) this.tails.set(partition, event.position);
+      }
+      this.batches++;
+      if (this.settings.fault && this.batches > this.settings.fault.afterBatches) {
+        process.kill(process.pid, 'SIGKILL');
+      }
+      this.checkpoint = events[events.length - 1].position;
+      await this.journal.saveCheckpoint(this.settings.topic, this.checkpoint);
+      published.inc(records.length);
+      sent += records.length;
+    }
+    lag.set(Math.max(0, (await this.journal.headPosition()) - this.checkpoint));
+    return sent;
+  }
+}

@@ -1,0 +1,122 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { Client, type Pool } from 'pg';
+import { Gauge } from 'prom-client';
+import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
+import { PG_POOL } from '@ledger/database';
+import { JOURNAL_APPENDED_CHANNEL, Journal } from '@ledger/journal';
+import { KAFKA } from '@ledger/messaging';
+import { OutboxPublisher } from './outbox-publisher';
+
+/** One relay publishes at a time: whoever holds this session-level advisory lock. */
+const LEADER_LOCK_KEY = 7_301_000_001;
+
+const leader = new Gauge({ name: 'relay_is_leader', help: '1 while this relay holds the publishing lock' });
+
+/**
+ * Leader election and the publish loop. The lock lives on a dedicated connection: if this
+ * process dies, Postgres ends the session, frees the lock, and a standby takes over within one
+ * poll interval. If the connection is lost while leading, the process exits rather than risk
+ * two publishers.
+ */
+@Injectable()
+export class RelayService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RelayService.name);
+  private lockConnection?: Client;
+  private publisher?: OutboxPublisher;
+  private stopping = false;
+  private wake?: () => void;
+  private loop?: Promise<void>;
+
+  constructor(
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(PG_POOL) private readonly pool: Pool,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.loop = this.run().catch((error: unknown) => {
+      this.logger.error({ err: error }, 'relay stopped on an error; exiting so a supervisor restarts it');
+      process.exit(1);
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    await this.publisher?.stop();
+    await this.lockConnection?.end();
+  }
+
+  private async run(): Promise<void> {
+    const connection = new Client({
+      connectionString: this.config.databaseUrl,
+      application_name: 'ledger-relay',
+    });
+    this.lockConnection = connection;
+    await connection.connect();
+    connection.on('error', (error) => {
+      if (this.stopping) return;
+      this.logger.error({ err: error }, 'lost the leader connection; exiting');
+      process.exit(1);
+    });
+    while (!this.stopping && !(await this.tryLead(connection))) await this.sleep();
+    if (this.stopping) return;
+
+    leader.set(1);
+    this.logger.log('leading: publishing the journal to Kafka');
+    connection.on('notification', () => this.wake?.());
+    await connection.query(`LISTEN ${JOURNAL_APPENDED_CHANNEL}`);
+    while (!this.stopping) {
+      try {
+        this.publisher ??= await this.startPublisher();
+        await this.publisher.publishPending();
+      } catch (error) {
+        // A failed send may have reached some partitions: drop the producer and reconcile
+        // with the partition tails again before publishing anything more.
+        this.logger.error({ err: error }, 'publishing failed; reconnecting and reconciling');
+        await this.publisher?.stop().catch(() => undefined);
+        this.publisher = undefined;
+      }
+      await this.sleep();
+    }
+  }
+
+  private async startPublisher(): Promise<OutboxPublisher> {
+    const publisher = new OutboxPublisher(this.kafka, new Journal(this.pool), {
+      topic: this.config.kafka.topic,
+      partitions: this.config.kafka.partitions,
+      batchSize: this.config.relay.batchSize,
+      fault: this.config.relay.fault,
+    });
+    await publisher.start();
+    return publisher;
+  }
+
+  private async tryLead(connection: Client): Promise<boolean> {
+    const { rows } = await connection.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock($1) AS locked',
+      [LEADER_LOCK_KEY],
+    );
+    return rows[0].locked;
+  }
+
+  /** Until a NOTIFY arrives or the poll interval passes. */
+  private sleep(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.wake?.(), this.config.relay.pollMs);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,289 @@
+import { ELEMENT_SYMBOLS } from './elements';
+import { EVENT_STREAM_TYPES, EVENT_TYPES, SCHEMA_VERSIONS, STREAM_TYPES, type EventType } from './events';
+
+/**
+ * JSON Schemas (draft-07) of the event contract, written once and tested against real events.
+ * Portable keywords carry the rules; three checks need more than JSON Schema and are named
+ * with ajv extensions that other validators ignore: `format: "jurisdiction"` (a code that
+ * i18n-iso-countries knows), `maxDecimalPlaces` (floating point makes `multipleOf: 0.01`
+ * reject 0.07) and `discriminator` (OpenAPI's, so errors come from the matching branch only).
+ * A `description` on a leaf is the noun phrase validation messages use ("must be …").
+ */
+type Schema = Readonly<Record<string, unknown>>;
+
+const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
+
+/** The API normalises every instant to this form before an event is made. */
+const INSTANT_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d\\.\\d{3}Z$';
+const JURISDICTION_PATTERN = '^([A-Z]{2}|\\*)$';
+const HS_CODE_PATTERN = '^\\d{2}(\\d{2}){0,4}$';
+const STREAM_ID_PATTERN = '^[a-z0-9][a-z0-9-]{2,99}$';
+const UUID_V7_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$';
+const SHA256_HEX_PATTERN = '^[0-9a-f]{64}$';
+
+const INSTANT_DESCRIPTION = 'an RFC 3339 UTC instant with milliseconds (YYYY-MM-DDTHH:mm:ss.sssZ)';
+const instant: Schema = {
+  type: 'string',
+  format: 'date-time',
+  pattern: INSTANT_PATTERN,
+  description: INSTANT_DESCRIPTION,
+};
+const instantOrOpen: Schema = {
+  ...instant,
+  type: ['string', 'null'],
+  description: `${INSTANT_DESCRIPTION} or null`,
+};
+const boundedText = (maxLength: number): Schema => ({ type: 'string', minLength: 1, maxLength });
+const prose = boundedText(10_000);
+const label = boundedText(500);
+const jurisdiction: Schema = {
+  type: 'string',
+  pattern: JURISDICTION_PATTERN,
+  format: 'jurisdiction',
+  description: 'an ISO 3166-1 alpha-2 code, EU or *',
+};
+const jurisdictions = (minItems: number): Schema => ({
+  type: 'array',
+  items: jurisdiction,
+  minItems,
+  uniqueItems: true,
+});
+const hsCode: Schema = {
+  type: 'string',
+  pattern: HS_CODE_PATTERN,
+  description: 'an HS code of 2, 4, 6, 8 or 10 digits',
+};
+const streamId: Schema = {
+  type: 'string',
+  pattern: STREAM_ID_PATTERN,
+  description: 'a slug of 3–100 characters (a-z, 0-9, -) starting with a letter or digit',
+};
+const eventId: Schema = { type: 'string', pattern: UUID_V7_PATTERN, description: 'a lowercase UUID v7' };
+const sha256: Schema = {
+  type: 'string',
+  pattern: SHA256_HEX_PATTERN,
+  description: 'a lowercase hex SHA-256',
+};
+const rate: Schema = {
+  type: 'number',
+  minimum: 0,
+  maximum: 1000,
+  maxDecimalPlaces: 2,
+  description: 'ad valorem percentage points from 0 to 1000 with at most 2 decimals',
+};
+
+const controlledItem: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['description'],
+  properties: {
+    element: { type: 'string', enum: ELEMENT_SYMBOLS, description: 'a periodic-table symbol (e.g. Dy)' },
+    controlCode: { type: 'string', minLength: 1, maxLength: 50 },
+    hsCode,
+    description: prose,
+  },
+  anyOf: [{ required: ['element'] }, { required: ['controlCode'] }, { required: ['hsCode'] }],
+};
+const controlledItems = (minItems: number): Schema => ({ type: 'array', items: controlledItem, minItems });
+
+const productScope: Schema = {
+  type: 'object',
+  required: ['scope'],
+  properties: { scope: { type: 'string', enum: ['all', 'codes'] } },
+  discriminator: { propertyName: 'scope' },
+  oneOf: [
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['scope'],
+      properties: {
+        scope: { const: 'all' },
+        excludedCodes: { type: 'array', items: hsCode, uniqueItems: true },
+      },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['scope', 'codes'],
+      properties: {
+        scope: { const: 'codes' },
+        codes: { type: 'array', items: hsCode, minItems: 1, uniqueItems: true },
+      },
+    },
+  ],
+};
+
+const object = (required: readonly string[], properties: Record<string, Schema>): Schema => ({
+  type: 'object',
+  additionalProperties: false,
+  required,
+  properties,
+});
+
+const validityWindow = object(['validFrom'], { validFrom: instant, validTo: instantOrOpen });
+const validityChange = object(['validTo'], { validTo: instantOrOpen });
+const lift = object(['validFrom'], { validFrom: instant });
+
+/** The payload of each event type, without `$schema` so the envelope schema can embed it. */
+const DATA_BODIES: { readonly [K in EventType]: Schema } = {
+  TariffImposed: object(
+    [
+      'imposer',
+      'targets',
+      'program',
+      'products',
+      'title',
+      'legalInstrument',
+      'announcedAt',
+      'rate',
+      'validFrom',
+    ],
+    {
+      imposer: jurisdiction,
+      targets: jurisdictions(1),
+      excludedTargets: jurisdictions(0),
+      program: label,
+      products: productScope,
+      title: label,
+      legalInstrument: label,
+      announcedAt: instant,
+      rate,
+      validFrom: instant,
+      validTo: instantOrOpen,
+    },
+  ),
+  TariffRateChanged: object(['rate', 'validFrom'], { rate, validFrom: instant, validTo: instantOrOpen }),
+  TariffSuspended: validityWindow,
+  TariffLifted: lift,
+  TariffValidityChanged: validityChange,
+  ExportControlImposed: object(
+    ['imposer', 'destinations', 'kind', 'items', 'legalInstrument', 'announcedAt', 'validFrom'],
+    {
+      imposer: jurisdiction,
+      destinations: jurisdictions(1),
+      excludedDestinations: jurisdictions(0),
+      kind: { type: 'string', enum: ['licence-required', 'prohibited', 'end-user-ban'] },
+      items: controlledItems(1),
+      legalInstrument: label,
+      announcedAt: instant,
+      validFrom: instant,
+      validTo: instantOrOpen,
+    },
+  ),
+  ExportControlItemsAmended: object(['add', 'remove', 'validFrom'], {
+    add: controlledItems(0),
+    remove: controlledItems(0),
+    validFrom: instant,
+  }),
+  ExportControlSuspended: validityWindow,
+  ExportControlLifted: lift,
+  ExportControlValidityChanged: validityChange,
+  ExportLicencesReported: object(['count', 'period', 'reportedAt'], {
+    count: { type: ['integer', 'null'], minimum: 0 },
+    period: object(['from', 'to'], { from: instant, to: instant }),
+    reportedAt: instant,
+  }),
+  LicenceApplied: object(['exportControlId', 'exporter', 'destination', 'items', 'appliedAt'], {
+    exportControlId: streamId,
+    exporter: label,
+    consignee: label,
+    destination: jurisdiction,
+    items: controlledItems(1),
+    quantity: object(['amount', 'unit'], {
+      amount: { type: 'number', exclusiveMinimum: 0 },
+      unit: { type: 'string', minLength: 1, maxLength: 50 },
+    }),
+    appliedAt: instant,
+  }),
+  LicenceApproved: object(['decidedAt', 'validFrom'], {
+    decidedAt: instant,
+    validFrom: instant,
+    validTo: instantOrOpen,
+    conditions: prose,
+  }),
+  LicenceDenied: object(['decidedAt', 'reason'], { decidedAt: instant, reason: prose }),
+  LicenceRevoked: object(['validFrom', 'reason'], { validFrom: instant, reason: prose }),
+  AgreementConcluded: object(['parties', 'title', 'concludedAt', 'summary', 'relatedMeasureIds'], {
+    parties: jurisdictions(2),
+    title: label,
+    concludedAt: instant,
+    summary: prose,
+    relatedMeasureIds: { type: 'array', items: streamId, uniqueItems: true },
+  }),
+  EventRetracted: object(['retractedEventId', 'reason'], { retractedEventId: eventId, reason: prose }),
+};
+
+/** One schema per event type's payload (`data`), at the type's current schema version. */
+export const EVENT_DATA_SCHEMAS = Object.fromEntries(
+  EVENT_TYPES.map((type): [EventType, Schema] => [
+    type,
+    { $schema: DRAFT_07, title: `${type} v${SCHEMA_VERSIONS[type]}`, ...DATA_BODIES[type] },
+  ]),
+) as { readonly [K in EventType]: Schema };
+
+const ENVELOPE_FIELDS = [
+  'id',
+  'type',
+  'schemaVersion',
+  'streamId',
+  'streamType',
+  'streamVersion',
+  'position',
+  'recordedAt',
+  'actor',
+  'correlationId',
+  'causationId',
+  'citation',
+  'prevHash',
+  'hash',
+  'data',
+] as const;
+
+/**
+ * The whole envelope, `data` included: the `type` picks the branch that pins the schema
+ * version, the allowed stream types and the payload schema.
+ */
+export const ENVELOPE_SCHEMA: Schema = {
+  $schema: DRAFT_07,
+  title: 'EventEnvelope',
+  type: 'object',
+  additionalProperties: false,
+  required: ENVELOPE_FIELDS,
+  properties: {
+    id: eventId,
+    type: { type: 'string', enum: EVENT_TYPES },
+    schemaVersion: { type: 'integer', minimum: 1 },
+    streamId,
+    streamType: { type: 'string', enum: STREAM_TYPES },
+    streamVersion: { type: 'integer', minimum: 1 },
+    position: { type: 'integer', minimum: 1 },
+    recordedAt: instant,
+    actor: object(['keyId', 'role'], {
+      keyId: boundedText(200),
+      role: { type: 'string', enum: ['admin', 'reader', 'auditor'] },
+    }),
+    correlationId: boundedText(200),
+    causationId: { ...boundedText(200), type: ['string', 'null'] },
+    citation: {
+      type: ['object', 'null'],
+      additionalProperties: false,
+      properties: { url: { type: 'string', format: 'uri', maxLength: 2000 }, reference: label, title: label },
+      anyOf: [{ required: ['url'] }, { required: ['reference'] }],
+    },
+    prevHash: { ...sha256, type: ['string', 'null'], description: 'a lowercase hex SHA-256 or null' },
+    hash: sha256,
+    data: { type: 'object' },
+  },
+  if: { properties: { streamVersion: { const: 1 } } },
+  then: { properties: { prevHash: { type: 'null', description: 'null for streamVersion 1' } } },
+  else: { properties: { prevHash: { type: 'string' } } },
+  discriminator: { propertyName: 'type' },
+  oneOf: EVENT_TYPES.map((type) => ({
+    properties: {
+      type: { const: type },
+      schemaVersion: { const: SCHEMA_VERSIONS[type] },
+      streamType: { enum: EVENT_STREAM_TYPES[type] },
+      data: DATA_BODIES[type],
+    },
+  })),
+};

@@ -1,0 +1,356 @@
+/**
+ * Events from the seed scenario (docs/domain.md): China's controls of 4 February and 4 April
+ * 2025, the US and Chinese duties of April, the Geneva pause of 12 May 2025 and MOFCOM's
+ * undisclosed licence count of June 2025. Licences, later lifts, suspensions and the
+ * retraction are illustrative, so that every event type appears; streams are hash-chained.
+ */
+import {
+  computeEventHash,
+  type AnyEventEnvelope,
+  type Citation,
+  type EventEnvelope,
+  type EventType,
+  type PolicyEvent,
+  type StreamType,
+} from '../src/index';
+
+interface Entry {
+  readonly event: PolicyEvent;
+  readonly recordedAt: string;
+  readonly citation?: Citation | null;
+  readonly causationId?: string;
+}
+
+let position = 0;
+let eventNumber = 0;
+
+function nextEventId(): string {
+  eventNumber += 1;
+  return `01960000-0000-7000-8000-${eventNumber.toString(16).padStart(12, '0')}`;
+}
+
+/** Wraps events in envelopes of one stream the way the journal does: versions, positions, hashes. */
+export function chainStream(
+  streamType: StreamType,
+  streamId: string,
+  entries: readonly Entry[],
+): AnyEventEnvelope[] {
+  const envelopes: AnyEventEnvelope[] = [];
+  for (const entry of entries) {
+    const unhashed = {
+      id: nextEventId(),
+      type: entry.event.type,
+      schemaVersion: 1,
+      streamId,
+      streamType,
+      streamVersion: envelopes.length + 1,
+      recordedAt: entry.recordedAt,
+      actor: { keyId: 'key-admin-1', role: 'admin' as const },
+      correlationId: `corr-${streamId}-${envelopes.length + 1}`,
+      causationId: entry.causationId ?? null,
+      citation: entry.citation === undefined ? MOFCOM_18 : entry.citation,
+      prevHash: envelopes.at(-1)?.hash ?? null,
+      data: entry.event.data,
+    } as Omit<EventEnvelope, 'hash' | 'position'>;
+    position += 1;
+    envelopes.push({ ...unhashed, position, hash: computeEventHash(unhashed) } as AnyEventEnvelope);
+  }
+  return envelopes;
+}
+
+const MOFCOM_18: Citation = {
+  reference: 'MOFCOM/GAC Announcement No. 18 of 2025',
+  title: 'Decision on implementing export control on certain medium and heavy rare-earth items',
+};
+const MOFCOM_10: Citation = { reference: 'MOFCOM/GAC Announcement No. 10 of 2025' };
+const GENEVA: Citation = {
+  url: 'https://www.whitehouse.gov/briefings-statements/2025/05/joint-statement-on-u-s-china-economic-and-trade-meeting-in-geneva/',
+  reference: 'Joint statement, Geneva, 12 May 2025',
+  title: 'Joint Statement on U.S.-China Economic and Trade Meeting in Geneva',
+};
+const EO_14257: Citation = { reference: 'Executive Order 14257 as amended' };
+const TARIFF_COMMISSION: Citation = {
+  reference: 'State Council Tariff Commission announcement of 11 April 2025',
+};
+const ILLUSTRATIVE: Citation = { reference: 'Illustrative entry, not a real instrument' };
+
+const RARE_EARTH_ITEMS = [
+  { element: 'Sm', controlCode: '1C902.a', description: 'Samarium and samarium alloys' },
+  { element: 'Gd', description: 'Gadolinium and gadolinium alloys' },
+  { element: 'Tb', description: 'Terbium and terbium alloys' },
+  { element: 'Dy', description: 'Dysprosium and dysprosium alloys' },
+  { element: 'Lu', description: 'Lutetium and lutetium alloys' },
+  { element: 'Sc', description: 'Scandium and scandium alloys' },
+  { element: 'Y', description: 'Yttrium and yttrium alloys' },
+  { hsCode: '850511', description: 'Permanent magnets of metal containing the above elements' },
+];
+
+export const RARE_EARTH_CONTROLS = chainStream('export-control', 'cn-rare-earths-2025-04', [
+  {
+    recordedAt: '2025-04-04T09:15:00.000Z',
+    event: {
+      type: 'ExportControlImposed',
+      data: {
+        imposer: 'CN',
+        destinations: ['*'],
+        kind: 'licence-required',
+        items: RARE_EARTH_ITEMS,
+        legalInstrument: 'MOFCOM/GAC Announcement No. 18 of 2025',
+        announcedAt: '2025-04-04T08:00:00.000Z',
+        validFrom: '2025-04-03T16:00:00.000Z',
+        validTo: null,
+      },
+    },
+  },
+  {
+    recordedAt: '2025-06-07T10:00:00.000Z',
+    citation: { reference: 'MOFCOM press statement, 7 June 2025' },
+    event: {
+      type: 'ExportLicencesReported',
+      data: {
+        count: null,
+        period: { from: '2025-04-04T00:00:00.000Z', to: '2025-06-07T00:00:00.000Z' },
+        reportedAt: '2025-06-07T08:00:00.000Z',
+      },
+    },
+  },
+]);
+
+export const STRATEGIC_METAL_CONTROLS = chainStream('export-control', 'cn-strategic-metals-2025-02', [
+  {
+    recordedAt: '2025-02-04T06:00:00.000Z',
+    citation: MOFCOM_10,
+    event: {
+      type: 'ExportControlImposed',
+      data: {
+        imposer: 'CN',
+        destinations: ['*'],
+        kind: 'licence-required',
+        items: [
+          { element: 'W', hsCode: '8101', description: 'Tungsten items' },
+          { element: 'Te', description: 'Tellurium items' },
+          { element: 'Bi', description: 'Bismuth items' },
+        ],
+        legalInstrument: 'MOFCOM/GAC Announcement No. 10 of 2025',
+        announcedAt: '2025-02-04T02:00:00.000Z',
+        validFrom: '2025-02-03T16:00:00.000Z',
+      },
+    },
+  },
+  {
+    recordedAt: '2025-02-04T06:05:00.000Z',
+    citation: MOFCOM_10,
+    event: {
+      type: 'ExportControlItemsAmended',
+      data: {
+        add: [
+          { element: 'Mo', description: 'Molybdenum items' },
+          { element: 'In', description: 'Indium items' },
+        ],
+        remove: [],
+        validFrom: '2025-02-03T16:00:00.000Z',
+      },
+    },
+  },
+  {
+    recordedAt: '2025-02-05T08:00:00.000Z',
+    citation: ILLUSTRATIVE,
+    event: {
+      type: 'ExportControlValidityChanged',
+      data: { validTo: null },
+    },
+  },
+  {
+    recordedAt: '2025-11-10T08:00:00.000Z',
+    citation: ILLUSTRATIVE,
+    event: {
+      type: 'ExportControlSuspended',
+      data: { validFrom: '2025-11-09T16:00:00.000Z', validTo: '2026-11-10T16:00:00.000Z' },
+    },
+  },
+  {
+    recordedAt: '2026-11-11T08:00:00.000Z',
+    citation: ILLUSTRATIVE,
+    event: { type: 'ExportControlLifted', data: { validFrom: '2026-11-10T16:00:00.000Z' } },
+  },
+]);
+
+export const US_RECIPROCAL_ON_CN = chainStream('tariff-measure', 'us-ieepa-reciprocal-cn', [
+  {
+    recordedAt: '2025-04-10T14:00:00.000Z',
+    citation: EO_14257,
+    event: {
+      type: 'TariffImposed',
+      data: {
+        imposer: 'US',
+        targets: ['CN'],
+        excludedTargets: ['HK', 'MO'],
+        program: 'US-IEEPA-RECIPROCAL',
+        products: { scope: 'all', excludedCodes: ['2846', '280530'] },
+        title: 'Reciprocal tariff on goods of China',
+        legalInstrument: 'Executive Order 14257 as amended',
+        announcedAt: '2025-04-09T17:00:00.000Z',
+        rate: 125,
+        validFrom: '2025-04-10T04:01:00.000Z',
+      },
+    },
+  },
+  {
+    recordedAt: '2025-05-12T12:30:00.000Z',
+    citation: GENEVA,
+    event: {
+      type: 'TariffRateChanged',
+      data: { rate: 10, validFrom: '2025-05-14T04:01:00.000Z', validTo: '2025-08-12T04:01:00.000Z' },
+    },
+  },
+  {
+    recordedAt: '2025-08-11T20:00:00.000Z',
+    citation: { reference: 'Executive order of 11 August 2025 extending the pause' },
+    event: { type: 'TariffValidityChanged', data: { validTo: '2025-11-10T05:01:00.000Z' } },
+  },
+  {
+    recordedAt: '2025-08-11T21:00:00.000Z',
+    citation: ILLUSTRATIVE,
+    event: {
+      type: 'EventRetracted',
+      data: {
+        retractedEventId: '01960000-0000-7000-8000-00000000000a',
+        reason: 'Recorded on the wrong stream',
+      },
+    },
+  },
+]);
+
+export const CN_RETALIATION_ON_US = chainStream('tariff-measure', 'cn-tariff-commission-us-2025', [
+  {
+    recordedAt: '2025-04-11T09:00:00.000Z',
+    citation: TARIFF_COMMISSION,
+    event: {
+      type: 'TariffImposed',
+      data: {
+        imposer: 'CN',
+        targets: ['US'],
+        program: 'CN-STC-COUNTERMEASURE',
+        products: { scope: 'codes', codes: ['85', '2846', '85051110'] },
+        title: 'Additional tariff on goods originating in the United States',
+        legalInstrument: 'State Council Tariff Commission announcement of 11 April 2025',
+        announcedAt: '2025-04-11T08:00:00.000Z',
+        rate: 125,
+        validFrom: '2025-04-11T16:00:00.000Z',
+        validTo: null,
+      },
+    },
+  },
+  {
+    recordedAt: '2025-05-12T13:00:00.000Z',
+    citation: GENEVA,
+    event: {
+      type: 'TariffSuspended',
+      data: { validFrom: '2025-05-14T04:01:00.000Z', validTo: '2025-08-12T04:01:00.000Z' },
+    },
+  },
+  {
+    recordedAt: '2025-12-01T09:00:00.000Z',
+    citation: ILLUSTRATIVE,
+    event: { type: 'TariffLifted', data: { validFrom: '2025-12-01T00:00:00.000Z' } },
+  },
+]);
+
+export const GENEVA_STATEMENT = chainStream('agreement', 'geneva-joint-statement-2025', [
+  {
+    recordedAt: '2025-05-12T12:00:00.000Z',
+    citation: GENEVA,
+    event: {
+      type: 'AgreementConcluded',
+      data: {
+        parties: ['US', 'CN'],
+        title: 'Joint Statement on U.S.-China Economic and Trade Meeting in Geneva',
+        concludedAt: '2025-05-12T08:00:00.000Z',
+        summary: 'Both sides cut additional duties from 14 May 2025 for a 90-day pause.',
+        relatedMeasureIds: ['us-ieepa-reciprocal-cn', 'cn-tariff-commission-us-2025'],
+      },
+    },
+  },
+]);
+
+export const DYSPROSIUM_LICENCE = chainStream('licence', 'lic-2025-dy-0001', [
+  {
+    recordedAt: '2025-04-20T03:00:00.000Z',
+    citation: null,
+    event: {
+      type: 'LicenceApplied',
+      data: {
+        exportControlId: 'cn-rare-earths-2025-04',
+        exporter: 'Ganzhou Rare Earth Magnetics Co.',
+        consignee: 'Detroit Motor Works Inc.',
+        destination: 'US',
+        items: [{ element: 'Dy', hsCode: '280530', description: 'Dysprosium metal' }],
+        quantity: { amount: 500, unit: 'kg' },
+        appliedAt: '2025-04-19T02:00:00.000Z',
+      },
+    },
+  },
+  {
+    recordedAt: '2025-06-06T03:00:00.000Z',
+    citation: null,
+    causationId: '01960000-0000-7000-8000-000000000001',
+    event: {
+      type: 'LicenceApproved',
+      data: {
+        decidedAt: '2025-06-05T02:00:00.000Z',
+        validFrom: '2025-06-05T16:00:00.000Z',
+        validTo: '2025-12-05T16:00:00.000Z',
+        conditions: 'End use limited to traction motors',
+      },
+    },
+  },
+  {
+    recordedAt: '2025-07-01T03:00:00.000Z',
+    citation: null,
+    event: {
+      type: 'LicenceRevoked',
+      data: { validFrom: '2025-07-01T00:00:00.000Z', reason: 'End-user check failed' },
+    },
+  },
+]);
+
+export const DENIED_LICENCE = chainStream('licence', 'lic-2025-tb-0002', [
+  {
+    recordedAt: '2025-04-22T03:00:00.000Z',
+    citation: null,
+    event: {
+      type: 'LicenceApplied',
+      data: {
+        exportControlId: 'cn-rare-earths-2025-04',
+        exporter: 'Baotou Magnet Materials Ltd.',
+        destination: 'IN',
+        items: [{ element: 'Tb', description: 'Terbium oxide' }],
+        appliedAt: '2025-04-21T02:00:00.000Z',
+      },
+    },
+  },
+  {
+    recordedAt: '2025-05-30T03:00:00.000Z',
+    citation: null,
+    event: {
+      type: 'LicenceDenied',
+      data: { decidedAt: '2025-05-29T02:00:00.000Z', reason: 'Incomplete end-use statement' },
+    },
+  },
+]);
+
+export const SEED_STREAMS: readonly (readonly AnyEventEnvelope[])[] = [
+  RARE_EARTH_CONTROLS,
+  STRATEGIC_METAL_CONTROLS,
+  US_RECIPROCAL_ON_CN,
+  CN_RETALIATION_ON_US,
+  GENEVA_STATEMENT,
+  DYSPROSIUM_LICENCE,
+  DENIED_LICENCE,
+];
+
+export const SEED_EVENTS: readonly AnyEventEnvelope[] = SEED_STREAMS.flat();
+
+export const SAMPLE_DATA: { readonly [K in EventType]?: unknown } = Object.fromEntries(
+  SEED_EVENTS.map((event) => [event.type, event.data]),
+);

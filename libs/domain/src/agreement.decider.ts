@@ -1,0 +1,52 @@
+import type {
+  AgreementConcluded,
+  Instant,
+  Jurisdiction,
+  PolicyEvent,
+  PolicyEventOf,
+} from '@ledger/contracts';
+import type { DecisionContext } from './commands';
+import { DomainError } from './domain-error';
+import { eventGuard } from './event-guard';
+import { checkDistinctJurisdictions, checkReference, requireText } from './rules';
+
+/** A joint statement or framework; it is concluded once and only ever corrected by retraction. */
+export interface Agreement {
+  readonly parties: readonly Jurisdiction[];
+  readonly title: string;
+  readonly concludedAt: Instant;
+  readonly relatedMeasureIds: readonly string[];
+}
+
+const AGREEMENT_EVENTS = ['AgreementConcluded'] as const;
+type AgreementEvent = PolicyEventOf<(typeof AGREEMENT_EVENTS)[number]>;
+export const isAgreementEvent = eventGuard(AGREEMENT_EVENTS);
+
+export function evolveAgreement(_agreement: Agreement | null, event: AgreementEvent): Agreement {
+  const { parties, title, concludedAt, relatedMeasureIds } = event.data;
+  return { parties, title, concludedAt, relatedMeasureIds };
+}
+
+export function concludeAgreement(data: AgreementConcluded, context: DecisionContext): PolicyEvent {
+  requireText(data.title, 'title');
+  requireText(data.summary, 'summary');
+  if (data.parties.includes('*')) {
+    throw new DomainError(
+      'wildcard-misplaced',
+      'parties are named jurisdictions; * is not a party',
+      'parties',
+    );
+  }
+  checkDistinctJurisdictions(data.parties, 'parties');
+  if (data.parties.length < 2) {
+    throw new DomainError('parties-too-few', 'An agreement needs at least two distinct parties', 'parties');
+  }
+  data.relatedMeasureIds.forEach((measureId, index) => {
+    const field = `relatedMeasureIds.${index}`;
+    if (data.relatedMeasureIds.indexOf(measureId) !== index) {
+      throw new DomainError('references-duplicated', `${field} repeats '${measureId}'`, field);
+    }
+    checkReference(measureId, ['tariff-measure', 'export-control'], context, field);
+  });
+  return { type: 'AgreementConcluded', data };
+}

@@ -1,0 +1,88 @@
+import type { PolicyEvent, StreamType } from '@ledger/contracts';
+import { concludeAgreement } from './agreement.decider';
+import type { Command, DecisionContext } from './commands';
+import { DomainError } from './domain-error';
+import { changeExportControl, imposeExportControl } from './export-control.decider';
+import { applyForLicence, decideOnLicence } from './licence.decider';
+import { retractEvent } from './retraction.decider';
+import type { StreamState } from './state';
+import { changeTariffMeasure, imposeTariff } from './tariff-measure.decider';
+
+/**
+ * The one entry point: the events a command produces given its stream's state (undefined when
+ * the stream does not exist yet), or a DomainError. Pure: time and other streams come in.
+ */
+export function decide(
+  command: Command,
+  state: StreamState | undefined,
+  context: DecisionContext,
+): PolicyEvent[] {
+  const { streamId } = command;
+  switch (command.type) {
+    case 'ImposeTariff':
+      requireNoStream(state, streamId);
+      return [imposeTariff(command.data)];
+    case 'ChangeTariffRate':
+    case 'SuspendTariff':
+    case 'LiftTariff':
+    case 'ChangeTariffValidity':
+      return [changeTariffMeasure(command, currentOf(state, 'tariff-measure', streamId))];
+    case 'ImposeExportControl':
+      requireNoStream(state, streamId);
+      return [imposeExportControl(command.data)];
+    case 'AmendExportControlItems':
+    case 'SuspendExportControl':
+    case 'LiftExportControl':
+    case 'ChangeExportControlValidity':
+    case 'ReportExportLicences':
+      return [changeExportControl(command, currentOf(state, 'export-control', streamId))];
+    case 'ApplyForLicence':
+      requireNoStream(state, streamId);
+      return [applyForLicence(command.data, context)];
+    case 'ApproveLicence':
+    case 'DenyLicence':
+    case 'RevokeLicence':
+      return [decideOnLicence(command, currentOf(state, 'licence', streamId))];
+    case 'ConcludeAgreement':
+      requireNoStream(state, streamId);
+      return [concludeAgreement(command.data, context)];
+    case 'RetractEvent':
+      return [retractEvent(command.data, standingStream(state, streamId))];
+  }
+}
+
+function requireNoStream(state: StreamState | undefined, streamId: string): void {
+  // A void stream keeps its id: re-entering a retracted creation takes a new id.
+  if (state !== undefined) {
+    throw new DomainError('stream-exists', `Stream ${streamId} already exists (a ${state.streamType})`);
+  }
+}
+
+function standingStream(state: StreamState | undefined, streamId: string): StreamState {
+  if (state === undefined) throw new DomainError('stream-not-found', `There is no stream ${streamId}`);
+  if (state.current === null) {
+    throw new DomainError(
+      'stream-retracted',
+      `Stream ${streamId} is void: the event that created it was retracted`,
+    );
+  }
+  return state;
+}
+
+type CurrentOf<T extends StreamType> = NonNullable<Extract<StreamState, { streamType: T }>['current']>;
+
+function currentOf<T extends StreamType>(
+  state: StreamState | undefined,
+  streamType: T,
+  streamId: string,
+): CurrentOf<T> {
+  if (state === undefined) throw new DomainError('stream-not-found', `There is no stream ${streamId}`);
+  if (state.streamType !== streamType) {
+    throw new DomainError(
+      'wrong-stream-type',
+      `Stream ${streamId} is a ${state.streamType}, not a ${streamType}`,
+    );
+  }
+  // TypeScript cannot tie `current` to a generic streamType; the check above does.
+  return standingStream(state, streamId).current as CurrentOf<T>;
+}

@@ -1,0 +1,43 @@
+export { decide } from './decide';
+export { evolve, foldStream } from './state';
+export type {
+  AgreementState,
+  ExportControlState,
+  LicenceState,
+  RecordedEvent,
+  StreamState,
+  TariffMeasureState,
+} from './state';
+export { COMMAND_STREAM_TYPE, CREATION_COMMANDS, isCreationCommand, referencedStreamIds } from './commands';
+export type {
+  AmendExportControlItems,
+  ApplyForLicence,
+  ApproveLicence,
+  ChangeExportControlValidity,
+  ChangeTariffRate,
+  ChangeTariffValidity,
+  Command,
+  CommandType,
+  ConcludeAgreement,
+  CreationCommand,
+  DecisionContext,
+  DenyLicence,
+  ExportControlCommand,
+  ImposeExportControl,
+  ImposeTariff,
+  LicenceCommand,
+  LiftExportControl,
+  LiftTariff,
+  ReportExportLicences,
+  RetractEvent,
+  RevokeLicence,
+  SuspendExportControl,
+  SuspendTariff,
+  TariffMeasureCommand,
+} from './commands';
+export { DOMAIN_ERROR_KINDS, DomainError } from './domain-error';
+export type { DomainErrorCode, DomainErrorKind } from './domain-error';
+export type { TariffMeasure } from './tariff-measure.decider';
+export type { ExportControl } from './export-control.decider';
+export type { Licence, LicenceStatus } from './licence.decider';
+export type { Agreement } from './agreement.decider';

@@ -1,0 +1,93 @@
+import type {
+  AgreementConcluded,
+  ControlledItem,
+  ExportControlImposed,
+  LicenceApplied,
+  TariffImposed,
+} from '@ledger/contracts';
+
+/**
+ * Seed scenario data for the specs (see docs/domain.md): US–China tariffs and China's
+ * rare-earth export controls of spring 2025. Instants are UTC; "12:01 a.m. EDT" is 04:01Z,
+ * "12:01 a.m. EST" 05:01Z, Beijing midnight 16:00Z the day before. Exporters and licence
+ * quantities are illustrative, not facts.
+ */
+
+export const US_RECIPROCAL_CN = 'us-ieepa-reciprocal-cn';
+export const US_FENTANYL_CN = 'us-ieepa-fentanyl-cn';
+export const CN_RARE_EARTHS = 'cn-mofcom-2025-18-rare-earths';
+export const DY_LICENCE = 'licence-dy-oxide-us-0001';
+export const GENEVA_STATEMENT = 'us-cn-geneva-joint-statement';
+
+/** Executive Order 14257: China's reciprocal rate, 34% from 2025-04-09 12:01 a.m. EDT. */
+export const reciprocalOnChina: TariffImposed = {
+  imposer: 'US',
+  targets: ['CN'],
+  program: 'US-IEEPA-RECIPROCAL',
+  products: { scope: 'all' },
+  title: 'Reciprocal tariff on products of the People’s Republic of China',
+  legalInstrument: 'Executive Order 14257',
+  announcedAt: '2025-04-02T20:00:00.000Z',
+  rate: 34,
+  validFrom: '2025-04-09T04:01:00.000Z',
+};
+
+/** Executive Order 14195: the "fentanyl" duty on China, 10% from 2025-02-04, raised to 20% from 2025-03-04. */
+export const fentanylOnChina: TariffImposed = {
+  imposer: 'US',
+  targets: ['CN', 'HK'],
+  program: 'US-IEEPA-FENTANYL',
+  products: { scope: 'all' },
+  title: 'Additional duty on products of China (synthetic opioid supply chain)',
+  legalInstrument: 'Executive Order 14195',
+  announcedAt: '2025-02-01T22:00:00.000Z',
+  rate: 10,
+  validFrom: '2025-02-04T05:01:00.000Z',
+};
+
+const rareEarth = (element: string, name: string): ControlledItem => ({
+  element,
+  description: `${name}: metal, alloys, oxides and compounds`,
+});
+
+/** The seven rare earths of 2025-04-04, with samarium under China's control code 1C902.a. */
+export const sevenRareEarths: readonly ControlledItem[] = [
+  { element: 'Sm', controlCode: '1C902.a', description: 'Samarium: metal, alloys, oxides and compounds' },
+  rareEarth('Gd', 'Gadolinium'),
+  rareEarth('Tb', 'Terbium'),
+  rareEarth('Dy', 'Dysprosium'),
+  rareEarth('Lu', 'Lutetium'),
+  rareEarth('Sc', 'Scandium'),
+  rareEarth('Y', 'Yttrium'),
+];
+
+/** MOFCOM/GAC Announcement No. 18 of 2025: licence required for all destinations from 2025-04-04 (Beijing). */
+export const rareEarthControl: ExportControlImposed = {
+  imposer: 'CN',
+  destinations: ['*'],
+  kind: 'licence-required',
+  items: sevenRareEarths,
+  legalInstrument: 'MOFCOM and GAC Announcement No. 18 of 2025',
+  announcedAt: '2025-04-04T08:00:00.000Z',
+  validFrom: '2025-04-03T16:00:00.000Z',
+};
+
+export const dysprosiumLicence: LicenceApplied = {
+  exportControlId: CN_RARE_EARTHS,
+  exporter: 'Example Rare Earth Trading Co. (illustrative)',
+  consignee: 'Example Magnet Works Inc. (illustrative)',
+  destination: 'US',
+  items: [{ element: 'Dy', hsCode: '284690', description: 'Dysprosium oxide' }],
+  quantity: { amount: 500, unit: 'kg' },
+  appliedAt: '2025-04-21T02:00:00.000Z',
+};
+
+/** The Geneva joint statement of 2025-05-12: both sides cut duties for 90 days from 2025-05-14. */
+export const genevaStatement: AgreementConcluded = {
+  parties: ['US', 'CN'],
+  title: 'Joint Statement on U.S.-China Economic and Trade Meeting in Geneva',
+  concludedAt: '2025-05-12T07:00:00.000Z',
+  summary:
+    'From 2025-05-14, for 90 days, the US cuts its additional duties on Chinese goods from 145% to 30% and China cuts its duties on US goods from 125% to 10%.',
+  relatedMeasureIds: [US_RECIPROCAL_CN, US_FENTANYL_CN],
+};

@@ -1,0 +1,313 @@
+import type { ClientBase } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import {
+  EVENT_STREAM_TYPES,
+  SCHEMA_VERSIONS,
+  computeEventHash,
+  type Actor,
+  type AnyEventEnvelope,
+  type Citation,
+  type EventEnvelope,
+  type PolicyEvent,
+  type StreamType,
+} from '@ledger/contracts';
+import { IdempotencyKeyReused, StreamVersionConflict } from './errors';
+import { EVENT_COLUMNS, ISO_MILLISECONDS, toEnvelope, type EventRow } from './event-row';
+
+export interface AppendRequest {
+  readonly streamId: string;
+  readonly streamType: StreamType;
+  /** The stream's current version the caller decided on; 0 = the stream must not exist yet. */
+  readonly expectedVersion: number;
+  readonly events: readonly PolicyEvent[];
+  readonly actor: Actor;
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  readonly citation: Citation | null;
+  readonly idempotency?: IdempotencyClaim;
+}
+
+export interface IdempotencyClaim {
+  /** The API key of the caller: keys of different callers never collide. */
+  readonly keyId: string;
+  readonly key: string;
+  /** What makes two requests "the same request", e.g. a hash of method, path and body. */
+  readonly fingerprint: string;
+}
+
+export interface AppendResult {
+  /** true: an earlier request with the same idempotency key appended these; nothing new was. */
+  readonly replayed: boolean;
+  readonly events: AnyEventEnvelope[];
+}
+
+export interface IdempotentAnswer {
+  readonly fingerprint: string;
+  readonly events: AnyEventEnvelope[];
+}
+
+/** The relay LISTENs here; the payload is the last position of the committed append. */
+export const JOURNAL_APPENDED_CHANNEL = 'journal_appended';
+
+/**
+ * Runs first in the append. A concurrent transaction that already inserted the same key makes
+ * this INSERT wait until it commits (then nothing is inserted, and this request replays that
+ * answer) or rolls back (then this request goes on). A retry racing its original therefore
+ * gets the replay, not a stream version conflict.
+ */
+const CLAIM_IDEMPOTENCY_KEY = `
+  INSERT INTO journal.idempotency_keys (key_id, key, fingerprint, stream_id, event_ids)
+  VALUES ($1, $2, $3, $4, $5::uuid[])
+  ON CONFLICT (key_id, key) DO NOTHING`;
+
+const IDEMPOTENT_ANSWER = `
+  SELECT fingerprint, event_ids::text[] AS event_ids
+  FROM journal.idempotency_keys
+  WHERE key_id = $1 AND key = $2`;
+
+const EVENTS_BY_ID = `
+  SELECT ${EVENT_COLUMNS} FROM journal.events WHERE id = ANY($1::uuid[]) ORDER BY position`;
+
+/**
+ * Creating a stream: a concurrent creator of the same stream makes this wait for its outcome;
+ * if it committed, nothing is inserted and the append is a version conflict. No conflict
+ * target: the stream's id is unique both alone and with its type, and either means "exists".
+ */
+const CREATE_STREAM = `
+  INSERT INTO journal.streams (stream_id, stream_type, version, last_recorded_at)
+  VALUES ($1, $2, $3, date_trunc('milliseconds', clock_timestamp()))
+  ON CONFLICT DO NOTHING
+  RETURNING to_char(last_recorded_at AT TIME ZONE 'UTC', ${ISO_MILLISECONDS}) AS last_recorded_at`;
+
+const CURRENT_VERSION = `SELECT version FROM journal.streams WHERE stream_id = $1`;
+
+/** The stream's append lock: held until commit, so one append per stream at a time. */
+const LOCK_STREAM = `
+  SELECT stream_type, version FROM journal.streams WHERE stream_id = $1 FOR UPDATE`;
+
+/**
+ * recordedAt is read from the clock only now, under the stream lock. The last new event gets
+ * the clock (ms precision) unless that would not be later than the stream's previous events;
+ * the events before it in the same append get one millisecond less each, so recordedAt is
+ * strictly increasing per stream and never ahead of the clock by more than a backlog needs.
+ */
+const ADVANCE_STREAM = `
+  UPDATE journal.streams
+  SET version = version + $2,
+      last_recorded_at = greatest(date_trunc('milliseconds', clock_timestamp()),
+                                  last_recorded_at + $2 * interval '1 millisecond')
+  WHERE stream_id = $1
+  RETURNING to_char(last_recorded_at AT TIME ZONE 'UTC', ${ISO_MILLISECONDS}) AS last_recorded_at`;
+
+const LAST_HASH = `
+  SELECT hash FROM journal.events WHERE stream_id = $1 AND stream_version = $2`;
+
+/**
+ * Commit-order-safe positions. A sequence alone hands out numbers in the order transactions
+ * ASK, not the order they COMMIT: if A takes 7 and B takes 8 and B commits first, a reader that
+ * has seen 8 and checkpoints it never comes back for 7 — the bug that made Marten, Eventuous
+ * and Axon subscriptions silently lose events. So positions are taken only while holding this
+ * transaction-level lock, which is released when the holder commits or rolls back: the next
+ * appender cannot take a position before the previous one's rows are visible, positions become
+ * visible in increasing order, and readers may simply read `position > checkpoint`.
+ * Rollbacks leave gaps; readers never wait for them. The lock is taken after the stream row
+ * (always in that order, so no deadlock) and as late as possible: it serialises only the
+ * position, insert and commit, not the caller's decision. The key is 'journal' in ASCII.
+ */
+const APPEND_LOCK = `SELECT pg_advisory_xact_lock(x'6a6f75726e616c'::bigint)`;
+
+const TAKE_POSITIONS = `
+  SELECT nextval('journal.event_position')::text AS position FROM generate_series(1, $1::int)`;
+
+const INSERT_EVENTS = `
+  INSERT INTO journal.events (
+    position, id, stream_id, stream_type, stream_version, type, schema_version, recorded_at,
+    actor, correlation_id, causation_id, citation, prev_hash, hash, data)
+  SELECT e.position, e.id, $1, $2, e.stream_version, e.type, e.schema_version, e.recorded_at,
+         $3::jsonb, $4, $5, $6::jsonb, e.prev_hash, e.hash, e.data
+  FROM unnest($7::bigint[], $8::uuid[], $9::int[], $10::text[], $11::int[], $12::timestamptz[],
+              $13::text[], $14::text[], $15::jsonb[])
+       AS e(position, id, stream_version, type, schema_version, recorded_at, prev_hash, hash, data)`;
+
+const NOTIFY_APPENDED = `SELECT pg_notify('${JOURNAL_APPENDED_CHANNEL}', $1)`;
+
+type Queryable = Pick<ClientBase, 'query'>;
+type UnplacedEnvelope = Omit<AnyEventEnvelope, 'position'>;
+
+/**
+ * Appends inside the caller's transaction (READ COMMITTED, the default: the waits above rely
+ * on seeing what the transaction waited for). The caller commits; until then nothing is
+ * visible and the journal's append lock is held, so keep the rest of the transaction short.
+ * One append per transaction: a second would lock its stream while holding the append lock,
+ * against the lock order. Throws StreamVersionConflict or IdempotencyKeyReused; the caller
+ * must then roll back.
+ */
+export async function appendInTransaction(client: Queryable, request: AppendRequest): Promise<AppendResult> {
+  assertAppendable(request);
+  const ids = request.events.map(() => uuidv7());
+
+  if (request.idempotency) {
+    const { keyId, key, fingerprint } = request.idempotency;
+    const claimed = await client.query(CLAIM_IDEMPOTENCY_KEY, [
+      keyId,
+      key,
+      fingerprint,
+      request.streamId,
+      ids,
+    ]);
+    if (claimed.rowCount === 0) {
+      const answer = await findIdempotentAnswer(client, keyId, key);
+      if (!answer || answer.fingerprint !== fingerprint) throw new IdempotencyKeyReused(key);
+      return { replayed: true, events: answer.events };
+    }
+  }
+
+  const { lastRecordedAt, prevHash } = await advanceStream(client, request);
+  const unplaced = hashChain(request, ids, lastRecordedAt, prevHash);
+
+  await client.query(APPEND_LOCK);
+  const taken = await client.query<{ position: string }>(TAKE_POSITIONS, [unplaced.length]);
+  const positions = taken.rows.map((row) => Number(row.position)).sort((a, b) => a - b);
+  const events = unplaced.map((envelope, index) => placeAt(envelope, positions[index]));
+
+  await client.query(INSERT_EVENTS, [
+    request.streamId,
+    request.streamType,
+    JSON.stringify(events[0].actor),
+    request.correlationId,
+    request.causationId,
+    events[0].citation === null ? null : JSON.stringify(events[0].citation),
+    events.map((event) => event.position),
+    events.map((event) => event.id),
+    events.map((event) => event.streamVersion),
+    events.map((event) => event.type),
+    events.map((event) => event.schemaVersion),
+    events.map((event) => event.recordedAt),
+    events.map((event) => event.prevHash),
+    events.map((event) => event.hash),
+    events.map((event) => JSON.stringify(event.data)),
+  ]);
+  await client.query(NOTIFY_APPENDED, [String(positions[positions.length - 1])]);
+  return { replayed: false, events };
+}
+
+export async function findIdempotentAnswer(
+  client: Queryable,
+  keyId: string,
+  key: string,
+): Promise<IdempotentAnswer | null> {
+  const found = await client.query<{ fingerprint: string; event_ids: string[] }>(IDEMPOTENT_ANSWER, [
+    keyId,
+    key,
+  ]);
+  if (found.rows.length === 0) return null;
+  const { fingerprint, event_ids } = found.rows[0];
+  const events = await client.query<EventRow>(EVENTS_BY_ID, [event_ids]);
+  return { fingerprint, events: events.rows.map(toEnvelope) };
+}
+
+function assertAppendable(request: AppendRequest): void {
+  if (request.events.length === 0) {
+    throw new Error(`append to ${request.streamId} has no events`);
+  }
+  if (!Number.isInteger(request.expectedVersion) || request.expectedVersion < 0) {
+    throw new Error(`expected version ${request.expectedVersion} is not a version`);
+  }
+  for (const event of request.events) {
+    if (!EVENT_STREAM_TYPES[event.type].includes(request.streamType)) {
+      throw new Error(`${event.type} does not belong in a ${request.streamType} stream`);
+    }
+  }
+}
+
+async function advanceStream(
+  client: Queryable,
+  request: AppendRequest,
+): Promise<{ lastRecordedAt: string; prevHash: string | null }> {
+  const { streamId, streamType, expectedVersion, events } = request;
+
+  if (expectedVersion === 0) {
+    const created = await client.query<{ last_recorded_at: string }>(CREATE_STREAM, [
+      streamId,
+      streamType,
+      events.length,
+    ]);
+    if (created.rows.length === 0) {
+      const current = await client.query<{ version: number }>(CURRENT_VERSION, [streamId]);
+      throw new StreamVersionConflict(streamId, 0, current.rows[0]?.version ?? 0);
+    }
+    return { lastRecordedAt: created.rows[0].last_recorded_at, prevHash: null };
+  }
+
+  const locked = await client.query<{ stream_type: StreamType; version: number }>(LOCK_STREAM, [streamId]);
+  const stream = locked.rows.at(0);
+  if (!stream || stream.version !== expectedVersion) {
+    throw new StreamVersionConflict(streamId, expectedVersion, stream?.version ?? 0);
+  }
+  if (stream.stream_type !== streamType) {
+    throw new Error(`stream ${streamId} is a ${stream.stream_type} stream, not ${streamType}`);
+  }
+  const advanced = await client.query<{ last_recorded_at: string }>(ADVANCE_STREAM, [
+    streamId,
+    events.length,
+  ]);
+  const last = await client.query<{ hash: string }>(LAST_HASH, [streamId, expectedVersion]);
+  return { lastRecordedAt: advanced.rows[0].last_recorded_at, prevHash: last.rows[0].hash };
+}
+
+/** The envelopes of one append, each hashed and chained to the one before. */
+function hashChain(
+  request: AppendRequest,
+  ids: readonly string[],
+  lastRecordedAt: string,
+  prevHash: string | null,
+): UnplacedEnvelope[] {
+  const lastMillis = Date.parse(lastRecordedAt);
+  const count = request.events.length;
+  const actor: Actor = { keyId: request.actor.keyId, role: request.actor.role };
+  const citation = asStored(request.citation ?? null);
+  let previous = prevHash;
+  return request.events.map((event, index) => {
+    const unhashed: Omit<EventEnvelope, 'hash' | 'position'> = {
+      id: ids[index],
+      type: event.type,
+      schemaVersion: SCHEMA_VERSIONS[event.type],
+      streamId: request.streamId,
+      streamType: request.streamType,
+      streamVersion: request.expectedVersion + index + 1,
+      recordedAt: new Date(lastMillis - (count - 1 - index)).toISOString(),
+      actor,
+      correlationId: request.correlationId,
+      causationId: request.causationId,
+      citation,
+      prevHash: previous,
+      data: asStored(event.data),
+    };
+    const hash = computeEventHash(unhashed);
+    previous = hash;
+    return { ...unhashed, hash };
+  });
+}
+
+/**
+ * The value as jsonb gives it back (undefined members dropped, as JSON drops them), so the hash
+ * computed now is the hash anyone recomputes from what they read.
+ */
+function asStored<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** Puts position where the contract lists it, so envelopes serialise the same everywhere. */
+function placeAt(envelope: UnplacedEnvelope, position: number): AnyEventEnvelope {
+  const { id, type, schemaVersion, streamId, streamType, streamVersion, ...rest } = envelope;
+  return {
+    id,
+    type,
+    schemaVersion,
+    streamId,
+    streamType,
+    streamVersion,
+    position,
+    ...rest,
+  } as AnyEventEnvelope;
+}

@@ -1,0 +1,21 @@
+/** The stream moved on since the caller read it (or exists when it should not): nothing was written. */
+export class StreamVersionConflict extends Error {
+  override readonly name = 'StreamVersionConflict';
+
+  constructor(
+    readonly streamId: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(`stream ${streamId} is at version ${actual}, expected ${expected}`);
+  }
+}
+
+/** The same idempotency key came back with a different request: nothing was written. */
+export class IdempotencyKeyReused extends Error {
+  override readonly name = 'IdempotencyKeyReused';
+
+  constructor(readonly key: string) {
+    super(`idempotency key ${key} was already used for a different request`);
+  }
+}

@@ -1,0 +1,412 @@
+import { Global, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import {
+  canonicalJson,
+  computeEventHash,
+  verifyStreamChain,
+  type AnyEventEnvelope,
+  type PolicyEvent,
+} from '@ledger/contracts';
+import { PG_POOL } from '@ledger/database';
+import { createTestDatabase, eventually, type TestDatabase } from '@ledger/testing';
+import { type AppendRequest, JOURNAL_APPENDED_CHANNEL } from './append';
+import { IdempotencyKeyReused, StreamVersionConflict } from './errors';
+import { Journal } from './journal';
+import { JournalModule } from './journal.module';
+
+const RECIPROCAL_CN: PolicyEvent = {
+  type: 'TariffImposed',
+  data: {
+    imposer: 'US',
+    targets: ['CN'],
+    program: 'US-IEEPA-RECIPROCAL',
+    products: { scope: 'all', excludedCodes: ['2709', '8541'] },
+    title: 'Reciprocal tariff — People’s Republic of China',
+    legalInstrument: 'Executive Order 14257',
+    announcedAt: '2025-04-02T20:00:00.000Z',
+    rate: 34,
+    validFrom: '2025-04-09T04:01:00.000Z',
+    validTo: null,
+  },
+};
+
+function rateChanged(rate: number, validFrom = '2025-05-14T04:01:00.000Z'): PolicyEvent {
+  return { type: 'TariffRateChanged', data: { rate, validFrom, validTo: undefined } };
+}
+
+function appendTo(
+  streamId: string,
+  expectedVersion: number,
+  events: readonly PolicyEvent[],
+  extra: Partial<AppendRequest> = {},
+): AppendRequest {
+  return {
+    streamId,
+    streamType: 'tariff-measure',
+    expectedVersion,
+    events,
+    actor: { keyId: 'key-admin-1', role: 'admin' },
+    correlationId: 'corr-1',
+    causationId: null,
+    citation: { url: 'https://www.federalregister.gov/d/2025-06063', reference: 'EO 14257' },
+    ...extra,
+  };
+}
+
+async function rowCount(db: TestDatabase, table: string): Promise<number> {
+  const { rows } = await db.pool.query<{ count: string }>(`SELECT count(*) FROM ${table}`);
+  return Number(rows[0].count);
+}
+
+describe('the Postgres event journal', () => {
+  let db: TestDatabase;
+  let journal: Journal;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    journal = new Journal(db.pool);
+  });
+
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('starts empty: head position 0, no streams, no relay checkpoint', async () => {
+    expect(await journal.headPosition()).toBe(0);
+    expect(await journal.readAll(0, 100)).toEqual([]);
+    expect(await journal.readStream('us-reciprocal-cn')).toBeNull();
+    expect(await journal.readCheckpoint('policy.events')).toBe(0);
+  });
+
+  describe('append and read back', () => {
+    let created: AnyEventEnvelope[];
+    let changed: AnyEventEnvelope[];
+
+    beforeAll(async () => {
+      created = (await journal.append(appendTo('us-reciprocal-cn', 0, [RECIPROCAL_CN]))).events;
+      changed = (
+        await journal.append(
+          appendTo('us-reciprocal-cn', 1, [rateChanged(84), rateChanged(125.5)], {
+            causationId: created[0].id,
+            correlationId: 'corr-2',
+            citation: null,
+          }),
+        )
+      ).events;
+    });
+
+    it('wraps each event in the full envelope', () => {
+      expect(created).toHaveLength(1);
+      expect(created[0]).toMatchObject({
+        type: 'TariffImposed',
+        schemaVersion: 1,
+        streamId: 'us-reciprocal-cn',
+        streamType: 'tariff-measure',
+        streamVersion: 1,
+        actor: { keyId: 'key-admin-1', role: 'admin' },
+        correlationId: 'corr-1',
+        causationId: null,
+        citation: { url: 'https://www.federalregister.gov/d/2025-06063', reference: 'EO 14257' },
+        prevHash: null,
+        data: RECIPROCAL_CN.data,
+      });
+      expect(created[0].id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(changed.map((event) => [event.streamVersion, event.causationId, event.citation])).toEqual([
+        [2, created[0].id, null],
+        [3, created[0].id, null],
+      ]);
+      for (const event of [...created, ...changed]) {
+        expect(event.recordedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+        expect(new Date(event.recordedAt).toISOString()).toBe(event.recordedAt);
+        expect(event.hash).toMatch(/^[0-9a-f]{64}$/);
+      }
+    });
+
+    it('chains the hashes: prevHash is the previous hash in the stream, each hash recomputes', () => {
+      const events = [...created, ...changed];
+      expect(events.map((event) => event.prevHash)).toEqual([null, events[0].hash, events[1].hash]);
+      expect(verifyStreamChain(events)).toEqual({ ok: true, checked: 3 });
+    });
+
+    it('stores what it hashed: a member left undefined is absent, as JSON has it', () => {
+      expect('validTo' in changed[0].data).toBe(false);
+      expect(changed[1].data).toEqual({ rate: 125.5, validFrom: '2025-05-14T04:01:00.000Z' });
+    });
+
+    it('reads the stream back identical to what append returned, so the hash recomputes', async () => {
+      const stream = await journal.readStream('us-reciprocal-cn');
+      expect(stream).not.toBeNull();
+      expect(stream!.streamType).toBe('tariff-measure');
+      expect(stream!.version).toBe(3);
+      expect(stream!.events).toEqual([...created, ...changed]);
+      expect(stream!.events.map((event) => canonicalJson(event))).toEqual(
+        [...created, ...changed].map((event) => canonicalJson(event)),
+      );
+      for (const event of stream!.events) {
+        const { hash, position: _position, ...unhashed } = event;
+        expect(computeEventHash(unhashed)).toBe(hash);
+      }
+      expect(verifyStreamChain(stream!.events)).toEqual({ ok: true, checked: 3 });
+    });
+
+    it('gives positions in append order and reads the journal after a position', async () => {
+      const positions = [...created, ...changed].map((event) => event.position);
+      expect(positions).toEqual([...positions].sort((a, b) => a - b));
+      expect(new Set(positions).size).toBe(3);
+      expect(await journal.headPosition()).toBe(positions[2]);
+      expect(await journal.readAll(0, 100)).toEqual([...created, ...changed]);
+      expect(await journal.readAll(positions[0], 1)).toEqual([changed[0]]);
+      expect(await journal.readAll(positions[2], 100)).toEqual([]);
+    });
+
+    it('tells the type of existing streams and leaves unknown ids out', async () => {
+      const types = await journal.streamTypes(['us-reciprocal-cn', 'no-such-stream']);
+      expect([...types]).toEqual([['us-reciprocal-cn', 'tariff-measure']]);
+    });
+  });
+
+  it('keeps recordedAt strictly increasing per stream, also within one multi-event append', async () => {
+    await journal.append(appendTo('us-steel-232', 0, [RECIPROCAL_CN]));
+    for (let version = 1; version <= 20; version++) {
+      await journal.append(appendTo('us-steel-232', version, [rateChanged(25 + version)]));
+    }
+    await journal.append(
+      appendTo(
+        'us-steel-232',
+        21,
+        Array.from({ length: 5 }, (_, index) => rateChanged(50 + index)),
+      ),
+    );
+    const stream = await journal.readStream('us-steel-232');
+    const instants = stream!.events.map((event) => Date.parse(event.recordedAt));
+    expect(instants).toHaveLength(26);
+    for (let index = 1; index < instants.length; index++) {
+      expect(instants[index]).toBeGreaterThan(instants[index - 1]);
+    }
+    expect(verifyStreamChain(stream!.events)).toEqual({ ok: true, checked: 26 });
+  });
+
+  it('notifies the relay on commit with the last position of the append', async () => {
+    const listener = await db.pool.connect();
+    const payloads: string[] = [];
+    try {
+      listener.on('notification', (message) => {
+        if (message.channel === JOURNAL_APPENDED_CHANNEL && message.payload) payloads.push(message.payload);
+      });
+      await listener.query(`LISTEN ${JOURNAL_APPENDED_CHANNEL}`);
+      const { events } = await journal.append(
+        appendTo('eu-steel-safeguard', 0, [RECIPROCAL_CN, rateChanged(50)]),
+      );
+      await eventually(() => expect(payloads).toEqual([String(events[1].position)]));
+    } finally {
+      await listener.query(`UNLISTEN ${JOURNAL_APPENDED_CHANNEL}`);
+      listener.release();
+    }
+  });
+
+  describe('optimistic concurrency', () => {
+    it('refuses a stale or wrong expected version and writes nothing', async () => {
+      const { events } = await journal.append(appendTo('us-autos-232', 0, [RECIPROCAL_CN]));
+      const head = await journal.headPosition();
+      const idempotency = { keyId: 'key-admin-1', key: 'stale-attempt', fingerprint: 'f1' };
+
+      for (const [expectedVersion, actual] of [
+        [0, 1],
+        [2, 1],
+        [7, 1],
+      ]) {
+        const attempt = journal.append(
+          appendTo('us-autos-232', expectedVersion, [rateChanged(25)], { idempotency }),
+        );
+        await expect(attempt).rejects.toThrow(StreamVersionConflict);
+        await expect(attempt).rejects.toMatchObject({
+          streamId: 'us-autos-232',
+          expected: expectedVersion,
+          actual,
+        });
+      }
+      await expect(journal.append(appendTo('no-such-measure', 3, [rateChanged(25)]))).rejects.toMatchObject({
+        name: 'StreamVersionConflict',
+        expected: 3,
+        actual: 0,
+      });
+
+      expect((await journal.readStream('us-autos-232'))!.events).toEqual(events);
+      expect(await journal.readStream('no-such-measure')).toBeNull();
+      expect(await journal.headPosition()).toBe(head);
+      expect(await journal.findIdempotent('key-admin-1', 'stale-attempt')).toBeNull();
+    });
+
+    it('lets exactly one of 100 concurrent appends at the same version through', async () => {
+      await journal.append(appendTo('cn-rare-earth-tariff', 0, [RECIPROCAL_CN]));
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 100 }, (_, index) =>
+          journal.append(appendTo('cn-rare-earth-tariff', 1, [rateChanged(index)])),
+        ),
+      );
+      const appended = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+      const refused = outcomes.flatMap((outcome) =>
+        outcome.status === 'rejected' ? [outcome.reason as unknown] : [],
+      );
+      expect(appended).toHaveLength(1);
+      expect(refused).toHaveLength(99);
+      for (const reason of refused) {
+        expect(reason).toBeInstanceOf(StreamVersionConflict);
+        expect(reason).toMatchObject({ expected: 1, actual: 2 });
+      }
+      const stream = await journal.readStream('cn-rare-earth-tariff');
+      expect(stream!.version).toBe(2);
+      expect(stream!.events[1]).toEqual(appended[0].value.events[0]);
+    });
+
+    it('lets exactly one of concurrent creators of the same stream through', async () => {
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, () => journal.append(appendTo('mx-steel-safeguard', 0, [RECIPROCAL_CN]))),
+      );
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+      for (const outcome of outcomes.filter((outcome) => outcome.status === 'rejected')) {
+        expect(outcome.reason).toMatchObject({ name: 'StreamVersionConflict', expected: 0, actual: 1 });
+      }
+      expect((await journal.readStream('mx-steel-safeguard'))!.version).toBe(1);
+    });
+
+    it('refuses an event type that does not belong in the stream type, writing nothing', async () => {
+      const head = await journal.headPosition();
+      await expect(
+        journal.append({
+          ...appendTo('dy-export-control', 0, [RECIPROCAL_CN]),
+          streamType: 'export-control',
+        }),
+      ).rejects.toThrow(/TariffImposed does not belong in a export-control stream/);
+      expect(await journal.headPosition()).toBe(head);
+    });
+  });
+
+  describe('idempotency keys', () => {
+    it('replays the first answer for the same key and fingerprint, appending nothing', async () => {
+      const idempotency = { keyId: 'key-admin-1', key: 'create-ca-surtax', fingerprint: 'sha256:aaa' };
+      const first = await journal.append(
+        appendTo('ca-surtax', 0, [RECIPROCAL_CN, rateChanged(25)], { idempotency }),
+      );
+      const head = await journal.headPosition();
+
+      const retry = await journal.append(
+        appendTo('ca-surtax', 0, [RECIPROCAL_CN, rateChanged(25)], { idempotency }),
+      );
+      expect(first.replayed).toBe(false);
+      expect(retry).toEqual({ replayed: true, events: first.events });
+      expect(await journal.findIdempotent('key-admin-1', 'create-ca-surtax')).toEqual({
+        fingerprint: 'sha256:aaa',
+        events: first.events,
+      });
+      expect(await journal.headPosition()).toBe(head);
+      expect((await journal.readStream('ca-surtax'))!.version).toBe(2);
+    });
+
+    it('refuses the same key with another fingerprint, appending nothing', async () => {
+      const key = { keyId: 'key-admin-1', key: 'raise-ca-surtax' };
+      await journal.append(
+        appendTo('ca-surtax', 2, [rateChanged(35)], { idempotency: { ...key, fingerprint: 'A' } }),
+      );
+      const head = await journal.headPosition();
+      const reused = journal.append(
+        appendTo('ca-surtax', 3, [rateChanged(45)], { idempotency: { ...key, fingerprint: 'B' } }),
+      );
+      await expect(reused).rejects.toThrow(IdempotencyKeyReused);
+      await expect(reused).rejects.toMatchObject({ key: 'raise-ca-surtax' });
+      expect(await journal.headPosition()).toBe(head);
+      expect((await journal.readStream('ca-surtax'))!.version).toBe(3);
+    });
+
+    it('keeps keys of different callers apart', async () => {
+      const request = (keyId: string, expectedVersion: number): AppendRequest =>
+        appendTo('ca-surtax', expectedVersion, [rateChanged(10)], {
+          idempotency: { keyId, key: 'lower-ca-surtax', fingerprint: 'same' },
+        });
+      const first = await journal.append(request('key-admin-1', 3));
+      const second = await journal.append(request('key-admin-2', 4));
+      expect([first.replayed, second.replayed]).toEqual([false, false]);
+      expect((await journal.readStream('ca-surtax'))!.version).toBe(5);
+    });
+
+    it('appends exactly once when 20 requests with one key race', async () => {
+      const idempotency = { keyId: 'key-admin-1', key: 'create-jp-autos', fingerprint: 'sha256:bbb' };
+      const head = await journal.headPosition();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          journal.append(appendTo('jp-autos', 0, [RECIPROCAL_CN], { idempotency })),
+        ),
+      );
+      const original = results.filter((result) => !result.replayed);
+      expect(original).toHaveLength(1);
+      for (const result of results) expect(result.events).toEqual(original[0].events);
+      expect((await journal.readStream('jp-autos'))!.events).toEqual(original[0].events);
+      expect(await journal.readAll(head, 100)).toEqual(original[0].events);
+    });
+  });
+
+  describe('the database itself guards the journal', () => {
+    it('refuses a second event at the same stream version when the code is bypassed', async () => {
+      await journal.append(appendTo('in-solar-duty', 0, [RECIPROCAL_CN]));
+      const duplicate = db.pool.query(
+        `INSERT INTO journal.events
+         SELECT nextval('journal.event_position'), gen_random_uuid(), stream_id, stream_type,
+                stream_version, type, schema_version, recorded_at, actor, correlation_id,
+                causation_id, citation, prev_hash, hash, data
+         FROM journal.events WHERE stream_id = $1 AND stream_version = 1`,
+        ['in-solar-duty'],
+      );
+      await expect(duplicate).rejects.toMatchObject({
+        code: '23505',
+        constraint: 'events_stream_id_stream_version_key',
+      });
+      expect((await journal.readStream('in-solar-duty'))!.version).toBe(1);
+    });
+
+    it('refuses UPDATE, DELETE and TRUNCATE on the events, whoever asks', async () => {
+      const before = await journal.readAll(0, 10_000);
+      expect(before.length).toBeGreaterThan(0);
+      for (const statement of [
+        `UPDATE journal.events SET data = '{"rate": 0}' WHERE stream_id = 'us-reciprocal-cn'`,
+        `UPDATE journal.events SET hash = hash WHERE false`,
+        `DELETE FROM journal.events WHERE stream_id = 'us-reciprocal-cn'`,
+        `DELETE FROM journal.events`,
+        `TRUNCATE journal.events CASCADE`,
+      ]) {
+        await expect(db.pool.query(statement)).rejects.toMatchObject({
+          code: '23001',
+          message: expect.stringMatching(/journal\.events is append-only: (UPDATE|DELETE|TRUNCATE) refused/),
+        });
+      }
+      expect(await journal.readAll(0, 10_000)).toEqual(before);
+      expect(await rowCount(db, 'journal.events')).toBe(before.length);
+    });
+  });
+
+  it('is provided by JournalModule on the application pool (PG_POOL)', async () => {
+    @Global()
+    @Module({ providers: [{ provide: PG_POOL, useValue: db.pool }], exports: [PG_POOL] })
+    class ApplicationPool {}
+
+    const moduleRef = await Test.createTestingModule({ imports: [ApplicationPool, JournalModule] }).compile();
+    try {
+      const provided = moduleRef.get(Journal);
+      expect(provided).toBeInstanceOf(Journal);
+      expect(await provided.headPosition()).toBe(await journal.headPosition());
+    } finally {
+      await moduleRef.close();
+    }
+  });
+
+  describe('the relay checkpoint', () => {
+    it('only moves forward', async () => {
+      await journal.saveCheckpoint('policy.events', 5);
+      expect(await journal.readCheckpoint('policy.events')).toBe(5);
+      await journal.saveCheckpoint('policy.events', 3);
+      expect(await journal.readCheckpoint('policy.events')).toBe(5);
+      await journal.saveCheckpoint('policy.events', 9);
+      expect(await journal.readCheckpoint('policy.events')).toBe(9);
+      expect(await journal.readCheckpoint('policy.events.mirror')).toBe(0);
+    });
+  });
+});

@@ -1,0 +1,227 @@
+import type { INestApplication } from '@nestjs/common';
+import { CloudEvent } from 'cloudevents';
+import request from 'supertest';
+import { AdminApiModule } from '../apps/admin-api/src/admin-api.module';
+import { RelayModule } from '../apps/relay/src/relay.module';
+import { fromKafkaRecord, verifyStreamChain, type AnyEventEnvelope } from '@ledger/contracts';
+import { Journal } from '@ledger/journal';
+import { readTopic } from '@ledger/messaging';
+import { eventually } from '@ledger/testing';
+import { KEYS, prepareLedger, startInProcess, type Ledger } from './support/ledger-harness';
+import {
+  citation,
+  genevaStatement,
+  imposeReciprocalOnChina,
+  licenceApplication,
+  raiseTo84,
+  rareEarthControl,
+} from './support/policy-bodies';
+
+describe('write path: admin API → journal → relay → Kafka', () => {
+  let ledger: Ledger;
+  let api: INestApplication;
+  let relay: INestApplication;
+  let journal: Journal;
+
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    request(api.getHttpServer())
+      .post(path)
+      .set({ Authorization: `Bearer ${KEYS.admin}`, ...headers })
+      .send(body as object);
+
+  /** Waits until the relay published everything committed, then returns the topic's envelopes. */
+  async function publishedEvents(): Promise<AnyEventEnvelope[]> {
+    const head = await journal.headPosition();
+    await eventually(async () => expect(await journal.readCheckpoint(ledger.topic)).toBe(head));
+    return (await readTopic(ledger.kafka, ledger.topic)).map((record) => fromKafkaRecord(record));
+  }
+
+  beforeAll(async () => {
+    ledger = await prepareLedger({ partitions: 3 });
+    api = await startInProcess(AdminApiModule, ledger.env);
+    relay = await startInProcess(RelayModule, ledger.env);
+    journal = new Journal(ledger.db.pool);
+  });
+
+  afterAll(async () => {
+    await relay?.close();
+    await api?.close();
+    await ledger?.close();
+  });
+
+  it('accepts every write endpoint and publishes each event once, keyed, as a CloudEvent, hash-chained', async () => {
+    const writes: Array<[string, unknown, string]> = [
+      ['/v1/tariff-measures', imposeReciprocalOnChina('us-reciprocal-cn'), '"1"'],
+      ['/v1/tariff-measures/us-reciprocal-cn/rate-changes', raiseTo84, '"2"'],
+      [
+        '/v1/tariff-measures/us-reciprocal-cn/suspensions',
+        { validFrom: '2025-05-14T04:01:00Z', validTo: '2025-08-12T04:01:00Z', citation },
+        '"3"',
+      ],
+      [
+        '/v1/tariff-measures/us-reciprocal-cn/validity-changes',
+        { validTo: '2026-01-01T00:00:00Z', citation },
+        '"4"',
+      ],
+      ['/v1/tariff-measures/us-reciprocal-cn/lifts', { validFrom: '2025-11-10T05:01:00Z', citation }, '"5"'],
+      ['/v1/export-controls', rareEarthControl('cn-rare-earths'), '"1"'],
+      [
+        '/v1/export-controls/cn-rare-earths/item-amendments',
+        {
+          add: [{ element: 'Ho', description: 'Holmium metal and compounds' }],
+          remove: [],
+          validFrom: '2025-11-08T00:00:00+08:00',
+          citation,
+        },
+        '"2"',
+      ],
+      [
+        '/v1/export-controls/cn-rare-earths/licence-reports',
+        {
+          count: null,
+          period: { from: '2025-05-01T00:00:00+08:00', to: '2025-06-07T00:00:00+08:00' },
+          reportedAt: '2025-06-07T12:00:00+08:00',
+          citation,
+        },
+        '"3"',
+      ],
+      [
+        '/v1/export-controls/cn-rare-earths/suspensions',
+        { validFrom: '2025-11-10T00:00:00+08:00', validTo: '2026-11-10T00:00:00+08:00', citation },
+        '"4"',
+      ],
+      ['/v1/export-controls/cn-rare-earths/validity-changes', { validTo: null, citation }, '"5"'],
+      ['/v1/export-controls/cn-rare-earths/lifts', { validFrom: '2027-01-01T00:00:00Z', citation }, '"6"'],
+      ['/v1/licences', licenceApplication('licence-dy-1', 'cn-rare-earths'), '"1"'],
+      [
+        '/v1/licences/licence-dy-1/approval',
+        { decidedAt: '2025-06-05T09:00:00+08:00', validFrom: '2025-06-05T09:00:00+08:00', citation },
+        '"2"',
+      ],
+      [
+        '/v1/licences/licence-dy-1/revocation',
+        { validFrom: '2025-07-01T00:00:00+08:00', reason: 'Diversion to an unlisted end user', citation },
+        '"3"',
+      ],
+      ['/v1/licences', licenceApplication('licence-dy-2', 'cn-rare-earths'), '"1"'],
+      [
+        '/v1/licences/licence-dy-2/denial',
+        { decidedAt: '2025-06-05T09:00:00+08:00', reason: 'End user on a control list', citation },
+        '"2"',
+      ],
+      ['/v1/agreements', genevaStatement('geneva-2025-05', ['us-reciprocal-cn']), '"1"'],
+    ];
+    const answers: AnyEventEnvelope[] = [];
+    for (const [path, body, etag] of writes) {
+      const response = await post(path, body);
+      expect({ path, status: response.status, body: response.body as unknown }).toMatchObject({
+        status: 201,
+      });
+      expect(response.headers.etag).toBe(etag);
+      expect(response.headers.location).toMatch(/^\/v1\/measures\/[a-z0-9-]+$/);
+      expect(Number(response.headers['consistency-token'])).toBeGreaterThan(0);
+      answers.push(response.body as AnyEventEnvelope);
+    }
+    const denial = answers[answers.length - 2];
+    const retraction = await post('/v1/streams/licence-dy-2/retractions', {
+      retractedEventId: denial.id,
+      reason: 'Entered in error: the denial concerned another application',
+      citation,
+    });
+    expect(retraction.status).toBe(201);
+    expect(retraction.headers.etag).toBe('"3"');
+    answers.push(retraction.body as AnyEventEnvelope);
+
+    expect(answers[0]).toMatchObject({
+      type: 'TariffImposed',
+      streamId: 'us-reciprocal-cn',
+      streamType: 'tariff-measure',
+      streamVersion: 1,
+      schemaVersion: 1,
+      actor: { role: 'admin' },
+      prevHash: null,
+      data: { rate: 34, validFrom: '2025-04-09T04:01:00.000Z' },
+    });
+    expect(answers[5].data).toMatchObject({ validFrom: '2025-04-03T16:00:00.000Z' });
+
+    const records = await readTopic(ledger.kafka, ledger.topic);
+    const onTopic = await publishedEvents();
+    expect(onTopic).toHaveLength(answers.length);
+    for (const record of records) {
+      const envelope = fromKafkaRecord(record);
+      expect(record.key).toBe(envelope.streamId);
+      expect(record.headers).toMatchObject({
+        'content-type': 'application/cloudevents+json',
+        ce_specversion: '1.0',
+        ce_id: envelope.id,
+        ce_type: envelope.type,
+        ce_source: `/streams/${envelope.streamType}/${envelope.streamId}`,
+        ce_streamversion: String(envelope.streamVersion),
+      });
+      const cloudEvent = new CloudEvent(JSON.parse(record.value!.toString()) as Record<string, unknown>);
+      expect(cloudEvent.validate()).toBe(true);
+      expect(cloudEvent.subject).toBe(envelope.streamId);
+      expect(cloudEvent.streamversion).toBe(envelope.streamVersion);
+    }
+    const byId = new Map(onTopic.map((event) => [event.id, event]));
+    for (const answer of answers) expect(byId.get(answer.id)).toEqual(answer);
+    for (const streamId of [
+      'us-reciprocal-cn',
+      'cn-rare-earths',
+      'licence-dy-1',
+      'licence-dy-2',
+      'geneva-2025-05',
+    ]) {
+      const stream = onTopic.filter((event) => event.streamId === streamId);
+      expect(stream.map((event) => event.streamVersion)).toEqual(stream.map((_, index) => index + 1));
+      expect(verifyStreamChain(stream)).toEqual({ ok: true, checked: stream.length });
+    }
+  });
+
+  it('lets exactly one of 100 concurrent writers with the same If-Match win; 99 get 412', async () => {
+    expect((await post('/v1/tariff-measures', imposeReciprocalOnChina('race-measure'))).status).toBe(201);
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, (_, index) =>
+        post(
+          '/v1/tariff-measures/race-measure/rate-changes',
+          { ...raiseTo84, rate: 50 + index / 100 },
+          { 'If-Match': '"1"' },
+        ),
+      ),
+    );
+    const statuses = responses.map((response) => response.status).sort();
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 412)).toHaveLength(99);
+    expect(responses.find((response) => response.status === 412)?.body).toMatchObject({
+      code: 'stale-version',
+    });
+    expect((await journal.readStream('race-measure'))?.version).toBe(2);
+    const onTopic = (await publishedEvents()).filter((event) => event.streamId === 'race-measure');
+    expect(onTopic.map((event) => event.streamVersion)).toEqual([1, 2]);
+  });
+
+  it('answers a retried Idempotency-Key with the first answer and appends nothing; a different body gets 422', async () => {
+    const body = imposeReciprocalOnChina('idempotent-measure');
+    const first = await post('/v1/tariff-measures', body, { 'Idempotency-Key': 'import-2025-04-02-001' });
+    expect(first.status).toBe(201);
+    const before = await journal.headPosition();
+    const topicBefore = (await publishedEvents()).length;
+
+    const retry = await post('/v1/tariff-measures', body, { 'Idempotency-Key': 'import-2025-04-02-001' });
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers.etag).toBe(first.headers.etag);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+
+    const reused = await post(
+      '/v1/tariff-measures',
+      { ...body, rate: 35 },
+      { 'Idempotency-Key': 'import-2025-04-02-001' },
+    );
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ code: 'idempotency-key-reused' });
+
+    expect(await journal.headPosition()).toBe(before);
+    expect(await publishedEvents()).toHaveLength(topicBefore);
+  });
+});
