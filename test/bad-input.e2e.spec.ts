@@ -436,6 +436,20 @@ const CASES: BadCase[] = [
     code: 'referenced-stream-missing',
   },
   {
+    name: 'licence under a retracted control',
+    path: '/v1/licences',
+    body: licenceApplication('bad-input-void-licence', 'bad-input-void-control'),
+    status: 400,
+    code: 'referenced-stream-missing',
+  },
+  {
+    name: 'change to a stream whose creation was retracted',
+    path: '/v1/export-controls/bad-input-void-control/lifts',
+    body: { validFrom: '2025-06-01T00:00:00Z', citation },
+    status: 409,
+    code: 'stream-retracted',
+  },
+  {
     name: 'agreement naming a missing measure',
     path: '/v1/agreements',
     body: genevaStatement('bad-input-agreement', ['no-such-measure']),
@@ -507,6 +521,12 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
       '/v1/licences',
       licenceApplication('bad-input-pending-licence', 'bad-input-existing-control'),
     );
+    const voided = await admin('/v1/export-controls', rareEarthControl('bad-input-void-control'));
+    await admin('/v1/streams/bad-input-void-control/retractions', {
+      retractedEventId: (voided.body as { id: string }).id,
+      reason: 'Entered twice',
+      citation,
+    });
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { DomainError, type DomainErrorKind } from '@ledger/domain';
 import { Problem, type ProblemMapper } from '@ledger/http';
-import { IdempotencyKeyReused, StreamVersionConflict } from '@ledger/journal';
+import { EventRejected, IdempotencyKeyReused, StreamVersionConflict } from '@ledger/journal';
 import { StaleStreamVersion } from './writes/record-policy-event.command';
 
 const DOMAIN_STATUS: Record<DomainErrorKind, number> = { invalid: 400, conflict: 409, 'not-found': 404 };
@@ -17,6 +17,17 @@ export const adminApiProblems: ProblemMapper = (error) => {
   }
   if (error instanceof StreamVersionConflict) {
     return new Problem(409, 'concurrent-write', 'The stream kept changing under this write; retry it');
+  }
+  if (error instanceof EventRejected) {
+    return new Problem(
+      400,
+      'contract-violation',
+      'The event this request makes breaks the published event schema',
+      error.violations.map((violation) => {
+        const [field, ...message] = violation.split(': ');
+        return { field: field.replace(/^data\./, ''), message: message.join(': ') || violation };
+      }),
+    );
   }
   if (error instanceof IdempotencyKeyReused) {
     return new Problem(

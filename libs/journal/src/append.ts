@@ -4,6 +4,7 @@ import {
   EVENT_STREAM_TYPES,
   SCHEMA_VERSIONS,
   computeEventHash,
+  validateEnvelope,
   type Actor,
   type AnyEventEnvelope,
   type Citation,
@@ -11,7 +12,7 @@ import {
   type PolicyEvent,
   type StreamType,
 } from '@ledger/contracts';
-import { IdempotencyKeyReused, StreamVersionConflict } from './errors';
+import { EventRejected, IdempotencyKeyReused, StreamVersionConflict } from './errors';
 import { EVENT_COLUMNS, ISO_MILLISECONDS, toEnvelope, type EventRow } from './event-row';
 
 export interface AppendRequest {
@@ -169,6 +170,10 @@ export async function appendInTransaction(client: Queryable, request: AppendRequ
   const taken = await client.query<{ position: string }>(TAKE_POSITIONS, [unplaced.length]);
   const positions = taken.rows.map((row) => Number(row.position)).sort((a, b) => a - b);
   const events = unplaced.map((envelope, index) => placeAt(envelope, positions[index]));
+  // Nothing enters the journal that the published contract would refuse: subscribers validate
+  // every record with the same schemas, so a commit here must never become a poison record there.
+  const violations = events.flatMap((event) => validateEnvelope(event));
+  if (violations.length > 0) throw new EventRejected(violations);
 
   await client.query(INSERT_EVENTS, [
     request.streamId,

@@ -19,3 +19,12 @@ export class IdempotencyKeyReused extends Error {
     super(`idempotency key ${key} was already used for a different request`);
   }
 }
+
+/** The events break the published contract (libs/contracts schemas): nothing was written. */
+export class EventRejected extends Error {
+  override readonly name = 'EventRejected';
+
+  constructor(readonly violations: readonly string[]) {
+    super(`events rejected by the contract: ${violations.join('; ')}`);
+  }
+}

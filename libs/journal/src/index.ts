@@ -3,4 +3,4 @@ export type { StoredStream } from './journal';
 export { JournalModule } from './journal.module';
 export { appendInTransaction, JOURNAL_APPENDED_CHANNEL } from './append';
 export type { AppendRequest, AppendResult, IdempotencyClaim, IdempotentAnswer } from './append';
-export { IdempotencyKeyReused, StreamVersionConflict } from './errors';
+export { EventRejected, IdempotencyKeyReused, StreamVersionConflict } from './errors';

@@ -10,7 +10,7 @@ import {
 import { PG_POOL } from '@ledger/database';
 import { createTestDatabase, eventually, type TestDatabase } from '@ledger/testing';
 import { type AppendRequest, JOURNAL_APPENDED_CHANNEL } from './append';
-import { IdempotencyKeyReused, StreamVersionConflict } from './errors';
+import { EventRejected, IdempotencyKeyReused, StreamVersionConflict } from './errors';
 import { Journal } from './journal';
 import { JournalModule } from './journal.module';
 
@@ -396,6 +396,24 @@ describe('the Postgres event journal', () => {
     } finally {
       await moduleRef.close();
     }
+  });
+
+  it('refuses events that break the published contract, before anything is written', async () => {
+    const head = await journal.headPosition();
+    const absurd: PolicyEvent = {
+      ...RECIPROCAL_CN,
+      data: { ...RECIPROCAL_CN.data, rate: 5000, imposer: 'XX' },
+    };
+    const attempt = journal.append(appendTo('contract-breaker', 0, [absurd]));
+    await expect(attempt).rejects.toThrow(EventRejected);
+    await expect(attempt).rejects.toMatchObject({
+      violations: expect.arrayContaining([
+        expect.stringMatching(/^data\.rate/),
+        expect.stringMatching(/^data\.imposer/),
+      ]),
+    });
+    expect(await journal.headPosition()).toBe(head);
+    expect(await journal.readStream('contract-breaker')).toBeNull();
   });
 
   describe('the relay checkpoint', () => {

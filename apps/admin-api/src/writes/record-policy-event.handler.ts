@@ -1,4 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { StreamType } from '@ledger/contracts';
 import {
   COMMAND_STREAM_TYPE,
   DomainError,
@@ -32,7 +33,7 @@ export class RecordPolicyEventHandler implements ICommandHandler<RecordPolicyEve
       if (ifMatch !== undefined && ifMatch !== version) {
         throw new StaleStreamVersion(command.streamId, ifMatch, version);
       }
-      const references = await this.journal.streamTypes(referencedStreamIds(command));
+      const references = await this.liveStreamTypes(referencedStreamIds(command));
       const events = decide(command, stream ? foldStream(stream.events) : undefined, {
         streamTypeOf: (id) => references.get(id),
       });
@@ -59,5 +60,15 @@ export class RecordPolicyEventHandler implements ICommandHandler<RecordPolicyEve
         if (attempt >= MAX_ATTEMPTS) throw error;
       }
     }
+  }
+
+  /** Types of the referenced streams that exist and whose creation was not retracted. */
+  private async liveStreamTypes(ids: readonly string[]): Promise<Map<string, StreamType>> {
+    const live = new Map<string, StreamType>();
+    for (const id of new Set(ids)) {
+      const referenced = await this.journal.readStream(id);
+      if (referenced && foldStream(referenced.events)?.current) live.set(id, referenced.streamType);
+    }
+    return live;
   }
 }
