@@ -19,7 +19,7 @@ cleanup() {
     local pid="${environ#/proc/}"
     pid="${pid%/environ}"
     [[ "$pid" == "$$" ]] && continue
-    if tr '\0' '\n' <"$environ" 2>/dev/null | grep -qx "LEDGER_TEST_RUN_ID=$LEDGER_TEST_RUN_ID"; then
+    if { tr '\0' '\n' <"$environ"; } 2>/dev/null | grep -qx "LEDGER_TEST_RUN_ID=$LEDGER_TEST_RUN_ID"; then
       kill -KILL "$pid" 2>/dev/null || true
     fi
   done

@@ -1,4 +1,3 @@
-import type { Kafka } from 'kafkajs';
 import {
   fromKafkaRecord,
   verifyStreamChain,
@@ -6,7 +5,7 @@ import {
   type PolicyEvent,
 } from '@ledger/contracts';
 import { Journal } from '@ledger/journal';
-import { readTopic } from '@ledger/messaging';
+import { readTopic, type Kafka } from '@ledger/messaging';
 import { eventually } from '@ledger/testing';
 import { AppProcess, prepareLedger, type Ledger } from './support/ledger-harness';
 

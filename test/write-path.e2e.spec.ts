@@ -200,6 +200,19 @@ describe('write path: admin API → journal → relay → Kafka', () => {
     expect(onTopic.map((event) => event.streamVersion)).toEqual([1, 2]);
   });
 
+  it('answers a read whose Consistency-Token the read models have not reached (no projector here) with 503 and Retry-After', async () => {
+    const write = await post('/v1/tariff-measures', imposeReciprocalOnChina('consistency-measure'));
+    const response = await request(api.getHttpServer())
+      .get('/v1/measures/consistency-measure')
+      .set({
+        Authorization: `Bearer ${KEYS.reader}`,
+        'Consistency-Token': String(write.headers['consistency-token']),
+      });
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.body).toMatchObject({ code: 'read-models-behind' });
+  });
+
   it('answers a retried Idempotency-Key with the first answer and appends nothing; a different body gets 422', async () => {
     const body = imposeReciprocalOnChina('idempotent-measure');
     const first = await post('/v1/tariff-measures', body, { 'Idempotency-Key': 'import-2025-04-02-001' });

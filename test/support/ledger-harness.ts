@@ -2,9 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import type { INestApplication, Type } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { createHttpApp } from '@ledger/http';
-import { createKafka, ensureEventTopic } from '@ledger/messaging';
+import { createKafka, ensureEventTopic, type Kafka } from '@ledger/messaging';
 import { createTestDatabase, eventually, testBrokers, uniqueName, type TestDatabase } from '@ledger/testing';
 
 const ROOT = path.resolve(__dirname, '../..');

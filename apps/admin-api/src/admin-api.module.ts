@@ -13,6 +13,7 @@ import {
 } from '@ledger/http';
 import { MessagingModule } from '@ledger/messaging';
 import { adminApiProblems } from './problems';
+import { ReadsModule } from './reads/reads.module';
 import { WritesModule } from './writes/writes.module';
 
 @Module({
@@ -28,6 +29,7 @@ import { WritesModule } from './writes/writes.module';
     AuthModule,
     OperationsModule,
     WritesModule,
+    ReadsModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: strictValidationPipe },

@@ -4,6 +4,8 @@ import { LEDGER_CONFIG, LedgerConfigModule, type LedgerConfig } from '@ledger/co
 import { DatabaseModule } from '@ledger/database';
 import { OperationsModule, loggerParams } from '@ledger/http';
 import { MessagingModule } from '@ledger/messaging';
+import { ProjectorMetrics } from './projector.metrics';
+import { ProjectorService } from './projector.service';
 
 @Module({
   imports: [
@@ -16,5 +18,6 @@ import { MessagingModule } from '@ledger/messaging';
     MessagingModule,
     OperationsModule,
   ],
+  providers: [ProjectorMetrics, ProjectorService],
 })
 export class ProjectorModule {}

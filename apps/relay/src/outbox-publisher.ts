@@ -1,10 +1,15 @@
 import { Logger } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { Counter, Gauge } from 'prom-client';
 import type { LedgerConfig } from '@ledger/config';
 import { toKafkaRecord } from '@ledger/contracts';
 import type { Journal } from '@ledger/journal';
-import { EventProducer, partitionOf, readPartitionTails } from '@ledger/messaging';
+import {
+  EventProducer,
+  assertEventTopic,
+  partitionOf,
+  readPartitionTails,
+  type Kafka,
+} from '@ledger/messaging';
 
 const published = new Counter({ name: 'relay_events_published_total', help: 'Events published to Kafka' });
 const skipped = new Counter({
@@ -50,6 +55,13 @@ export class OutboxPublisher {
   }
 
   async start(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await assertEventTopic(admin, this.settings);
+    } finally {
+      await admin.disconnect();
+    }
     await this.producer.connect();
     await this.reconcile();
   }

@@ -5,13 +5,12 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { Client, type Pool } from 'pg';
 import { Gauge } from 'prom-client';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
 import { PG_POOL } from '@ledger/database';
 import { JOURNAL_APPENDED_CHANNEL, Journal } from '@ledger/journal';
-import { KAFKA } from '@ledger/messaging';
+import { KAFKA, type Kafka } from '@ledger/messaging';
 import { OutboxPublisher } from './outbox-publisher';
 
 /** One relay publishes at a time: whoever holds this session-level advisory lock. */

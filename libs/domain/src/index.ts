@@ -41,3 +41,4 @@ export type { TariffMeasure } from './tariff-measure.decider';
 export type { ExportControl } from './export-control.decider';
 export type { Licence, LicenceStatus } from './licence.decider';
 export type { Agreement } from './agreement.decider';
+export * from './views/evaluate';

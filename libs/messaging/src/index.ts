@@ -1,4 +1,4 @@
-export { createKafka, ensureEventTopic } from './kafka';
+export { assertEventTopic, createKafka, ensureEventTopic } from './kafka';
 export type { KafkaSettings, TopicSettings } from './kafka';
 export { EventProducer, partitionOf } from './event-producer';
 export type { OutgoingRecord } from './event-producer';
@@ -7,3 +7,6 @@ export type { StoredRecord } from './topic-reader';
 export { MessagingModule } from './messaging.module';
 export { KafkaHealthIndicator } from './kafka.health';
 export { KAFKA, KAFKA_ADMIN } from './tokens';
+export { BatchConsumer } from './batch-consumer';
+export type { BatchConsumerSettings, BatchHandlers, BatchVerdict, ConsumedBatch } from './batch-consumer';
+export type { Admin, Kafka } from 'kafkajs';

@@ -36,6 +36,19 @@ export async function ensureEventTopic(admin: Admin, settings: TopicSettings): P
     ],
   };
   await admin.createTopics({ topics: [config], waitForLeaders: true });
+  await assertEventTopic(admin, settings);
+}
+
+/**
+ * Checks, without creating anything, that the event topic exists with the configured partition
+ * count. Publishers place records by murmur2(streamId) % partitions, so a different count would
+ * split streams across partitions and break their order.
+ */
+export async function assertEventTopic(admin: Admin, settings: TopicSettings): Promise<void> {
+  const topics = await admin.listTopics();
+  if (!topics.includes(settings.topic)) {
+    throw new Error(`Topic ${settings.topic} does not exist; create it first (node scripts/topic.js)`);
+  }
   const metadata = await admin.fetchTopicMetadata({ topics: [settings.topic] });
   const actual = metadata.topics[0]?.partitions.length ?? 0;
   if (actual !== settings.partitions) {

@@ -1,6 +1,6 @@
 import { testBrokers, uniqueName } from '@ledger/testing';
 import type { Kafka } from 'kafkajs';
-import { createKafka, ensureEventTopic } from './kafka';
+import { assertEventTopic, createKafka, ensureEventTopic } from './kafka';
 import { EventProducer } from './event-producer';
 import { readTopic } from './topic-reader';
 
@@ -79,13 +79,19 @@ describe('messaging on the real broker', () => {
     expect(stored[0].headers.ce_specversion).toBe('1.0');
   });
 
-  it('does not create topics by accident', async () => {
-    const producer = new EventProducer(kafka, uniqueName('missing-'));
-    await producer.connect();
+  it('checks an existing topic without creating one, and names a missing one', async () => {
+    const admin = kafka.admin();
+    const missing = uniqueName('missing-');
+    await admin.connect();
     try {
-      await expect(producer.send([{ key: 'k', value: 'v', headers: {} }])).rejects.toThrow();
+      await expect(assertEventTopic(admin, { topic, partitions: 3 })).resolves.toBeUndefined();
+      await expect(assertEventTopic(admin, { topic, partitions: 4 })).rejects.toThrow(/has 3 partitions/);
+      await expect(assertEventTopic(admin, { topic: missing, partitions: 3 })).rejects.toThrow(
+        `Topic ${missing} does not exist`,
+      );
+      expect(await admin.listTopics()).not.toContain(missing);
     } finally {
-      await producer.disconnect();
+      await admin.disconnect();
     }
   });
 });

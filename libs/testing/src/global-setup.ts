@@ -14,7 +14,7 @@ const ROOT = path.resolve(__dirname, '../../..');
  * One broker per test run (or the cluster in KAFKA_BROKERS), and one migrated template
  * database that every test file clones (CREATE DATABASE ... TEMPLATE).
  */
-export default async function globalSetup(): Promise<void> {
+export default function globalSetup(): void {
   if (process.env.LEDGER_TEST_INFRA === 'none') return;
 
   if (!process.env.KAFKA_BROKERS) {

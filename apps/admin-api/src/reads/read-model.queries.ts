@@ -1,0 +1,112 @@
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import type { Pool } from 'pg';
+import type { AnyEventEnvelope } from '@ledger/contracts';
+import { PG_POOL } from '@ledger/database';
+import type {
+  ActiveExportControl,
+  Bitemporal,
+  EffectiveTariffs,
+  ExportControlQuery,
+  MeasureView,
+  TariffQuery,
+} from '@ledger/domain';
+import {
+  exportControlsActive,
+  licences,
+  measureHistory,
+  measureState,
+  tariffsEffective,
+  type LicencePage,
+  type LicencePageQuery,
+} from '@ledger/read-models';
+
+/** The read side's questions; each handler asks the read models, nothing else. */
+export class GetEffectiveTariffs extends Query<EffectiveTariffs> {
+  constructor(readonly query: TariffQuery) {
+    super();
+  }
+}
+
+export class GetActiveExportControls extends Query<ActiveExportControl[]> {
+  constructor(readonly query: ExportControlQuery) {
+    super();
+  }
+}
+
+export class ListLicences extends Query<LicencePage> {
+  constructor(readonly query: LicencePageQuery) {
+    super();
+  }
+}
+
+export class GetMeasure extends Query<MeasureView | null> {
+  constructor(
+    readonly id: string,
+    readonly time: Bitemporal,
+  ) {
+    super();
+  }
+}
+
+export class GetMeasureHistory extends Query<AnyEventEnvelope[]> {
+  constructor(readonly id: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetEffectiveTariffs)
+export class GetEffectiveTariffsHandler implements IQueryHandler<GetEffectiveTariffs, EffectiveTariffs> {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  execute({ query }: GetEffectiveTariffs): Promise<EffectiveTariffs> {
+    return tariffsEffective(this.pool, query);
+  }
+}
+
+@QueryHandler(GetActiveExportControls)
+export class GetActiveExportControlsHandler implements IQueryHandler<
+  GetActiveExportControls,
+  ActiveExportControl[]
+> {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  execute({ query }: GetActiveExportControls): Promise<ActiveExportControl[]> {
+    return exportControlsActive(this.pool, query);
+  }
+}
+
+@QueryHandler(ListLicences)
+export class ListLicencesHandler implements IQueryHandler<ListLicences, LicencePage> {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  execute({ query }: ListLicences): Promise<LicencePage> {
+    return licences(this.pool, query);
+  }
+}
+
+@QueryHandler(GetMeasure)
+export class GetMeasureHandler implements IQueryHandler<GetMeasure, MeasureView | null> {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  execute({ id, time }: GetMeasure): Promise<MeasureView | null> {
+    return measureState(this.pool, id, time);
+  }
+}
+
+@QueryHandler(GetMeasureHistory)
+export class GetMeasureHistoryHandler implements IQueryHandler<GetMeasureHistory, AnyEventEnvelope[]> {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  execute({ id }: GetMeasureHistory): Promise<AnyEventEnvelope[]> {
+    return measureHistory(this.pool, id);
+  }
+}
+
+export const READ_MODEL_QUERY_HANDLERS = [
+  GetEffectiveTariffsHandler,
+  GetActiveExportControlsHandler,
+  ListLicencesHandler,
+  GetMeasureHandler,
+  GetMeasureHistoryHandler,
+];

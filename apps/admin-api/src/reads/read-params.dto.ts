@@ -1,0 +1,116 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { IsHsCode, IsJurisdiction, SLUG, SLUG_MESSAGE, isInstant } from '../writes/validators';
+
+const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** asOf / knownAt: an RFC 3339 instant, or a bare date meaning 00:00:00Z of that day. */
+export function isTimeParameter(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  return BARE_DATE.test(value) ? isInstant(`${value}T00:00:00Z`) : isInstant(value);
+}
+
+export function toInstant(value: string | undefined, now: Date): string {
+  if (value === undefined) return now.toISOString();
+  return new Date(BARE_DATE.test(value) ? `${value}T00:00:00Z` : value).toISOString();
+}
+
+const IsTimeParameter = () =>
+  ValidateBy({
+    name: 'isTimeParameter',
+    validator: {
+      validate: isTimeParameter,
+      defaultMessage: (args) =>
+        `${args?.property} must be an RFC 3339 instant (2025-04-20T00:00:00Z) or a date (2025-04-20)`,
+    },
+  });
+
+/** The two time axes of every view; both default to now. */
+export class TimeQueryDto {
+  @ApiPropertyOptional({ description: 'valid time T (default now)', example: '2025-04-20' })
+  @IsOptional()
+  @IsTimeParameter()
+  asOf?: string;
+
+  @ApiPropertyOptional({ description: 'transaction time K: what the ledger knew then (default now)' })
+  @IsOptional()
+  @IsTimeParameter()
+  knownAt?: string;
+}
+
+export class TariffsEffectiveQueryDto extends TimeQueryDto {
+  @ApiPropertyOptional({ example: 'US', required: true })
+  @IsJurisdiction({ allowAll: false })
+  imposer!: string;
+
+  @ApiPropertyOptional({ example: 'CN', required: true })
+  @IsJurisdiction({ allowAll: false })
+  origin!: string;
+
+  @ApiPropertyOptional({ example: '850511', required: true })
+  @IsHsCode()
+  product!: string;
+}
+
+export class ExportControlsActiveQueryDto extends TimeQueryDto {
+  @ApiPropertyOptional({ example: 'CN' })
+  @IsOptional()
+  @IsJurisdiction({ allowAll: false })
+  imposer?: string;
+
+  @ApiPropertyOptional({ example: 'Dy', description: 'element symbol, control code or HS code' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9.\-/]{0,39}$/, {
+    message: 'item must be an element symbol (Dy), a control code (1C902.a) or an HS code (280530)',
+  })
+  item?: string;
+
+  @ApiPropertyOptional({ example: 'US' })
+  @IsOptional()
+  @IsJurisdiction({ allowAll: false })
+  destination?: string;
+}
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}
+
+export const LICENCE_STATUSES = ['pending', 'approved', 'denied', 'revoked'] as const;
+
+export class LicencesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: LICENCE_STATUSES })
+  @IsOptional()
+  @IsIn(LICENCE_STATUSES, { message: `status must be one of ${LICENCE_STATUSES.join(', ')}` })
+  status?: (typeof LICENCE_STATUSES)[number];
+
+  @ApiPropertyOptional({ example: 'cn-rare-earths-2025-04' })
+  @IsOptional()
+  @Matches(SLUG, { message: `exportControlId ${SLUG_MESSAGE}` })
+  exportControlId?: string;
+
+  @ApiPropertyOptional({ example: 'US' })
+  @IsOptional()
+  @IsJurisdiction({ allowAll: false })
+  destination?: string;
+
+  @ApiPropertyOptional({ description: 'the `next` of the previous page' })
+  @IsOptional()
+  @Matches(SLUG, { message: 'after must be the next cursor of a previous page' })
+  after?: string;
+}
+
+export class EventsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'position already seen (0 = from the start)', default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'after must be a position (a whole number)' })
+  @Min(0)
+  after?: number;
+}

@@ -1,0 +1,169 @@
+import { Controller, Get, Param, Query, Req, Res, Sse, type MessageEvent } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { map, type Observable } from 'rxjs';
+import type { AnyEventEnvelope } from '@ledger/contracts';
+import type { ActiveExportControl, EffectiveTariffs, MeasureView } from '@ledger/domain';
+import { Authorize, Problem, ROLE_SETS } from '@ledger/http';
+import { Journal } from '@ledger/journal';
+import type { LicencePage } from '@ledger/read-models';
+import { StreamIdPipe } from '../writes/policy-writes';
+import { ConsistencyGate } from './consistency-gate';
+import { JournalTail } from './journal-tail';
+import {
+  EventsQueryDto,
+  ExportControlsActiveQueryDto,
+  LicencesQueryDto,
+  TariffsEffectiveQueryDto,
+  TimeQueryDto,
+  toInstant,
+} from './read-params.dto';
+import {
+  GetActiveExportControls,
+  GetEffectiveTariffs,
+  GetMeasure,
+  GetMeasureHistory,
+  ListLicences,
+} from './read-model.queries';
+
+const DEFAULT_PAGE = 100;
+
+function timeOf(query: TimeQueryDto): { asOf: string; knownAt: string } {
+  const now = new Date();
+  return { asOf: toInstant(query.asOf, now), knownAt: toInstant(query.knownAt, now) };
+}
+
+@ApiTags('views')
+@Controller('v1')
+export class ReadsController {
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly gate: ConsistencyGate,
+    private readonly journal: Journal,
+    private readonly tail: JournalTail,
+  ) {}
+
+  @Get('tariffs/effective')
+  @Authorize(ROLE_SETS.read)
+  @ApiOperation({ summary: 'Additional duty layers in force on a product from an origin, and their sum' })
+  @ApiServiceUnavailableResponse({ description: 'Consistency-Token not projected within 5 s' })
+  async tariffsEffective(
+    @Query() query: TariffsEffectiveQueryDto,
+    @Req() request: Request,
+  ): Promise<EffectiveTariffs> {
+    await this.gate.waitFor(request);
+    return this.queries.execute(
+      new GetEffectiveTariffs({
+        imposer: query.imposer,
+        origin: query.origin,
+        product: query.product,
+        ...timeOf(query),
+      }),
+    );
+  }
+
+  @Get('export-controls/active')
+  @Authorize(ROLE_SETS.read)
+  @ApiOperation({
+    summary: 'Export controls in force, by imposer, item (element, control code, HS code), destination',
+  })
+  async exportControlsActive(
+    @Query() query: ExportControlsActiveQueryDto,
+    @Req() request: Request,
+  ): Promise<{ controls: ActiveExportControl[] }> {
+    await this.gate.waitFor(request);
+    const controls = await this.queries.execute(
+      new GetActiveExportControls({
+        imposer: query.imposer,
+        item: query.item,
+        destination: query.destination,
+        ...timeOf(query),
+      }),
+    );
+    return { controls };
+  }
+
+  @Get('licences')
+  @Authorize(ROLE_SETS.read)
+  @ApiOperation({ summary: 'Export licences by status, control and destination; paginated by `after`' })
+  async licences(@Query() query: LicencesQueryDto, @Req() request: Request): Promise<LicencePage> {
+    await this.gate.waitFor(request);
+    return this.queries.execute(
+      new ListLicences({
+        status: query.status,
+        exportControlId: query.exportControlId,
+        destination: query.destination,
+        after: query.after,
+        limit: query.limit ?? DEFAULT_PAGE,
+      }),
+    );
+  }
+
+  @Get('measures/:id')
+  @Authorize(ROLE_SETS.read)
+  @ApiOperation({
+    summary:
+      'Any stream (measure, control, licence, agreement): state, status and version at (asOf, knownAt)',
+  })
+  async measure(
+    @Param('id', StreamIdPipe) id: string,
+    @Query() query: TimeQueryDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<MeasureView> {
+    await this.gate.waitFor(request);
+    const view = await this.queries.execute(new GetMeasure(id, timeOf(query)));
+    if (!view) throw new Problem(404, 'stream-not-found', `No stream ${id} is known at that time`);
+    response.setHeader('ETag', `"${view.version}"`);
+    return view;
+  }
+
+  @Get('measures/:id/history')
+  @Authorize(ROLE_SETS.read)
+  @ApiOperation({ summary: 'Every event of a stream in version order, retractions included' })
+  async history(
+    @Param('id', StreamIdPipe) id: string,
+    @Req() request: Request,
+  ): Promise<{ events: AnyEventEnvelope[] }> {
+    await this.gate.waitFor(request);
+    const events = await this.queries.execute(new GetMeasureHistory(id));
+    if (events.length === 0) throw new Problem(404, 'stream-not-found', `No stream ${id}`);
+    return { events };
+  }
+
+  @Get('events')
+  @Authorize(ROLE_SETS.read)
+  @ApiOperation({
+    summary: 'The global event feed from the journal, by position; gap-safe; `next` is the cursor',
+  })
+  @ApiOkResponse({ description: '{ events, next }: pass next as `after` to continue' })
+  async events(@Query() query: EventsQueryDto): Promise<{ events: AnyEventEnvelope[]; next: number }> {
+    const after = query.after ?? 0;
+    const events = await this.journal.readAll(after, query.limit ?? DEFAULT_PAGE);
+    return { events, next: events.at(-1)?.position ?? after };
+  }
+
+  @Sse('events/stream')
+  @Authorize(ROLE_SETS.read)
+  @ApiOperation({
+    summary: 'Server-Sent Events: every event after Last-Event-ID (or ?after=), then live; SSE id = position',
+  })
+  stream(@Query() query: EventsQueryDto, @Req() request: Request): Observable<MessageEvent> {
+    const lastEventId = request.headers['last-event-id'];
+    let after = query.after ?? 0;
+    if (lastEventId !== undefined) {
+      if (typeof lastEventId !== 'string' || !/^\d{1,15}$/.test(lastEventId)) {
+        throw new Problem(
+          400,
+          'last-event-id-malformed',
+          'Last-Event-ID must be a position this stream sent',
+        );
+      }
+      after = Number(lastEventId);
+    }
+    return this.tail
+      .follow(after)
+      .pipe(map((event) => ({ id: String(event.position), type: 'policy-event', data: event })));
+  }
+}

@@ -1,0 +1,574 @@
+import type {
+  AgreementConcluded,
+  AnyEventEnvelope,
+  Citation,
+  ControlledItem,
+  EventEnvelope,
+  ExportLicencesReported,
+  Instant,
+  Jurisdiction,
+  LicenceApplied,
+  LicenceApproved,
+  LicenceDenied,
+  LicenceRevoked,
+  ProductScope,
+} from '@ledger/contracts';
+import type {
+  ActiveExportControl,
+  Bitemporal,
+  EffectiveTariffs,
+  ExportControlQuery,
+  LicenceFilter,
+  LicenceViewState,
+  LicenceStatus,
+  LicenceSummary,
+  Life,
+  MeasureStatus,
+  MeasureView,
+  TariffLayer,
+  TariffQuery,
+  ValidWindow,
+} from './view-types';
+
+export type {
+  ActiveExportControl,
+  Bitemporal,
+  EffectiveTariffs,
+  ExportControlQuery,
+  ExportControlViewState,
+  LicenceFilter,
+  LicenceSummary,
+  LicenceViewState,
+  Life,
+  MeasureStatus,
+  MeasureView,
+  TariffLayer,
+  TariffMeasureViewState,
+  TariffQuery,
+  ValidWindow,
+} from './view-types';
+
+/**
+ * The views of architecture.md §5 as a plain fold over events: the executable specification
+ * the Postgres read models are checked against. Deliberately simple — every view re-reads
+ * every event — so that it is obviously right rather than fast.
+ */
+
+const ALL = '*';
+
+type CreatingEvent = EventEnvelope<'TariffImposed'> | EventEnvelope<'ExportControlImposed'>;
+
+interface RatePaint {
+  readonly rate: number;
+  readonly from: number;
+  readonly to: number | null;
+  readonly citation: Citation | null;
+}
+
+interface Window {
+  readonly from: number;
+  readonly to: number | null;
+}
+
+/** One tariff measure or export control, as known at some K. */
+interface MeasureTimeline {
+  readonly creation: CreatingEvent;
+  readonly validFrom: number;
+  /** The end set by the latest-recorded creation or validity change; null = open. */
+  readonly validTo: number | null;
+  readonly liftedFrom: number | null;
+  readonly suspensions: readonly Window[];
+  /** In recorded order: a later paint overrides earlier ones where it covers. */
+  readonly paints: readonly RatePaint[];
+  /** Item amendments recorded after the creation, in recorded order. */
+  readonly amendments: readonly EventEnvelope<'ExportControlItemsAmended'>[];
+  readonly licenceReports: readonly ExportLicencesReported[];
+}
+
+function at(instant: Instant): number {
+  return Date.parse(instant);
+}
+
+function instant(time: number): Instant {
+  return new Date(time).toISOString();
+}
+
+function instantOrNull(time: number | null): Instant | null {
+  return time === null ? null : instant(time);
+}
+
+/** The earlier of two ends, where null means "never". */
+function earlierEnd(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.min(a, b);
+}
+
+function inside(window: Window, time: number): boolean {
+  return window.from <= time && (window.to === null || time < window.to);
+}
+
+function byVersion(a: AnyEventEnvelope, b: AnyEventEnvelope): number {
+  return a.streamVersion - b.streamVersion;
+}
+
+/** Code-unit order, the same as Postgres `COLLATE "C"` for the ASCII ids and programs we hold. */
+function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+/** Rates have at most two decimals; the sum is reported in hundredths so 0.1 + 0.2 is 0.3. */
+function sumOfRates(rates: readonly number[]): number {
+  return Math.round(rates.reduce((sum, rate) => sum + rate, 0) * 100) / 100;
+}
+
+/**
+ * The events a reader knew at K: recorded by K and not retracted by a retraction recorded by K.
+ * A retraction is effective from its own recordedAt, so earlier views still show what was believed.
+ */
+export function eventsKnownAt(events: readonly AnyEventEnvelope[], knownAt: Instant): AnyEventEnvelope[] {
+  return knownBy(events, at(knownAt));
+}
+
+function knownBy(events: readonly AnyEventEnvelope[], horizon: number): AnyEventEnvelope[] {
+  const recorded = events.filter((event) => at(event.recordedAt) <= horizon);
+  const retracted = new Set(
+    recorded.flatMap((event) => (event.type === 'EventRetracted' ? [event.data.retractedEventId] : [])),
+  );
+  return recorded.filter((event) => !retracted.has(event.id));
+}
+
+function streamsOf(events: readonly AnyEventEnvelope[]): Map<string, AnyEventEnvelope[]> {
+  const streams = new Map<string, AnyEventEnvelope[]>();
+  for (const event of events) {
+    const stream = streams.get(event.streamId) ?? [];
+    stream.push(event);
+    streams.set(event.streamId, stream);
+  }
+  for (const stream of streams.values()) stream.sort(byVersion);
+  return streams;
+}
+
+function isCreating(event: AnyEventEnvelope): event is CreatingEvent {
+  return event.type === 'TariffImposed' || event.type === 'ExportControlImposed';
+}
+
+/** Folds one measure's known events (in recorded order) into its timelines; undefined if not created. */
+function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline | undefined {
+  const creation = stream.filter(isCreating).at(-1);
+  if (creation === undefined) return undefined;
+  let validTo: number | null = null;
+  let liftedFrom: number | null = null;
+  const suspensions: Window[] = [];
+  const paints: RatePaint[] = [];
+  const amendments: EventEnvelope<'ExportControlItemsAmended'>[] = [];
+  const licenceReports: ExportLicencesReported[] = [];
+  for (const event of stream) {
+    switch (event.type) {
+      case 'TariffImposed':
+        // The creation's rate holds for as long as the measure lives, however its end moves.
+        paints.push({
+          rate: event.data.rate,
+          from: at(event.data.validFrom),
+          to: null,
+          citation: event.citation,
+        });
+        validTo = event.data.validTo ? at(event.data.validTo) : null;
+        break;
+      case 'ExportControlImposed':
+        validTo = event.data.validTo ? at(event.data.validTo) : null;
+        break;
+      case 'TariffRateChanged':
+        paints.push({
+          rate: event.data.rate,
+          from: at(event.data.validFrom),
+          to: event.data.validTo ? at(event.data.validTo) : null,
+          citation: event.citation,
+        });
+        break;
+      case 'TariffSuspended':
+      case 'ExportControlSuspended':
+        suspensions.push({
+          from: at(event.data.validFrom),
+          to: event.data.validTo ? at(event.data.validTo) : null,
+        });
+        break;
+      case 'TariffLifted':
+      case 'ExportControlLifted':
+        liftedFrom = earlierEnd(liftedFrom, at(event.data.validFrom));
+        break;
+      case 'TariffValidityChanged':
+      case 'ExportControlValidityChanged':
+        validTo = event.data.validTo === null ? null : at(event.data.validTo);
+        break;
+      case 'ExportControlItemsAmended':
+        if (event.streamVersion > creation.streamVersion) amendments.push(event);
+        break;
+      case 'ExportLicencesReported':
+        licenceReports.push(event.data);
+        break;
+      case 'LicenceApplied':
+      case 'LicenceApproved':
+      case 'LicenceDenied':
+      case 'LicenceRevoked':
+      case 'AgreementConcluded':
+      case 'EventRetracted':
+        break;
+    }
+  }
+  return {
+    creation,
+    validFrom: at(creation.data.validFrom),
+    validTo,
+    liftedFrom,
+    suspensions,
+    paints,
+    amendments,
+    licenceReports,
+  };
+}
+
+function lifeEnd(timeline: MeasureTimeline): number | null {
+  return earlierEnd(timeline.validTo, timeline.liftedFrom);
+}
+
+function withinLife(timeline: MeasureTimeline, time: number): boolean {
+  return inside({ from: timeline.validFrom, to: lifeEnd(timeline) }, time);
+}
+
+function statusAt(timeline: MeasureTimeline, time: number): MeasureStatus {
+  const { liftedFrom, validTo, validFrom } = timeline;
+  // A lift at or after the natural end cuts nothing: the measure had already expired.
+  if (liftedFrom !== null && liftedFrom <= time && (validTo === null || liftedFrom <= validTo))
+    return 'lifted';
+  if (validTo !== null && time >= validTo) return 'expired';
+  if (time < validFrom) return 'scheduled';
+  if (timeline.suspensions.some((window) => inside(window, time))) return 'suspended';
+  return 'in-force';
+}
+
+/** The latest-recorded paint covering T, while T is inside the life. */
+function paintAt(timeline: MeasureTimeline, time: number): RatePaint | undefined {
+  if (!withinLife(timeline, time)) return undefined;
+  return timeline.paints.filter((paint) => inside(paint, time)).at(-1);
+}
+
+function normalisedItem(item: ControlledItem): ControlledItem {
+  return {
+    ...(item.element === undefined ? {} : { element: item.element }),
+    ...(item.controlCode === undefined ? {} : { controlCode: item.controlCode }),
+    ...(item.hsCode === undefined ? {} : { hsCode: item.hsCode }),
+    description: item.description,
+  };
+}
+
+/** The same item: identical element, control code and HS code (the description is prose). */
+function sameItem(a: ControlledItem, b: ControlledItem): boolean {
+  return a.element === b.element && a.controlCode === b.controlCode && a.hsCode === b.hsCode;
+}
+
+/** A removal reaches an item when every identifier the removal names matches it. */
+function removalReaches(removal: ControlledItem, item: ControlledItem): boolean {
+  return (
+    (removal.element === undefined || removal.element === item.element) &&
+    (removal.controlCode === undefined || removal.controlCode === item.controlCode) &&
+    (removal.hsCode === undefined || removal.hsCode === item.hsCode)
+  );
+}
+
+/** The creation's items, then each amendment in force at T in recorded order: removals, then additions. */
+function itemsAt(timeline: MeasureTimeline, time: number): ControlledItem[] {
+  if (timeline.creation.type !== 'ExportControlImposed') return [];
+  let items: ControlledItem[] = [];
+  const add = (added: readonly ControlledItem[]): void => {
+    for (const item of added) {
+      if (!items.some((listed) => sameItem(listed, item))) items.push(normalisedItem(item));
+    }
+  };
+  add(timeline.creation.data.items);
+  for (const amendment of timeline.amendments) {
+    if (at(amendment.data.validFrom) > time) continue;
+    items = items.filter((item) => !amendment.data.remove.some((removal) => removalReaches(removal, item)));
+    add(amendment.data.add);
+  }
+  return items;
+}
+
+/** Whether a measure reaches a partner: named, or through `*`, and not excluded. */
+function reaches(
+  reached: readonly Jurisdiction[],
+  excluded: readonly Jurisdiction[] | undefined,
+  partner: Jurisdiction,
+): boolean {
+  return (reached.includes(partner) || reached.includes(ALL)) && !(excluded ?? []).includes(partner);
+}
+
+/** A code covers itself and every longer code starting with it; a longer code covers only part of a shorter one. */
+function codeCovers(code: string, product: string): boolean {
+  return product.startsWith(code);
+}
+
+function productCovered(products: ProductScope, product: string): boolean {
+  switch (products.scope) {
+    case 'all':
+      return !(products.excludedCodes ?? []).some((code) => codeCovers(code, product));
+    case 'codes':
+      return products.codes.some((code) => codeCovers(code, product));
+  }
+}
+
+function itemMatches(item: ControlledItem, query: string): boolean {
+  const wanted = query.toLowerCase();
+  return (
+    item.element?.toLowerCase() === wanted ||
+    item.controlCode?.toLowerCase() === wanted ||
+    (item.hsCode !== undefined && codeCovers(item.hsCode, query))
+  );
+}
+
+function lifeOf(timeline: MeasureTimeline): Life {
+  return {
+    validFrom: instant(timeline.validFrom),
+    validTo: instantOrNull(timeline.validTo),
+    liftedFrom: instantOrNull(timeline.liftedFrom),
+  };
+}
+
+function windowsOf(timeline: MeasureTimeline): ValidWindow[] {
+  return timeline.suspensions.map((window) => ({
+    validFrom: instant(window.from),
+    validTo: instantOrNull(window.to),
+  }));
+}
+
+/**
+ * The duty layers in force on `product` from `origin` at T as known at K, and their sum.
+ * Layers of different programs add up; within a program, measures naming the origin replace
+ * those that reach it only through `*`.
+ */
+export function evaluateTariffs(events: readonly AnyEventEnvelope[], query: TariffQuery): EffectiveTariffs {
+  const time = at(query.asOf);
+  const candidates: { layer: TariffLayer; namesOrigin: boolean }[] = [];
+  for (const [measureId, stream] of streamsOf(eventsKnownAt(events, query.knownAt))) {
+    const timeline = timelineOf(stream);
+    if (timeline?.creation.type !== 'TariffImposed') continue;
+    const measure = timeline.creation.data;
+    if (measure.imposer !== query.imposer) continue;
+    if (!reaches(measure.targets, measure.excludedTargets, query.origin)) continue;
+    if (!productCovered(measure.products, query.product)) continue;
+    if (statusAt(timeline, time) !== 'in-force') continue;
+    const paint = paintAt(timeline, time);
+    if (paint === undefined) continue;
+    candidates.push({
+      namesOrigin: measure.targets.includes(query.origin),
+      layer: {
+        measureId,
+        program: measure.program,
+        rate: paint.rate,
+        validFrom: instant(Math.max(paint.from, timeline.validFrom)),
+        validTo: instantOrNull(earlierEnd(paint.to, lifeEnd(timeline))),
+        legalInstrument: measure.legalInstrument,
+        title: measure.title,
+        citation: paint.citation,
+      },
+    });
+  }
+  const programsNamingOrigin = new Set(
+    candidates.filter((candidate) => candidate.namesOrigin).map((candidate) => candidate.layer.program),
+  );
+  const layers = candidates
+    .filter((candidate) => candidate.namesOrigin || !programsNamingOrigin.has(candidate.layer.program))
+    .map((candidate) => candidate.layer)
+    .sort((a, b) => compareText(a.program, b.program) || compareText(a.measureId, b.measureId));
+  return { layers, total: sumOfRates(layers.map((layer) => layer.rate)) };
+}
+
+/** The export controls in force at T as known at K, filtered by imposer, item and destination; by control id. */
+export function evaluateExportControls(
+  events: readonly AnyEventEnvelope[],
+  query: ExportControlQuery,
+): ActiveExportControl[] {
+  const time = at(query.asOf);
+  const active: ActiveExportControl[] = [];
+  for (const [controlId, stream] of streamsOf(eventsKnownAt(events, query.knownAt))) {
+    const timeline = timelineOf(stream);
+    if (timeline?.creation.type !== 'ExportControlImposed') continue;
+    const control = timeline.creation.data;
+    if (query.imposer !== undefined && control.imposer !== query.imposer) continue;
+    if (
+      query.destination !== undefined &&
+      !reaches(control.destinations, control.excludedDestinations, query.destination)
+    ) {
+      continue;
+    }
+    if (statusAt(timeline, time) !== 'in-force') continue;
+    const items = itemsAt(timeline, time);
+    const { item } = query;
+    if (item !== undefined && !items.some((listed) => itemMatches(listed, item))) continue;
+    active.push({
+      controlId,
+      imposer: control.imposer,
+      kind: control.kind,
+      destinations: control.destinations,
+      excludedDestinations: control.excludedDestinations ?? [],
+      items,
+      legalInstrument: control.legalInstrument,
+      validFrom: instant(timeline.validFrom),
+      validTo: instantOrNull(lifeEnd(timeline)),
+      citation: timeline.creation.citation,
+    });
+  }
+  return active.sort((a, b) => compareText(a.controlId, b.controlId));
+}
+
+/** A licence from its known events: the latest decision (approval, denial, revocation) gives the status. */
+export function foldLicence(
+  known: readonly AnyEventEnvelope[],
+): { status: LicenceStatus; state: LicenceViewState } | null {
+  let application: LicenceApplied | null = null;
+  let approval: LicenceApproved | null = null;
+  let denial: LicenceDenied | null = null;
+  let revocation: LicenceRevoked | null = null;
+  let status: LicenceStatus = 'pending';
+  // Only licence events matter here; a retraction has already removed what it retracts.
+  for (const event of [...known].sort(byVersion)) {
+    if (event.type === 'LicenceApplied') {
+      application = event.data;
+    } else if (event.type === 'LicenceApproved') {
+      status = 'approved';
+      approval = event.data;
+    } else if (event.type === 'LicenceDenied') {
+      status = 'denied';
+      denial = event.data;
+    } else if (event.type === 'LicenceRevoked') {
+      status = 'revoked';
+      revocation = event.data;
+    }
+  }
+  if (application === null) return null;
+  return {
+    status,
+    state: {
+      exportControlId: application.exportControlId,
+      exporter: application.exporter,
+      consignee: application.consignee ?? null,
+      destination: application.destination,
+      items: application.items,
+      quantity: application.quantity ?? null,
+      appliedAt: application.appliedAt,
+      approval,
+      denial,
+      revocation,
+    },
+  };
+}
+
+/** An agreement is what its latest known conclusion says. */
+export function foldAgreement(known: readonly AnyEventEnvelope[]): AgreementConcluded | null {
+  const concluded = [...known]
+    .sort(byVersion)
+    .filter((event): event is EventEnvelope<'AgreementConcluded'> => event.type === 'AgreementConcluded')
+    .at(-1);
+  return concluded?.data ?? null;
+}
+
+/** Every licence as currently known (no retracted event counts), filtered; by licence id. */
+export function evaluateLicences(
+  events: readonly AnyEventEnvelope[],
+  filter: LicenceFilter,
+): LicenceSummary[] {
+  const recordedVersions = new Map<string, number>();
+  for (const event of events) {
+    recordedVersions.set(
+      event.streamId,
+      Math.max(recordedVersions.get(event.streamId) ?? 0, event.streamVersion),
+    );
+  }
+  const licences: LicenceSummary[] = [];
+  for (const [id, stream] of streamsOf(knownBy(events, Number.POSITIVE_INFINITY))) {
+    if (stream[0].streamType !== 'licence') continue;
+    const licence = foldLicence(stream);
+    if (licence === null) continue;
+    if (filter.status !== undefined && licence.status !== filter.status) continue;
+    if (filter.exportControlId !== undefined && licence.state.exportControlId !== filter.exportControlId)
+      continue;
+    if (filter.destination !== undefined && licence.state.destination !== filter.destination) continue;
+    licences.push({ id, status: licence.status, version: recordedVersions.get(id) ?? 0, ...licence.state });
+  }
+  return licences.sort((a, b) => compareText(a.id, b.id));
+}
+
+/** Any stream's state and status at T as known at K; null when nothing (or no creation) is known of it. */
+export function evaluateMeasure(
+  events: readonly AnyEventEnvelope[],
+  id: string,
+  { asOf, knownAt }: Bitemporal,
+): MeasureView | null {
+  const horizon = at(knownAt);
+  const recorded = events.filter((event) => event.streamId === id && at(event.recordedAt) <= horizon);
+  if (recorded.length === 0) return null;
+  const version = Math.max(...recorded.map((event) => event.streamVersion));
+  const stream = knownBy(events, horizon)
+    .filter((event) => event.streamId === id)
+    .sort(byVersion);
+  const time = at(asOf);
+  const streamType = recorded[0].streamType;
+  switch (streamType) {
+    case 'tariff-measure': {
+      const timeline = timelineOf(stream);
+      if (timeline?.creation.type !== 'TariffImposed') return null;
+      const measure = timeline.creation.data;
+      return {
+        id,
+        streamType,
+        status: statusAt(timeline, time),
+        version,
+        state: {
+          imposer: measure.imposer,
+          targets: measure.targets,
+          excludedTargets: measure.excludedTargets ?? [],
+          program: measure.program,
+          products: measure.products,
+          title: measure.title,
+          legalInstrument: measure.legalInstrument,
+          announcedAt: instant(at(measure.announcedAt)),
+          life: lifeOf(timeline),
+          suspensions: windowsOf(timeline),
+          rate: paintAt(timeline, time)?.rate ?? null,
+        },
+      };
+    }
+    case 'export-control': {
+      const timeline = timelineOf(stream);
+      if (timeline?.creation.type !== 'ExportControlImposed') return null;
+      const control = timeline.creation.data;
+      return {
+        id,
+        streamType,
+        status: statusAt(timeline, time),
+        version,
+        state: {
+          imposer: control.imposer,
+          destinations: control.destinations,
+          excludedDestinations: control.excludedDestinations ?? [],
+          kind: control.kind,
+          legalInstrument: control.legalInstrument,
+          announcedAt: instant(at(control.announcedAt)),
+          life: lifeOf(timeline),
+          suspensions: windowsOf(timeline),
+          items: itemsAt(timeline, time),
+          licenceReports: timeline.licenceReports,
+        },
+      };
+    }
+    case 'licence': {
+      const licence = foldLicence(stream);
+      return licence && { id, streamType, status: licence.status, version, state: licence.state };
+    }
+    case 'agreement': {
+      const agreement = foldAgreement(stream);
+      return agreement && { id, streamType, status: 'concluded', version, state: agreement };
+    }
+  }
+}

@@ -1,0 +1,193 @@
+import type { PoolClient } from 'pg';
+import { parseRecord, type ParsedRecord, type RawRecord } from './parse-record';
+
+export type DeadLetterKind = 'unparseable' | 'schema-violation' | 'parked';
+export type Resolution = 'applied' | 'duplicate';
+
+export interface NewDeadLetter {
+  readonly kind: DeadLetterKind;
+  readonly reason: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly record: RawRecord;
+  readonly streamId: string | null;
+  readonly streamVersion: number | null;
+}
+
+/** A stored dead letter, its raw record read back and parsed again (contracts may have changed). */
+export interface DeadLetter {
+  readonly id: string;
+  readonly kind: DeadLetterKind;
+  readonly reason: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly streamId: string | null;
+  readonly streamVersion: number | null;
+  readonly createdAt: Date;
+  readonly resolvedAt: Date | null;
+  readonly resolution: Resolution | null;
+  readonly record: RawRecord;
+}
+
+interface DeadLetterRow {
+  id: string;
+  kind: DeadLetterKind;
+  reason: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  raw_key: Buffer | null;
+  raw_value: Buffer | null;
+  raw_headers: Record<string, string>;
+  stream_id: string | null;
+  stream_version: number | null;
+  created_at: Date;
+  resolved_at: Date | null;
+  resolution: Resolution | null;
+}
+
+const DEAD_LETTER_COLUMNS = `id::text, kind, reason, topic, partition, "offset"::text AS offset,
+  raw_key, raw_value, raw_headers, stream_id, stream_version, created_at, resolved_at, resolution`;
+
+const INSERT_DEAD_LETTERS = `
+  INSERT INTO projector.dead_letters
+    (kind, reason, topic, partition, "offset", raw_key, raw_value, raw_headers, stream_id, stream_version)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::bytea[],
+                       $7::bytea[], $8::jsonb[], $9::text[], $10::int[])`;
+
+const SELECT_PARKED_OF_STREAMS = `
+  SELECT ${DEAD_LETTER_COLUMNS} FROM projector.dead_letters
+  WHERE parked AND stream_id = ANY($1::text[])
+  ORDER BY stream_id, stream_version
+  FOR UPDATE`;
+
+const SELECT_UNRESOLVED = `
+  SELECT ${DEAD_LETTER_COLUMNS} FROM projector.dead_letters
+  WHERE resolved_at IS NULL AND ($1::bigint[] IS NULL OR id = ANY($1::bigint[]))
+  ORDER BY id`;
+
+const SELECT_DEAD_LETTERS = `
+  SELECT ${DEAD_LETTER_COLUMNS} FROM projector.dead_letters
+  WHERE $1::boolean OR resolved_at IS NULL
+  ORDER BY id`;
+
+const RESOLVE_DEAD_LETTERS = `
+  UPDATE projector.dead_letters AS letter
+  SET resolved_at = now(), resolution = settled.resolution
+  FROM unnest($1::bigint[], $2::text[]) AS settled(id, resolution)
+  WHERE letter.id = settled.id AND letter.resolved_at IS NULL`;
+
+// A quarantined record that parses now but still has a gap before it becomes an ordinary
+// parked event; its first reason stays readable in front of the new one.
+const REPARK_DEAD_LETTERS = `
+  UPDATE projector.dead_letters AS letter
+  SET kind = 'parked', stream_id = waiting.stream_id, stream_version = waiting.stream_version,
+      reason = waiting.reason || ' (was ' || letter.kind || ': ' || letter.reason || ')'
+  FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[])
+    AS waiting(id, stream_id, stream_version, reason)
+  WHERE letter.id = waiting.id`;
+
+function toDeadLetter(row: DeadLetterRow): DeadLetter {
+  return {
+    id: row.id,
+    kind: row.kind,
+    reason: row.reason,
+    topic: row.topic,
+    partition: row.partition,
+    offset: row.offset,
+    streamId: row.stream_id,
+    streamVersion: row.stream_version,
+    createdAt: row.created_at,
+    resolvedAt: row.resolved_at,
+    resolution: row.resolution,
+    record: {
+      key: row.raw_key === null ? null : row.raw_key.toString('utf8'),
+      value: row.raw_value,
+      headers: row.raw_headers,
+    },
+  };
+}
+
+export function parseDeadLetter(letter: DeadLetter): ParsedRecord {
+  return parseRecord(letter.record);
+}
+
+export async function insertDeadLetters(
+  client: PoolClient,
+  letters: readonly NewDeadLetter[],
+): Promise<void> {
+  if (letters.length === 0) return;
+  await client.query(INSERT_DEAD_LETTERS, [
+    letters.map((letter) => letter.kind),
+    letters.map((letter) => letter.reason),
+    letters.map((letter) => letter.topic),
+    letters.map((letter) => letter.partition),
+    letters.map((letter) => letter.offset),
+    letters.map((letter) => (letter.record.key === null ? null : Buffer.from(letter.record.key, 'utf8'))),
+    letters.map((letter) => letter.record.value),
+    letters.map((letter) => JSON.stringify(letter.record.headers)),
+    letters.map((letter) => letter.streamId),
+    letters.map((letter) => letter.streamVersion),
+  ]);
+}
+
+/** Events waiting for a gap in these streams to close; locked until the transaction ends. */
+export async function parkedOfStreams(
+  client: PoolClient,
+  streamIds: readonly string[],
+): Promise<DeadLetter[]> {
+  if (streamIds.length === 0) return [];
+  const { rows } = await client.query<DeadLetterRow>(SELECT_PARKED_OF_STREAMS, [streamIds]);
+  return rows.map(toDeadLetter);
+}
+
+/**
+ * Unresolved dead letters (all, or those with the given ids). Not locked: whoever applies one
+ * takes its stream's lock first, and the version check makes a second attempt a duplicate.
+ */
+export async function unresolvedDeadLetters(
+  client: PoolClient,
+  ids: readonly string[] | 'all',
+): Promise<DeadLetter[]> {
+  const { rows } = await client.query<DeadLetterRow>(SELECT_UNRESOLVED, [ids === 'all' ? null : ids]);
+  return rows.map(toDeadLetter);
+}
+
+export async function listDeadLetters(
+  client: Pick<PoolClient, 'query'>,
+  { includeResolved }: { includeResolved: boolean },
+): Promise<DeadLetter[]> {
+  const { rows } = await client.query<DeadLetterRow>(SELECT_DEAD_LETTERS, [includeResolved]);
+  return rows.map(toDeadLetter);
+}
+
+export async function resolveDeadLetters(
+  client: PoolClient,
+  settled: readonly { readonly id: string; readonly resolution: Resolution }[],
+): Promise<void> {
+  if (settled.length === 0) return;
+  await client.query(RESOLVE_DEAD_LETTERS, [
+    settled.map((letter) => letter.id),
+    settled.map((letter) => letter.resolution),
+  ]);
+}
+
+export async function reparkDeadLetters(
+  client: PoolClient,
+  waiting: readonly {
+    readonly id: string;
+    readonly streamId: string;
+    readonly streamVersion: number;
+    readonly reason: string;
+  }[],
+): Promise<void> {
+  if (waiting.length === 0) return;
+  await client.query(REPARK_DEAD_LETTERS, [
+    waiting.map((letter) => letter.id),
+    waiting.map((letter) => letter.streamId),
+    waiting.map((letter) => letter.streamVersion),
+    waiting.map((letter) => letter.reason),
+  ]);
+}

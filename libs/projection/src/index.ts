@@ -1,0 +1,6 @@
+export { projectBatch, storedOffsets } from './project-batch';
+export type { BatchHooks, BatchOutcome, BatchResult, PartitionBatch } from './project-batch';
+export { listDeadLetters } from './dead-letters';
+export type { DeadLetter, DeadLetterKind } from './dead-letters';
+export { redriveDeadLetters } from './redrive';
+export type { RedriveReport } from './redrive';

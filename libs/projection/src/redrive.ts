@@ -1,0 +1,34 @@
+import type { Pool } from 'pg';
+import { inTransaction } from '@ledger/database';
+import type { AnyEventEnvelope } from '@ledger/contracts';
+import { parseDeadLetter, unresolvedDeadLetters, type DeadLetter } from './dead-letters';
+import { settle } from './settle';
+
+export interface RedriveReport {
+  /** Dead letters now applied, or found already applied. */
+  readonly resolved: number;
+  /** Valid events that still wait for a gap in their stream to close. */
+  readonly stillWaiting: readonly DeadLetter[];
+  /** Records that still break the contract, with today's reason. */
+  readonly stillInvalid: readonly { readonly letter: DeadLetter; readonly reason: string }[];
+}
+
+/**
+ * Offers unresolved dead letters to the read models again, in one transaction: a record that
+ * parses now (contracts fixed, upcaster added) and extends its stream without a gap is applied,
+ * together with any parked events that it makes contiguous; one that still has a gap is parked.
+ * Rows are kept, marked resolved.
+ */
+export function redriveDeadLetters(pool: Pool, ids: readonly string[] | 'all'): Promise<RedriveReport> {
+  return inTransaction(pool, async (client) => {
+    const redriven: { letter: DeadLetter; event: AnyEventEnvelope }[] = [];
+    const stillInvalid: { letter: DeadLetter; reason: string }[] = [];
+    for (const letter of await unresolvedDeadLetters(client, ids)) {
+      const parsed = parseDeadLetter(letter);
+      if (parsed.ok) redriven.push({ letter, event: parsed.event });
+      else stillInvalid.push({ letter, reason: parsed.reason });
+    }
+    const settlement = await settle(client, [], redriven);
+    return { resolved: settlement.resolved, stillWaiting: settlement.stillWaiting, stillInvalid };
+  });
+}

@@ -1,0 +1,7 @@
+export { applyEvents, appliedVersions } from './apply-events';
+export { READ_MODEL_TABLES, resetReadModels, type Queryable } from './tables';
+export { tariffsEffective } from './tariffs-effective.query';
+export { exportControlsActive } from './export-controls-active.query';
+export { licences, type LicencePage, type LicencePageQuery } from './licences.query';
+export { measureState } from './measure-state.query';
+export { eventFeed, measureHistory, type EventPage } from './event-feed.query';

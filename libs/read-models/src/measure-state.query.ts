@@ -1,0 +1,166 @@
+import type {
+  AnyEventEnvelope,
+  ControlledItem,
+  ExportControlKind,
+  ExportLicencesReported,
+  ProductScope,
+  StreamType,
+} from '@ledger/contracts';
+import {
+  foldAgreement,
+  foldLicence,
+  type Bitemporal,
+  type Life,
+  type MeasureStatus,
+  type MeasureView,
+  type ValidWindow,
+} from '@ledger/domain';
+import { MEASURES_AT, instant, instantOrNull, itemsAt, knownAtK } from './measure-timeline.sql';
+import type { Queryable } from './tables';
+
+/** $1 stream id, $2 knownAt: the stream's type and highest version recorded by K. */
+const STREAM_KNOWN_AT = `
+  SELECT stream_type, max(stream_version) AS version
+  FROM read_models.events
+  WHERE stream_id = $1 AND recorded_at <= $2::timestamptz
+  GROUP BY stream_type`;
+
+/** A tariff measure or export control at T as known at K ($3 = its id). */
+const MEASURE_AT = `
+  WITH candidates AS (SELECT $3::text AS measure_id),
+  ${MEASURES_AT}
+  SELECT m.status, m.imposer, m.valid_from, m.expires_at, m.lifted_from, m.announced_at,
+         m.legal_instrument, m.program, m.title, m.targets, m.excluded_targets, m.products,
+         m.kind, m.destinations, m.excluded_destinations,
+         CASE WHEN m.status IN ('in-force', 'suspended') THEN m.rate::text END AS rate,
+         suspensions.starts AS suspension_starts, suspensions.ends AS suspension_ends,
+         coalesce((SELECT jsonb_agg(x.item ORDER BY x.version, x.ordinal) FROM (${itemsAt('m')}) x), '[]'::jsonb)
+           AS items,
+         coalesce((
+           SELECT jsonb_agg(ev.envelope->'data' ORDER BY ev.stream_version)
+           FROM read_models.events ev
+           WHERE ev.stream_id = m.measure_id AND ev.type = 'ExportLicencesReported' AND ${knownAtK('ev')}
+         ), '[]'::jsonb) AS licence_reports
+  FROM measures_at m
+  CROSS JOIN LATERAL (
+    SELECT coalesce(array_agg(e.valid_from ORDER BY e.version), '{}') AS starts,
+           coalesce(array_agg(e.valid_to ORDER BY e.version), '{}') AS ends
+    FROM read_models.timeline_entries e
+    WHERE e.measure_id = m.measure_id AND e.kind = 'suspension' AND ${knownAtK('e')}
+  ) suspensions`;
+
+/** $1 stream id, $2 knownAt: the stream's events known at K, in order. */
+const EVENTS_KNOWN_AT = `
+  SELECT e.envelope
+  FROM read_models.events e
+  WHERE e.stream_id = $1 AND ${knownAtK('e')}
+  ORDER BY e.stream_version`;
+
+interface MeasureRow {
+  readonly status: MeasureStatus;
+  readonly imposer: string;
+  readonly valid_from: Date;
+  readonly expires_at: Date | null;
+  readonly lifted_from: Date | null;
+  readonly announced_at: Date;
+  readonly legal_instrument: string;
+  readonly program: string | null;
+  readonly title: string | null;
+  readonly targets: string[] | null;
+  readonly excluded_targets: string[] | null;
+  readonly products: ProductScope | null;
+  readonly kind: ExportControlKind | null;
+  readonly destinations: string[] | null;
+  readonly excluded_destinations: string[] | null;
+  readonly rate: string | null;
+  readonly suspension_starts: Date[];
+  readonly suspension_ends: (Date | null)[];
+  readonly items: ControlledItem[];
+  readonly licence_reports: ExportLicencesReported[];
+}
+
+function lifeOf(row: MeasureRow): Life {
+  return {
+    validFrom: instant(row.valid_from),
+    validTo: instantOrNull(row.expires_at),
+    liftedFrom: instantOrNull(row.lifted_from),
+  };
+}
+
+function suspensionsOf(row: MeasureRow): ValidWindow[] {
+  return row.suspension_starts.map((start, index) => ({
+    validFrom: instant(start),
+    validTo: instantOrNull(row.suspension_ends[index] ?? null),
+  }));
+}
+
+/**
+ * Any stream's state and status at asOf as known at knownAt, with the stream's highest version
+ * recorded by then; null when the stream, or its creation, is not known at knownAt.
+ */
+export async function measureState(db: Queryable, id: string, at: Bitemporal): Promise<MeasureView | null> {
+  const { rows: streams } = await db.query<{ stream_type: StreamType; version: number }>(STREAM_KNOWN_AT, [
+    id,
+    at.knownAt,
+  ]);
+  if (streams.length === 0) return null;
+  const { stream_type: streamType, version } = streams[0];
+  switch (streamType) {
+    case 'tariff-measure':
+    case 'export-control': {
+      const { rows } = await db.query<MeasureRow>(MEASURE_AT, [at.asOf, at.knownAt, id]);
+      if (rows.length === 0) return null;
+      const row = rows[0];
+      if (streamType === 'tariff-measure') {
+        return {
+          id,
+          streamType,
+          status: row.status,
+          version,
+          state: {
+            imposer: row.imposer,
+            targets: row.targets ?? [],
+            excludedTargets: row.excluded_targets ?? [],
+            program: row.program ?? '',
+            products: row.products ?? { scope: 'codes', codes: [] },
+            title: row.title ?? '',
+            legalInstrument: row.legal_instrument,
+            announcedAt: instant(row.announced_at),
+            life: lifeOf(row),
+            suspensions: suspensionsOf(row),
+            rate: row.rate === null ? null : Number(row.rate),
+          },
+        };
+      }
+      return {
+        id,
+        streamType,
+        status: row.status,
+        version,
+        state: {
+          imposer: row.imposer,
+          destinations: row.destinations ?? [],
+          excludedDestinations: row.excluded_destinations ?? [],
+          kind: row.kind ?? 'licence-required',
+          legalInstrument: row.legal_instrument,
+          announcedAt: instant(row.announced_at),
+          life: lifeOf(row),
+          suspensions: suspensionsOf(row),
+          items: row.items,
+          licenceReports: row.licence_reports,
+        },
+      };
+    }
+    case 'licence':
+    case 'agreement': {
+      const { rows } = await db.query<{ envelope: AnyEventEnvelope }>(EVENTS_KNOWN_AT, [id, at.knownAt]);
+      const known = rows.map((row) => row.envelope);
+      if (streamType === 'agreement') {
+        const agreement = foldAgreement(known);
+        return agreement && { id, streamType, status: 'concluded', version, state: agreement };
+      }
+      const licence = foldLicence(known);
+      return licence && { id, streamType, status: licence.status, version, state: licence.state };
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The semantics of architecture.md §5 in SQL, shared by every query over tariff measures and
+ * export controls, so a rule changes in one place. MEASURES_AT is a list of CTEs to splice
+ * after `WITH candidates AS (...)`, a query-specific CTE yielding the measure ids worth
+ * evaluating; itemsAt is a correlated subquery. Parameters: $1 = asOf (T), $2 = knownAt (K);
+ * a query's own parameters start at $3.
+ */
+
+/** A row is known at K when recorded by K and not retracted by a retraction recorded by K. */
+export function knownAtK(alias: string): string {
+  return `${alias}.recorded_at <= $2::timestamptz
+    AND (${alias}.retracted_at IS NULL OR ${alias}.retracted_at > $2::timestamptz)`;
+}
+
+/**
+ * `measures_at`: per candidate measure known at K, its latest-known creation (all of the
+ * measures columns) plus
+ *   expires_at    the end set by the latest-recorded creation or validity change (null = open)
+ *   lifted_from   the earliest lift
+ *   life_ends_at  the earlier of the two: where the life ends
+ *   status        scheduled | in-force | suspended | lifted | expired at T
+ *   rate, paint_from, paint_to, paint_citation
+ *                 the latest-recorded rate paint covering T (tariffs)
+ */
+export const MEASURES_AT = `
+  creation AS (
+    SELECT latest.*
+    FROM (SELECT DISTINCT measure_id FROM candidates) candidate
+    CROSS JOIN LATERAL (
+      SELECT m.*
+      FROM read_models.measures m
+      WHERE m.measure_id = candidate.measure_id AND ${knownAtK('m')}
+      ORDER BY m.version DESC
+      LIMIT 1
+    ) latest
+  ),
+  timelines AS (
+    SELECT c.*, validity.expires_at, lift.lifted_from, suspension.suspended,
+           paint.rate, paint.paint_from, paint.paint_to, paint.paint_citation
+    FROM creation c
+    LEFT JOIN LATERAL (
+      SELECT e.valid_to AS expires_at
+      FROM read_models.timeline_entries e
+      WHERE e.measure_id = c.measure_id AND e.kind = 'validity' AND ${knownAtK('e')}
+      ORDER BY e.version DESC
+      LIMIT 1
+    ) validity ON true
+    CROSS JOIN LATERAL (
+      SELECT min(e.valid_from) AS lifted_from
+      FROM read_models.timeline_entries e
+      WHERE e.measure_id = c.measure_id AND e.kind = 'lift' AND ${knownAtK('e')}
+    ) lift
+    CROSS JOIN LATERAL (
+      SELECT EXISTS (
+        SELECT 1
+        FROM read_models.timeline_entries e
+        WHERE e.measure_id = c.measure_id AND e.kind = 'suspension' AND ${knownAtK('e')}
+          AND e.valid_from <= $1::timestamptz
+          AND (e.valid_to IS NULL OR e.valid_to > $1::timestamptz)
+      ) AS suspended
+    ) suspension
+    LEFT JOIN LATERAL (
+      SELECT e.rate, e.valid_from AS paint_from, e.valid_to AS paint_to, e.citation AS paint_citation
+      FROM read_models.timeline_entries e
+      WHERE e.measure_id = c.measure_id AND e.kind = 'rate' AND ${knownAtK('e')}
+        AND e.valid_from <= $1::timestamptz
+        AND (e.valid_to IS NULL OR e.valid_to > $1::timestamptz)
+      ORDER BY e.version DESC
+      LIMIT 1
+    ) paint ON true
+  ),
+  measures_at AS (
+    SELECT t.*,
+      least(t.expires_at, t.lifted_from) AS life_ends_at,
+      CASE
+        -- A lift at or after the natural end cuts nothing: the measure had already expired.
+        WHEN t.lifted_from <= $1::timestamptz
+             AND (t.expires_at IS NULL OR t.lifted_from <= t.expires_at) THEN 'lifted'
+        WHEN t.expires_at <= $1::timestamptz THEN 'expired'
+        WHEN $1::timestamptz < t.valid_from THEN 'scheduled'
+        WHEN t.suspended THEN 'suspended'
+        ELSE 'in-force'
+      END AS status
+    FROM timelines t
+  )`;
+
+/**
+ * The items of the control row `control` (a measures_at row) at T, for use as a correlated
+ * subquery: every add of its latest creation or a later amendment, in force by T, that no
+ * later-recorded removal in force by T reaches (a removal reaches an item when every
+ * identifier it names matches); one row per distinct item, from its earliest surviving add.
+ * Aggregate with `ORDER BY version, ordinal` to list them in the order they were listed.
+ */
+export function itemsAt(control: string): string {
+  return `
+    SELECT DISTINCT ON (a.element, a.control_code, a.hs_code)
+      a.version, a.ordinal, a.element, a.control_code, a.hs_code, a.item
+    FROM read_models.control_items a
+    WHERE a.control_id = ${control}.measure_id AND a.op = 'add' AND ${knownAtK('a')}
+      AND a.version >= ${control}.version
+      AND (a.valid_from IS NULL OR a.valid_from <= $1::timestamptz)
+      AND NOT EXISTS (
+        SELECT 1
+        FROM read_models.control_items r
+        WHERE r.control_id = a.control_id AND r.op = 'remove' AND ${knownAtK('r')}
+          AND r.version > a.version
+          AND r.valid_from <= $1::timestamptz
+          AND (r.element IS NULL OR r.element = a.element)
+          AND (r.control_code IS NULL OR r.control_code = a.control_code)
+          AND (r.hs_code IS NULL OR r.hs_code = a.hs_code)
+      )
+    ORDER BY a.element, a.control_code, a.hs_code, a.version, a.ordinal`;
+}
+
+/** Every prefix of a code: a listed code covers the query's code when it is one of them. */
+export function codePrefixes(code: string): string[] {
+  return Array.from({ length: code.length }, (_, index) => code.slice(0, index + 1));
+}
+
+/** Timestamps come back as Date; the API speaks UTC ISO instants with milliseconds. */
+export function instant(value: Date): string {
+  return value.toISOString();
+}
+
+export function instantOrNull(value: Date | null): string | null {
+  return value === null ? null : value.toISOString();
+}

@@ -1,0 +1,326 @@
+import type { AnyEventEnvelope, ControlledItem, Jurisdiction, ProductScope } from '@ledger/contracts';
+import { evaluateExportControls, evaluateLicences, evaluateMeasure, evaluateTariffs } from '@ledger/domain';
+import { createTestDatabase, type TestDatabase } from '@ledger/testing';
+import fc from 'fast-check';
+import { exportControlsActive, licences, measureState, resetReadModels, tariffsEffective } from '../src';
+import { Ledger } from './envelopes';
+import { project } from './sql-views';
+
+/**
+ * Random histories of a few measures, applied in random batches, probed at random (asOf,
+ * knownAt): the read models must answer exactly what the in-memory evaluator answers. The
+ * histories ignore the deciders' rules on purpose (rates before the start, lifts after the
+ * end, removals of absent items…), so both must agree on odd inputs too.
+ */
+
+const BASE = Date.parse('2025-01-01T00:00:00.000Z');
+const DAY = 86_400_000;
+const dayAt = (n: number): string => new Date(BASE + n * DAY).toISOString();
+
+const STREAMS = [
+  { id: 'tariff-one', type: 'tariff' },
+  { id: 'tariff-two', type: 'tariff' },
+  { id: 'tariff-three', type: 'tariff' },
+  { id: 'control-one', type: 'control' },
+  { id: 'control-two', type: 'control' },
+  { id: 'licence-one', type: 'licence' },
+] as const;
+
+const ITEMS: readonly ControlledItem[] = [
+  { element: 'Sm', controlCode: '1C902.a', description: 'samarium' },
+  { element: 'Dy', controlCode: '1C902.d', description: 'dysprosium metal' },
+  { element: 'Dy', hsCode: '2846', description: 'dysprosium compounds' },
+  { hsCode: '8505', description: 'permanent magnets' },
+  { element: 'Tb', description: 'terbium' },
+];
+const REMOVALS: readonly ControlledItem[] = [
+  { element: 'Dy', description: 'all dysprosium' },
+  { controlCode: '1C902.a', description: 'samarium items' },
+  { hsCode: '8505', description: 'magnets' },
+  { element: 'Tb', hsCode: '2846', description: 'terbium compounds (none listed)' },
+];
+
+const day = fc.integer({ min: 0, max: 20 });
+const duration = fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined });
+const rate = fc.constantFrom(0, 5, 10, 12.5, 25, 125);
+
+const creation = fc.record({
+  reach: fc.constantFrom<{ targets: Jurisdiction[]; excluded?: Jurisdiction[] }>(
+    { targets: ['*'] },
+    { targets: ['*'], excluded: ['VN'] },
+    { targets: ['CN'] },
+    { targets: ['CN', 'VN'] },
+  ),
+  program: fc.constantFrom('P1', 'P2'),
+  products: fc.constantFrom<ProductScope>(
+    { scope: 'all' },
+    { scope: 'all', excludedCodes: ['8505'] },
+    { scope: 'codes', codes: ['85'] },
+    { scope: 'codes', codes: ['850511', '72'] },
+  ),
+  items: fc.subarray([...ITEMS], { minLength: 1 }),
+  rate,
+  from: day,
+  duration,
+});
+
+const followUp = fc.oneof(
+  fc.record({ kind: fc.constant('rate' as const), rate, from: day, duration }),
+  fc.record({ kind: fc.constant('suspension' as const), from: day, duration }),
+  fc.record({ kind: fc.constant('lift' as const), from: day }),
+  fc.record({ kind: fc.constant('validity' as const), to: fc.option(day, { nil: null }) }),
+  fc.record({ kind: fc.constant('retraction' as const), pick: fc.nat() }),
+  fc.record({
+    kind: fc.constant('amendment' as const),
+    add: fc.subarray([...ITEMS]),
+    remove: fc.subarray([...REMOVALS]),
+    from: day,
+  }),
+  fc.record({ kind: fc.constant('report' as const), count: fc.option(fc.nat({ max: 50 }), { nil: null }) }),
+);
+
+const action = fc.record({ stream: fc.nat({ max: STREAMS.length - 1 }), creation, followUp });
+type Action = typeof action extends fc.Arbitrary<infer T> ? T : never;
+
+const probe = fc.record({
+  asOf: fc.integer({ min: -2, max: 44 }).map((half) => new Date(BASE + (half * DAY) / 2).toISOString()),
+  // Exactly at a recordedAt, or just before one.
+  knownAt: fc
+    .tuple(fc.integer({ min: 0, max: 30 }), fc.boolean())
+    .map(([n, before]) => new Date(BASE + n * DAY - (before ? 1 : 0)).toISOString()),
+  origin: fc.constantFrom('CN', 'VN', 'DE'),
+  product: fc.constantFrom('850511', '8505', '85051190', '720810', '85'),
+  item: fc.constantFrom(undefined, 'Dy', 'dy', '1C902.A', '850511', '284610', '28', 'Tb'),
+  destination: fc.constantFrom(undefined, 'US', 'DE', 'VN'),
+});
+
+/** Interprets the actions as one history: a stream's first action creates it. */
+function history(actions: readonly Action[]): AnyEventEnvelope[] {
+  const ledger = new Ledger();
+  actions.forEach(({ stream: index, creation: made, followUp: next }, step) => {
+    const stream = STREAMS[index];
+    const at = dayAt(step);
+    const own = ledger.events.filter((event) => event.streamId === stream.id);
+    const until = (from: number, length: number | undefined) =>
+      length === undefined ? undefined : dayAt(from + length);
+    if (own.length === 0) {
+      if (stream.type === 'tariff') {
+        ledger.record(
+          stream.id,
+          'TariffImposed',
+          {
+            imposer: 'US',
+            targets: made.reach.targets,
+            excludedTargets: made.reach.excluded,
+            program: made.program,
+            products: made.products,
+            title: `${stream.id} duty`,
+            legalInstrument: `${stream.id} order`,
+            announcedAt: at,
+            rate: made.rate,
+            validFrom: dayAt(made.from),
+            validTo: until(made.from, made.duration),
+          },
+          { at },
+        );
+      } else if (stream.type === 'control') {
+        ledger.record(
+          stream.id,
+          'ExportControlImposed',
+          {
+            imposer: 'CN',
+            destinations: made.reach.targets.includes('*') ? ['*'] : ['US', 'DE'],
+            excludedDestinations: made.reach.excluded?.map(() => 'US'),
+            kind: made.program === 'P1' ? 'licence-required' : 'prohibited',
+            items: made.items,
+            legalInstrument: `${stream.id} announcement`,
+            announcedAt: at,
+            validFrom: dayAt(made.from),
+            validTo: until(made.from, made.duration),
+          },
+          { at },
+        );
+      } else {
+        ledger.record(
+          stream.id,
+          'LicenceApplied',
+          {
+            exportControlId: 'control-one',
+            exporter: 'Baotou Magnets',
+            destination: made.program === 'P1' ? 'US' : 'DE',
+            items: made.items,
+            appliedAt: at,
+          },
+          { at },
+        );
+      }
+      return;
+    }
+    if (next.kind === 'retraction') {
+      const retractable = own.filter((event) => event.type !== 'EventRetracted');
+      ledger.retract(retractable[next.pick % retractable.length], { at });
+      return;
+    }
+    switch (stream.type) {
+      case 'tariff':
+        switch (next.kind) {
+          case 'rate':
+            ledger.record(
+              stream.id,
+              'TariffRateChanged',
+              { rate: next.rate, validFrom: dayAt(next.from), validTo: until(next.from, next.duration) },
+              { at },
+            );
+            return;
+          case 'suspension':
+            ledger.record(
+              stream.id,
+              'TariffSuspended',
+              { validFrom: dayAt(next.from), validTo: until(next.from, next.duration) },
+              { at },
+            );
+            return;
+          case 'lift':
+            ledger.record(stream.id, 'TariffLifted', { validFrom: dayAt(next.from) }, { at });
+            return;
+          case 'validity':
+            ledger.record(
+              stream.id,
+              'TariffValidityChanged',
+              { validTo: next.to === null ? null : dayAt(next.to) },
+              { at },
+            );
+            return;
+          case 'amendment':
+          case 'report':
+            return;
+        }
+        return;
+      case 'control':
+        switch (next.kind) {
+          case 'amendment':
+            ledger.record(
+              stream.id,
+              'ExportControlItemsAmended',
+              { add: next.add, remove: next.remove, validFrom: dayAt(next.from) },
+              { at },
+            );
+            return;
+          case 'suspension':
+            ledger.record(
+              stream.id,
+              'ExportControlSuspended',
+              { validFrom: dayAt(next.from), validTo: until(next.from, next.duration) },
+              { at },
+            );
+            return;
+          case 'lift':
+            ledger.record(stream.id, 'ExportControlLifted', { validFrom: dayAt(next.from) }, { at });
+            return;
+          case 'validity':
+            ledger.record(
+              stream.id,
+              'ExportControlValidityChanged',
+              { validTo: next.to === null ? null : dayAt(next.to) },
+              { at },
+            );
+            return;
+          case 'report':
+            ledger.record(
+              stream.id,
+              'ExportLicencesReported',
+              { count: next.count, period: { from: dayAt(0), to: at }, reportedAt: at },
+              { at },
+            );
+            return;
+          case 'rate':
+            return;
+        }
+        return;
+      case 'licence':
+        switch (next.kind) {
+          case 'rate':
+            ledger.record(
+              stream.id,
+              'LicenceApproved',
+              { decidedAt: at, validFrom: dayAt(next.from), validTo: until(next.from, next.duration) },
+              { at },
+            );
+            return;
+          case 'suspension':
+            ledger.record(stream.id, 'LicenceDenied', { decidedAt: at, reason: 'end use unclear' }, { at });
+            return;
+          case 'lift':
+            ledger.record(
+              stream.id,
+              'LicenceRevoked',
+              { validFrom: dayAt(next.from), reason: 'diversion' },
+              { at },
+            );
+            return;
+          case 'validity':
+          case 'amendment':
+          case 'report':
+            return;
+        }
+    }
+  });
+  return ledger.events;
+}
+
+/** Cuts the history into consecutive batches at the given points. */
+function batches(events: readonly AnyEventEnvelope[], cuts: readonly number[]): AnyEventEnvelope[][] {
+  const points = [...new Set(cuts.map((cut) => cut % (events.length + 1)))].sort((a, b) => a - b);
+  const result: AnyEventEnvelope[][] = [];
+  let start = 0;
+  for (const point of [...points, events.length]) {
+    if (point > start) result.push(events.slice(start, point));
+    start = Math.max(start, point);
+  }
+  return result;
+}
+
+describe('the Postgres read models agree with the in-memory evaluator', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('on random histories, batchings and (asOf, knownAt) probes', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(action, { minLength: 1, maxLength: 24 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        fc.array(probe, { minLength: 1, maxLength: 6 }),
+        async (actions, cuts, probes) => {
+          const events = history(actions);
+          await resetReadModels(db.pool);
+          for (const batch of batches(events, cuts)) await project(db.pool, batch);
+
+          for (const { asOf, knownAt, origin, product, item, destination } of probes) {
+            const tariffQuery = { imposer: 'US', origin, product, asOf, knownAt };
+            expect(await tariffsEffective(db.pool, tariffQuery)).toEqual(
+              evaluateTariffs(events, tariffQuery),
+            );
+            const controlQuery = { imposer: 'CN', item, destination, asOf, knownAt };
+            expect(await exportControlsActive(db.pool, controlQuery)).toEqual(
+              evaluateExportControls(events, controlQuery),
+            );
+            for (const { id } of STREAMS) {
+              expect(await measureState(db.pool, id, { asOf, knownAt })).toEqual(
+                evaluateMeasure(events, id, { asOf, knownAt }),
+              );
+            }
+          }
+          expect((await licences(db.pool, { limit: 10 })).licences).toEqual(evaluateLicences(events, {}));
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});

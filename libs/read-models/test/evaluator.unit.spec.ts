@@ -1,0 +1,94 @@
+import type { AnyEventEnvelope } from '@ledger/contracts';
+import {
+  evaluateExportControls,
+  evaluateLicences,
+  evaluateMeasure,
+  evaluateTariffs,
+  eventsKnownAt,
+} from '@ledger/domain';
+import { Ledger, day } from './envelopes';
+import { specification, type Views } from './specification';
+
+/** The in-memory evaluator: the executable specification of architecture.md §5. */
+function memoryViews(events: readonly AnyEventEnvelope[]): Views {
+  return {
+    tariffs: (query) => Promise.resolve(evaluateTariffs(events, query)),
+    exportControls: (query) => Promise.resolve(evaluateExportControls(events, query)),
+    measure: (id, at) => Promise.resolve(evaluateMeasure(events, id, at)),
+  };
+}
+
+describe('the in-memory views evaluator', () => {
+  const { events, scenarios } = specification();
+
+  it.each(scenarios.map((scenario) => [scenario.name, scenario]))('%s', async (_name, scenario) => {
+    await scenario.verify(memoryViews(events));
+  });
+
+  it('knows at K only the events recorded by K and not retracted by K', () => {
+    const ledger = new Ledger();
+    const imposed = ledger.record(
+      'xx-duty',
+      'TariffImposed',
+      {
+        imposer: 'XX',
+        targets: ['*'],
+        program: 'XX',
+        products: { scope: 'all' },
+        title: 'duty',
+        legalInstrument: 'act',
+        announcedAt: day('2025-01-01'),
+        rate: 5,
+        validFrom: day('2025-01-01'),
+      },
+      { at: day('2025-01-01') },
+    );
+    const retraction = ledger.retract(imposed, { at: day('2025-02-01') });
+    expect(eventsKnownAt(ledger.events, '2024-12-31T23:59:59.999Z')).toEqual([]);
+    expect(eventsKnownAt(ledger.events, day('2025-01-15'))).toEqual([imposed]);
+    expect(eventsKnownAt(ledger.events, day('2025-02-01'))).toEqual([retraction]);
+  });
+
+  it('lists licences by their latest known decision; a retracted decision no longer counts', () => {
+    const ledger = new Ledger();
+    const application = {
+      exportControlId: 'cn-mofcom-2025-18',
+      exporter: 'Ganzhou Magnetics',
+      destination: 'US',
+      items: [{ element: 'Dy', description: 'dysprosium oxide' }],
+      appliedAt: day('2025-04-20'),
+    };
+    ledger.record('licence-a', 'LicenceApplied', application);
+    ledger.record('licence-a', 'LicenceApproved', {
+      decidedAt: day('2025-06-01'),
+      validFrom: day('2025-06-01'),
+    });
+    ledger.record('licence-b', 'LicenceApplied', { ...application, destination: 'DE' });
+    const denial = ledger.record('licence-b', 'LicenceDenied', {
+      decidedAt: day('2025-06-02'),
+      reason: 'end use',
+    });
+    ledger.record('licence-c', 'LicenceApplied', application);
+    ledger.record('licence-c', 'LicenceApproved', {
+      decidedAt: day('2025-06-01'),
+      validFrom: day('2025-06-01'),
+    });
+    ledger.record('licence-c', 'LicenceRevoked', { validFrom: day('2025-07-01'), reason: 'diversion' });
+
+    expect(evaluateLicences(ledger.events, {}).map((licence) => [licence.id, licence.status])).toEqual([
+      ['licence-a', 'approved'],
+      ['licence-b', 'denied'],
+      ['licence-c', 'revoked'],
+    ]);
+    expect(evaluateLicences(ledger.events, { destination: 'DE' }).map((licence) => licence.id)).toEqual([
+      'licence-b',
+    ]);
+    expect(evaluateLicences(ledger.events, { status: 'approved' }).map((licence) => licence.id)).toEqual([
+      'licence-a',
+    ]);
+
+    ledger.retract(denial);
+    const [licenceB] = evaluateLicences(ledger.events, { destination: 'DE' });
+    expect(licenceB).toMatchObject({ id: 'licence-b', status: 'pending', version: 3, denial: null });
+  });
+});

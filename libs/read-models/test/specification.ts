@@ -1,0 +1,946 @@
+import type {
+  AnyEventEnvelope,
+  ControlledItem,
+  ExportControlImposed,
+  TariffImposed,
+} from '@ledger/contracts';
+import type {
+  ActiveExportControl,
+  Bitemporal,
+  EffectiveTariffs,
+  ExportControlQuery,
+  MeasureView,
+  TariffQuery,
+} from '@ledger/domain';
+import { Ledger, day } from './envelopes';
+
+/**
+ * The consequences of architecture.md §5 and the seed scenario of docs/domain.md, written
+ * once and checked against both the in-memory evaluator (unit) and the Postgres read models
+ * (int). Each scenario uses its own imposer and ids, so all can live in one ledger.
+ */
+
+export interface Views {
+  tariffs(query: TariffQuery): Promise<EffectiveTariffs>;
+  exportControls(query: ExportControlQuery): Promise<ActiveExportControl[]>;
+  measure(id: string, at: Bitemporal): Promise<MeasureView | null>;
+}
+
+export interface Scenario {
+  readonly name: string;
+  verify(views: Views): Promise<void>;
+}
+
+/** Long after every event: what is known now. */
+const NOW = '2030-01-01T00:00:00.000Z';
+
+function asOf(date: string, knownAt = NOW): Bitemporal {
+  return {
+    asOf: date.length === 10 ? day(date) : date,
+    knownAt: knownAt.length === 10 ? day(knownAt) : knownAt,
+  };
+}
+
+function tariff(
+  overrides: Partial<TariffImposed> & Pick<TariffImposed, 'imposer' | 'rate' | 'validFrom'>,
+): TariffImposed {
+  return {
+    targets: ['*'],
+    program: `${overrides.imposer}-PROGRAM`,
+    products: { scope: 'all' },
+    title: 'Additional duty',
+    legalInstrument: `${overrides.imposer} instrument`,
+    announcedAt: overrides.validFrom,
+    ...overrides,
+  };
+}
+
+function control(
+  overrides: Partial<ExportControlImposed> & Pick<ExportControlImposed, 'imposer' | 'items' | 'validFrom'>,
+): ExportControlImposed {
+  return {
+    destinations: ['*'],
+    kind: 'licence-required',
+    legalInstrument: `${overrides.imposer} export control announcement`,
+    announcedAt: overrides.validFrom,
+    ...overrides,
+  };
+}
+
+const element = (symbol: string): ControlledItem => ({
+  element: symbol,
+  description: `${symbol} and its compounds`,
+});
+
+/** [measureId, rate] of each layer, and the total: what a tariff answer says. */
+async function duty(
+  views: Views,
+  query: TariffQuery,
+): Promise<{ layers: [string, number][]; total: number }> {
+  const { layers, total } = await views.tariffs(query);
+  return { layers: layers.map((layer) => [layer.measureId, layer.rate]), total };
+}
+
+async function controlIds(views: Views, query: ExportControlQuery): Promise<string[]> {
+  return (await views.exportControls(query)).map((active) => active.controlId);
+}
+
+export const RARE_EARTHS = [
+  'Sc',
+  'Y',
+  'La',
+  'Ce',
+  'Pr',
+  'Nd',
+  'Pm',
+  'Sm',
+  'Eu',
+  'Gd',
+  'Tb',
+  'Dy',
+  'Ho',
+  'Er',
+  'Tm',
+  'Yb',
+  'Lu',
+] as const;
+
+/** Every scenario's events in one ledger, and the scenarios to check against it. */
+export function specification(): { events: readonly AnyEventEnvelope[]; scenarios: readonly Scenario[] } {
+  const ledger = new Ledger();
+  const scenarios: Scenario[] = [];
+  const scenario = (name: string, verify: (views: Views) => Promise<void>): void => {
+    scenarios.push({ name, verify });
+  };
+
+  // ---- a temporary rate ends by itself --------------------------------------------------------
+  ledger.record(
+    'ca-steel-surtax',
+    'TariffImposed',
+    tariff({
+      imposer: 'CA',
+      rate: 25,
+      validFrom: day('2025-03-13'),
+      products: { scope: 'codes', codes: ['72'] },
+    }),
+    { at: day('2025-03-10') },
+  );
+  ledger.record(
+    'ca-steel-surtax',
+    'TariffRateChanged',
+    { rate: 10, validFrom: day('2025-05-01'), validTo: day('2025-06-01') },
+    { at: day('2025-04-20') },
+  );
+  scenario('a temporary rate ends by itself at validTo and the earlier schedule resumes', async (views) => {
+    const query = { imposer: 'CA', origin: 'US', product: '720810' };
+    expect(await duty(views, { ...query, ...asOf('2025-04-15') })).toEqual({
+      layers: [['ca-steel-surtax', 25]],
+      total: 25,
+    });
+    const during = await views.tariffs({ ...query, ...asOf('2025-05-15') });
+    expect(during.layers).toMatchObject([
+      { measureId: 'ca-steel-surtax', rate: 10, validFrom: day('2025-05-01'), validTo: day('2025-06-01') },
+    ]);
+    expect((await duty(views, { ...query, ...asOf('2025-05-31T23:59:59.999Z') })).total).toBe(10);
+    expect(await duty(views, { ...query, ...asOf('2025-06-01') })).toEqual({
+      layers: [['ca-steel-surtax', 25]],
+      total: 25,
+    });
+    expect((await views.measure('ca-steel-surtax', asOf('2025-07-01')))?.state).toMatchObject({ rate: 25 });
+  });
+
+  // ---- a temporary suspension ends by itself --------------------------------------------------
+  ledger.record(
+    'jp-duty',
+    'TariffImposed',
+    tariff({ imposer: 'JP', rate: 15, validFrom: day('2025-02-01') }),
+    { at: day('2025-01-20') },
+  );
+  ledger.record(
+    'jp-duty',
+    'TariffSuspended',
+    { validFrom: day('2025-06-01'), validTo: day('2025-07-01') },
+    { at: day('2025-05-20') },
+  );
+  scenario('a temporary suspension ends by itself at validTo', async (views) => {
+    const query = { imposer: 'JP', origin: 'CN', product: '940360' };
+    expect((await duty(views, { ...query, ...asOf('2025-05-31') })).total).toBe(15);
+    expect(await duty(views, { ...query, ...asOf('2025-06-15') })).toEqual({ layers: [], total: 0 });
+    expect((await views.measure('jp-duty', asOf('2025-06-15')))?.status).toBe('suspended');
+    expect((await duty(views, { ...query, ...asOf('2025-07-01') })).total).toBe(15);
+    expect((await views.measure('jp-duty', asOf('2025-07-01')))?.status).toBe('in-force');
+  });
+
+  // ---- a scheduled rate replaced before it took effect ----------------------------------------
+  ledger.record(
+    'mx-duty',
+    'TariffImposed',
+    tariff({ imposer: 'MX', rate: 34, validFrom: '2025-04-09T04:01:00.000Z' }),
+    { at: '2025-04-02T20:00:00.000Z' },
+  );
+  ledger.record(
+    'mx-duty',
+    'TariffRateChanged',
+    { rate: 84, validFrom: '2025-04-09T04:01:00.000Z' },
+    { at: '2025-04-08T22:00:00.000Z' },
+  );
+  scenario(
+    'a rate scheduled and then replaced before it took effect never appears as in force',
+    async (views) => {
+      const query = { imposer: 'MX', origin: 'CN', product: '850511' };
+      for (const when of [
+        '2025-04-09T04:01:00.000Z',
+        '2025-04-09T12:00:00.000Z',
+        '2025-05-01T00:00:00.000Z',
+      ]) {
+        expect(await duty(views, { ...query, ...asOf(when) })).toEqual({
+          layers: [['mx-duty', 84]],
+          total: 84,
+        });
+        expect((await views.measure('mx-duty', asOf(when)))?.state).toMatchObject({ rate: 84 });
+      }
+      // Before the change was recorded, 34 was what the ledger believed would apply.
+      expect((await duty(views, { ...query, ...asOf('2025-04-10', '2025-04-05') })).total).toBe(34);
+      expect((await duty(views, { ...query, ...asOf('2025-04-09T04:00:59.999Z') })).total).toBe(0);
+      expect((await views.measure('mx-duty', asOf('2025-04-08')))?.status).toBe('scheduled');
+    },
+  );
+
+  // ---- a control suspended before its effective date -----------------------------------------
+  ledger.record(
+    'kr-graphite-control',
+    'ExportControlImposed',
+    control({
+      imposer: 'KR',
+      items: [{ hsCode: '2504', description: 'natural graphite' }],
+      validFrom: day('2025-05-01'),
+    }),
+    { at: day('2025-04-20') },
+  );
+  ledger.record(
+    'kr-graphite-control',
+    'ExportControlSuspended',
+    { validFrom: day('2025-04-25') },
+    { at: day('2025-04-22') },
+  );
+  ledger.record(
+    'kr-gallium-control',
+    'ExportControlImposed',
+    control({ imposer: 'KR', items: [element('Ga')], validFrom: day('2025-05-01') }),
+    { at: day('2025-04-20') },
+  );
+  ledger.record(
+    'kr-gallium-control',
+    'ExportControlSuspended',
+    { validFrom: day('2025-04-25'), validTo: day('2025-06-01') },
+    { at: day('2025-04-22') },
+  );
+  scenario('a control suspended before its effective date is never in force', async (views) => {
+    for (const when of ['2025-04-30', '2025-05-01', '2025-05-31T23:59:59.999Z']) {
+      expect(await controlIds(views, { imposer: 'KR', ...asOf(when) })).toEqual([]);
+    }
+    expect(await controlIds(views, { imposer: 'KR', ...asOf('2026-01-01') })).toEqual(['kr-gallium-control']);
+    expect((await views.measure('kr-graphite-control', asOf('2025-04-30')))?.status).toBe('scheduled');
+    expect((await views.measure('kr-graphite-control', asOf('2025-05-01')))?.status).toBe('suspended');
+    expect((await views.measure('kr-graphite-control', asOf('2027-01-01')))?.status).toBe('suspended');
+    // Known before the suspension was recorded, the control was expected to take effect.
+    expect(await controlIds(views, { imposer: 'KR', ...asOf('2025-05-02', '2025-04-21') })).toEqual([
+      'kr-gallium-control',
+      'kr-graphite-control',
+    ]);
+  });
+
+  // ---- retractions ----------------------------------------------------------------------------
+  const retractedImposition = ledger.record(
+    'in-duty-wrong',
+    'TariffImposed',
+    tariff({ imposer: 'IN', rate: 40, validFrom: day('2025-02-01'), program: 'IN-SAFEGUARD' }),
+    { at: day('2025-01-10') },
+  );
+  ledger.record(
+    'in-duty',
+    'TariffImposed',
+    tariff({ imposer: 'IN', rate: 20, validFrom: day('2025-02-01') }),
+    { at: day('2025-01-10') },
+  );
+  const wrongRate = ledger.record(
+    'in-duty',
+    'TariffRateChanged',
+    { rate: 50, validFrom: day('2025-03-01') },
+    { at: day('2025-02-20') },
+  );
+  ledger.retract(wrongRate, { at: day('2025-02-25') });
+  ledger.retract(retractedImposition, { at: day('2025-02-25') });
+  scenario(
+    'a retraction is invisible at a knownAt before it and effective from its recordedAt on',
+    async (views) => {
+      const query = { imposer: 'IN', origin: 'BD', product: '100630', asOf: day('2025-03-10') };
+      expect(await duty(views, { ...query, knownAt: day('2025-02-21') })).toEqual({
+        layers: [
+          ['in-duty', 50],
+          ['in-duty-wrong', 40],
+        ],
+        total: 90,
+      });
+      expect((await duty(views, { ...query, knownAt: '2025-02-24T23:59:59.999Z' })).total).toBe(90);
+      expect(await duty(views, { ...query, knownAt: day('2025-02-25') })).toEqual({
+        layers: [['in-duty', 20]],
+        total: 20,
+      });
+      expect((await views.measure('in-duty', asOf('2025-03-10', '2025-02-21')))?.state).toMatchObject({
+        rate: 50,
+      });
+      expect(await views.measure('in-duty', asOf('2025-03-10', '2025-02-25'))).toMatchObject({
+        version: 3,
+        state: { rate: 20 },
+      });
+      expect(await views.measure('in-duty-wrong', asOf('2025-03-10', '2025-02-24'))).toMatchObject({
+        status: 'in-force',
+        version: 1,
+      });
+      expect(await views.measure('in-duty-wrong', asOf('2025-03-10', '2025-02-25'))).toBeNull();
+      expect(await views.measure('in-duty', asOf('2025-03-10', '2025-01-09'))).toBeNull();
+    },
+  );
+
+  // ---- HS code coverage -----------------------------------------------------------------------
+  for (const [id, code] of [
+    ['br-chapter-85', '85'],
+    ['br-heading-8505', '8505'],
+    ['br-subheading-850511', '850511'],
+    ['br-line-85051190', '85051190'],
+  ]) {
+    ledger.record(
+      id,
+      'TariffImposed',
+      tariff({
+        imposer: 'BR',
+        rate: 1,
+        program: `BR-${code}`,
+        products: { scope: 'codes', codes: [code] },
+        validFrom: day('2025-01-01'),
+      }),
+      { at: day('2024-12-01') },
+    );
+  }
+  scenario('an HS code covers every longer code starting with it, and only those', async (views) => {
+    const layersFor = async (product: string) =>
+      (await duty(views, { imposer: 'BR', origin: 'CN', product, ...asOf('2025-06-01') })).layers.map(
+        ([id]) => id,
+      );
+    expect(await layersFor('850511')).toEqual(['br-chapter-85', 'br-heading-8505', 'br-subheading-850511']);
+    expect(await layersFor('85051190')).toEqual([
+      'br-chapter-85',
+      'br-heading-8505',
+      'br-subheading-850511',
+      'br-line-85051190',
+    ]);
+    expect(await layersFor('8505')).toEqual(['br-chapter-85', 'br-heading-8505']);
+    expect(await layersFor('850690')).toEqual(['br-chapter-85']);
+    expect(await layersFor('840000')).toEqual([]);
+  });
+
+  // ---- exclusions -----------------------------------------------------------------------------
+  ledger.record(
+    'au-duty',
+    'TariffImposed',
+    tariff({
+      imposer: 'AU',
+      rate: 10,
+      targets: ['*'],
+      excludedTargets: ['NZ', 'SG'],
+      products: { scope: 'all', excludedCodes: ['2709', '850590'] },
+      validFrom: day('2025-01-01'),
+    }),
+    { at: day('2024-12-01') },
+  );
+  ledger.record(
+    'gb-control',
+    'ExportControlImposed',
+    control({
+      imposer: 'GB',
+      destinations: ['*'],
+      excludedDestinations: ['IE'],
+      items: [element('Nb')],
+      validFrom: day('2025-01-01'),
+    }),
+    { at: day('2024-12-01') },
+  );
+  scenario(
+    'exclusions hold: excluded codes (and their longer codes), excluded targets and destinations',
+    async (views) => {
+      const total = async (origin: string, product: string) =>
+        (await duty(views, { imposer: 'AU', origin, product, ...asOf('2025-06-01') })).total;
+      expect(await total('CN', '270112')).toBe(10);
+      expect(await total('CN', '270900')).toBe(0);
+      expect(await total('CN', '850590')).toBe(0);
+      expect(await total('CN', '85059010')).toBe(0);
+      // A shorter code is only partly excluded, so the measure still reaches it.
+      expect(await total('CN', '8505')).toBe(10);
+      expect(await total('NZ', '270112')).toBe(0);
+      expect(await total('SG', '270112')).toBe(0);
+      expect(await controlIds(views, { imposer: 'GB', destination: 'IE', ...asOf('2025-06-01') })).toEqual(
+        [],
+      );
+      expect(await controlIds(views, { imposer: 'GB', destination: 'US', ...asOf('2025-06-01') })).toEqual([
+        'gb-control',
+      ]);
+    },
+  );
+
+  // ---- explicit origin replaces '*' within a program; programs stack --------------------------
+  ledger.record(
+    'ch-baseline',
+    'TariffImposed',
+    tariff({ imposer: 'CH', program: 'CH-RECIPROCAL', rate: 10, validFrom: day('2025-04-05') }),
+    { at: day('2025-04-02') },
+  );
+  ledger.record(
+    'ch-country-cn',
+    'TariffImposed',
+    tariff({
+      imposer: 'CH',
+      program: 'CH-RECIPROCAL',
+      targets: ['CN'],
+      rate: 34,
+      validFrom: day('2025-04-09'),
+    }),
+    { at: day('2025-04-02') },
+  );
+  ledger.record(
+    'ch-country-cn',
+    'TariffSuspended',
+    { validFrom: day('2025-05-14'), validTo: day('2025-08-12') },
+    { at: day('2025-05-12') },
+  );
+  ledger.record(
+    'ch-other-program',
+    'TariffImposed',
+    tariff({
+      imposer: 'CH',
+      program: 'CH-SAFEGUARD',
+      targets: ['CN', 'VN'],
+      rate: 20,
+      validFrom: day('2025-03-04'),
+    }),
+    { at: day('2025-03-01') },
+  );
+  scenario(
+    "within one program, a measure naming the origin replaces those reaching it only through '*'",
+    async (views) => {
+      const query = { imposer: 'CH', product: '850511' };
+      expect(await duty(views, { ...query, origin: 'CN', ...asOf('2025-04-20') })).toEqual({
+        layers: [
+          ['ch-country-cn', 34],
+          ['ch-other-program', 20],
+        ],
+        total: 54,
+      });
+      expect(await duty(views, { ...query, origin: 'VN', ...asOf('2025-04-20') })).toEqual({
+        layers: [
+          ['ch-baseline', 10],
+          ['ch-other-program', 20],
+        ],
+        total: 30,
+      });
+      // Before the country rate starts, and while it is suspended, the baseline reaches CN.
+      expect(await duty(views, { ...query, origin: 'CN', ...asOf('2025-04-06') })).toEqual({
+        layers: [
+          ['ch-baseline', 10],
+          ['ch-other-program', 20],
+        ],
+        total: 30,
+      });
+      expect(await duty(views, { ...query, origin: 'CN', ...asOf('2025-06-01') })).toEqual({
+        layers: [
+          ['ch-baseline', 10],
+          ['ch-other-program', 20],
+        ],
+        total: 30,
+      });
+    },
+  );
+
+  ledger.record(
+    'nz-reciprocal',
+    'TariffImposed',
+    tariff({ imposer: 'NZ', program: 'NZ-RECIPROCAL', rate: 10, validFrom: day('2025-04-05') }),
+    { at: day('2025-04-02') },
+  );
+  ledger.record(
+    'nz-fentanyl',
+    'TariffImposed',
+    tariff({
+      imposer: 'NZ',
+      program: 'NZ-FENTANYL',
+      targets: ['CN'],
+      rate: 20,
+      validFrom: day('2025-03-04'),
+    }),
+    { at: day('2025-03-01') },
+  );
+  ledger.record(
+    'nz-301-list',
+    'TariffImposed',
+    tariff({
+      imposer: 'NZ',
+      program: 'NZ-301',
+      targets: ['CN'],
+      rate: 25,
+      products: { scope: 'codes', codes: ['8471'] },
+      validFrom: day('2019-05-10'),
+    }),
+    { at: day('2019-05-09') },
+  );
+  ledger.record(
+    'nz-rounding',
+    'TariffImposed',
+    tariff({
+      imposer: 'NZ',
+      program: 'NZ-ROUNDING',
+      targets: ['CN'],
+      rate: 0.1,
+      products: { scope: 'codes', codes: ['9999'] },
+      validFrom: day('2019-05-10'),
+    }),
+    { at: day('2019-05-09') },
+  );
+  ledger.record(
+    'nz-rounding-2',
+    'TariffImposed',
+    tariff({
+      imposer: 'NZ',
+      program: 'NZ-ROUNDING-2',
+      targets: ['CN'],
+      rate: 0.2,
+      products: { scope: 'codes', codes: ['9999'] },
+      validFrom: day('2019-05-10'),
+    }),
+    { at: day('2019-05-09') },
+  );
+  scenario('layers of different programs add up', async (views) => {
+    expect(
+      await duty(views, { imposer: 'NZ', origin: 'CN', product: '847130', ...asOf('2025-06-15') }),
+    ).toEqual({
+      layers: [
+        ['nz-301-list', 25],
+        ['nz-fentanyl', 20],
+        ['nz-reciprocal', 10],
+      ],
+      total: 55,
+    });
+    expect(
+      (await duty(views, { imposer: 'NZ', origin: 'CN', product: '850511', ...asOf('2025-06-15') })).total,
+    ).toBe(30);
+    expect(
+      (await duty(views, { imposer: 'NZ', origin: 'CN', product: '999999', ...asOf('2025-06-15') })).total,
+    ).toBe(30.3);
+  });
+
+  // ---- items of export controls ---------------------------------------------------------------
+  ledger.record(
+    'vn-control',
+    'ExportControlImposed',
+    control({
+      imposer: 'VN',
+      items: [
+        { element: 'Sm', controlCode: '1C902.a', description: 'samarium' },
+        { element: 'Dy', controlCode: '1C902.d', description: 'dysprosium' },
+        { hsCode: '2846', description: 'compounds of rare-earth metals' },
+      ],
+      validFrom: day('2025-04-04'),
+    }),
+    { at: day('2025-04-04') },
+  );
+  ledger.record(
+    'vn-control',
+    'ExportControlItemsAmended',
+    {
+      add: [{ element: 'Tb', description: 'terbium' }],
+      remove: [{ element: 'Dy', description: 'dysprosium' }],
+      validFrom: day('2025-06-01'),
+    },
+    { at: day('2025-05-20') },
+  );
+  scenario(
+    'item amendments add and remove items from their validFrom on; items match by element, control code or HS code',
+    async (views) => {
+      const ids = (item: string, when: string) => controlIds(views, { imposer: 'VN', item, ...asOf(when) });
+      expect(await ids('Dy', '2025-05-15')).toEqual(['vn-control']);
+      expect(await ids('dy', '2025-05-15')).toEqual(['vn-control']);
+      expect(await ids('Tb', '2025-05-15')).toEqual([]);
+      expect(await ids('Dy', '2025-06-01')).toEqual([]);
+      expect(await ids('Tb', '2025-06-01')).toEqual(['vn-control']);
+      expect(await ids('1C902.a', '2025-06-01')).toEqual(['vn-control']);
+      expect(await ids('1C902.d', '2025-06-01')).toEqual([]);
+      expect(await ids('284690', '2025-06-01')).toEqual(['vn-control']);
+      expect(await ids('28', '2025-06-01')).toEqual([]);
+      const [active] = await views.exportControls({ imposer: 'VN', ...asOf('2025-06-02') });
+      expect(active.items.map((item) => item.element ?? item.hsCode)).toEqual(['Sm', '2846', 'Tb']);
+    },
+  );
+
+  // ---- life: expiry, validity changes, lifts --------------------------------------------------
+  ledger.record(
+    'za-temporary',
+    'TariffImposed',
+    tariff({ imposer: 'ZA', rate: 5, validFrom: day('2025-01-01'), validTo: day('2025-04-01') }),
+    { at: day('2024-12-01') },
+  );
+  ledger.record(
+    'za-temporary',
+    'TariffValidityChanged',
+    { validTo: day('2025-07-01') },
+    { at: day('2025-03-01') },
+  );
+  ledger.record(
+    'za-temporary',
+    'TariffValidityChanged',
+    { validTo: day('2025-06-01') },
+    { at: day('2025-05-01') },
+  );
+  ledger.record(
+    'za-lifted',
+    'TariffImposed',
+    tariff({
+      imposer: 'ZA',
+      program: 'ZA-OTHER',
+      rate: 7,
+      validFrom: day('2025-01-01'),
+      validTo: day('2025-12-01'),
+    }),
+    { at: day('2024-12-01') },
+  );
+  ledger.record('za-lifted', 'TariffLifted', { validFrom: day('2025-03-01') }, { at: day('2025-02-20') });
+  ledger.record(
+    'za-lifted-late',
+    'TariffImposed',
+    tariff({
+      imposer: 'ZA',
+      program: 'ZA-THIRD',
+      rate: 9,
+      validFrom: day('2025-01-01'),
+      validTo: day('2025-02-01'),
+    }),
+    { at: day('2024-12-01') },
+  );
+  ledger.record(
+    'za-lifted-late',
+    'TariffLifted',
+    { validFrom: day('2025-03-01') },
+    { at: day('2025-02-20') },
+  );
+  scenario(
+    'status follows the life: scheduled, in force, expired at validTo (the latest known end wins), lifted',
+    async (views) => {
+      const status = async (id: string, when: string, known = NOW) =>
+        (await views.measure(id, asOf(when, known)))?.status;
+      expect(await status('za-temporary', '2024-12-31')).toBe('scheduled');
+      expect(await status('za-temporary', '2025-04-15')).toBe('in-force');
+      expect(await status('za-temporary', '2025-04-15', '2025-02-01')).toBe('expired');
+      expect(await status('za-temporary', '2025-06-15', '2025-04-01')).toBe('in-force');
+      expect(await status('za-temporary', '2025-06-15')).toBe('expired');
+      expect((await views.measure('za-temporary', asOf('2025-04-15')))?.state).toMatchObject({
+        rate: 5,
+        life: { validFrom: day('2025-01-01'), validTo: day('2025-06-01'), liftedFrom: null },
+      });
+      expect(await status('za-lifted', '2025-02-15')).toBe('in-force');
+      expect(await status('za-lifted', '2025-03-01')).toBe('lifted');
+      expect(await status('za-lifted', '2025-03-01', '2025-02-19')).toBe('in-force');
+      expect(await status('za-lifted-late', '2025-03-15')).toBe('expired');
+      const layers = await views.tariffs({
+        imposer: 'ZA',
+        origin: 'US',
+        product: '01',
+        ...asOf('2025-02-15'),
+      });
+      expect(layers.layers.map((layer) => [layer.measureId, layer.validFrom, layer.validTo])).toEqual([
+        ['za-lifted', day('2025-01-01'), day('2025-03-01')],
+        ['za-temporary', day('2025-01-01'), day('2025-06-01')],
+      ]);
+    },
+  );
+
+  seedScenario(ledger, scenario);
+  return { events: ledger.events, scenarios };
+}
+
+/**
+ * docs/domain.md's seed: US and Chinese duties of spring 2025 and China's rare-earth controls.
+ * US changes took effect at 12:01 a.m. EDT (04:01Z); Chinese ones at Beijing midnight or noon.
+ */
+function seedScenario(
+  ledger: Ledger,
+  scenario: (name: string, verify: (views: Views) => Promise<void>) => void,
+): void {
+  const eo = { url: 'https://www.federalregister.gov/presidential-documents/executive-orders' };
+  ledger.record(
+    'us-ieepa-fentanyl-cn',
+    'TariffImposed',
+    tariff({
+      imposer: 'US',
+      targets: ['CN', 'HK'],
+      program: 'US-IEEPA-FENTANYL',
+      rate: 10,
+      validFrom: '2025-02-04T05:01:00.000Z',
+      legalInstrument: 'Executive Order 14195',
+      title: 'Additional duty on products of China (synthetic opioid supply chain)',
+    }),
+    { at: '2025-02-01T22:00:00.000Z', citation: eo },
+  );
+  ledger.record(
+    'us-ieepa-fentanyl-cn',
+    'TariffRateChanged',
+    { rate: 20, validFrom: '2025-03-04T05:01:00.000Z' },
+    { at: '2025-03-03T22:00:00.000Z', citation: eo },
+  );
+  ledger.record(
+    'us-ieepa-reciprocal-baseline',
+    'TariffImposed',
+    tariff({
+      imposer: 'US',
+      program: 'US-IEEPA-RECIPROCAL',
+      rate: 10,
+      validFrom: '2025-04-05T04:01:00.000Z',
+      legalInstrument: 'Executive Order 14257',
+      products: { scope: 'all', excludedCodes: ['2709', '2711'] },
+    }),
+    { at: '2025-04-02T20:00:00.000Z', citation: eo },
+  );
+  ledger.record(
+    'us-ieepa-reciprocal-cn',
+    'TariffImposed',
+    tariff({
+      imposer: 'US',
+      targets: ['CN'],
+      program: 'US-IEEPA-RECIPROCAL',
+      rate: 34,
+      validFrom: '2025-04-09T04:01:00.000Z',
+      legalInstrument: 'Executive Order 14257',
+    }),
+    { at: '2025-04-02T20:00:00.000Z', citation: eo },
+  );
+  ledger.record(
+    'us-ieepa-reciprocal-cn',
+    'TariffRateChanged',
+    { rate: 84, validFrom: '2025-04-09T04:01:00.000Z' },
+    { at: '2025-04-08T22:00:00.000Z', citation: eo },
+  );
+  ledger.record(
+    'us-ieepa-reciprocal-cn',
+    'TariffRateChanged',
+    { rate: 125, validFrom: '2025-04-10T04:01:00.000Z' },
+    { at: '2025-04-09T18:00:00.000Z', citation: eo },
+  );
+  const geneva = {
+    url: 'https://www.whitehouse.gov/briefings-statements/2025/05/joint-statement-on-u-s-china-economic-and-trade-meeting-in-geneva/',
+  };
+  ledger.record(
+    'us-ieepa-reciprocal-cn',
+    'TariffRateChanged',
+    { rate: 10, validFrom: '2025-05-14T04:01:00.000Z', validTo: '2025-08-12T04:01:00.000Z' },
+    { at: '2025-05-12T12:00:00.000Z', citation: geneva },
+  );
+  ledger.record(
+    'us-301-cn-list',
+    'TariffImposed',
+    tariff({
+      imposer: 'US',
+      targets: ['CN'],
+      program: 'US-301',
+      rate: 25,
+      validFrom: '2019-05-10T04:01:00.000Z',
+      products: { scope: 'codes', codes: ['8471'] },
+      legalInstrument: 'Section 301 List 3',
+    }),
+    { at: '2019-05-09T12:00:00.000Z' },
+  );
+
+  ledger.record(
+    'cn-tariff-us',
+    'TariffImposed',
+    tariff({
+      imposer: 'CN',
+      targets: ['US'],
+      program: 'CN-STCTC-COUNTERMEASURE',
+      rate: 34,
+      validFrom: '2025-04-09T16:00:00.000Z',
+      legalInstrument: 'Tariff Commission Announcement 2025 No. 4',
+    }),
+    { at: '2025-04-04T10:00:00.000Z' },
+  );
+  ledger.record(
+    'cn-tariff-us',
+    'TariffRateChanged',
+    { rate: 84, validFrom: '2025-04-09T16:00:00.000Z' },
+    { at: '2025-04-09T12:00:00.000Z' },
+  );
+  ledger.record(
+    'cn-tariff-us',
+    'TariffRateChanged',
+    { rate: 125, validFrom: '2025-04-11T16:00:00.000Z' },
+    { at: '2025-04-11T08:00:00.000Z' },
+  );
+  ledger.record(
+    'cn-tariff-us',
+    'TariffRateChanged',
+    { rate: 10, validFrom: '2025-05-14T04:01:00.000Z', validTo: '2025-08-12T04:01:00.000Z' },
+    { at: '2025-05-12T12:00:00.000Z', citation: geneva },
+  );
+  ledger.record(
+    'cn-tariff-us-energy',
+    'TariffImposed',
+    tariff({
+      imposer: 'CN',
+      targets: ['US'],
+      program: 'CN-STCTC-2025-1',
+      rate: 15,
+      validFrom: '2025-02-09T16:00:00.000Z',
+      products: { scope: 'codes', codes: ['2701', '2711'] },
+      legalInstrument: 'Tariff Commission Announcement 2025 No. 1',
+    }),
+    { at: '2025-02-04T08:00:00.000Z' },
+  );
+
+  ledger.record(
+    'cn-mofcom-2025-10',
+    'ExportControlImposed',
+    control({
+      imposer: 'CN',
+      validFrom: '2025-02-03T16:00:00.000Z',
+      legalInstrument: 'MOFCOM/GAC Announcement 2025 No. 10',
+      items: ['W', 'Te', 'Bi', 'Mo', 'In'].map(element),
+    }),
+    { at: '2025-02-04T04:00:00.000Z' },
+  );
+  ledger.record(
+    'cn-mofcom-2025-18',
+    'ExportControlImposed',
+    control({
+      imposer: 'CN',
+      validFrom: '2025-04-03T16:00:00.000Z',
+      legalInstrument: 'MOFCOM/GAC Announcement 2025 No. 18',
+      items: [
+        { element: 'Sm', controlCode: '1C902.a', description: 'samarium and its alloys and compounds' },
+        { element: 'Gd', controlCode: '1C902.b', description: 'gadolinium and its alloys and compounds' },
+        { element: 'Tb', controlCode: '1C902.c', description: 'terbium and its alloys and compounds' },
+        { element: 'Dy', controlCode: '1C902.d', description: 'dysprosium and its alloys and compounds' },
+        { element: 'Lu', controlCode: '1C902.e', description: 'lutetium and its alloys and compounds' },
+        { element: 'Sc', controlCode: '1C902.f', description: 'scandium and its alloys and compounds' },
+        { element: 'Y', controlCode: '1C902.g', description: 'yttrium and its alloys and compounds' },
+        {
+          controlCode: '1C903',
+          hsCode: '850511',
+          description: 'samarium-cobalt and rare-earth permanent magnets',
+        },
+      ],
+    }),
+    { at: '2025-04-04T04:00:00.000Z' },
+  );
+  ledger.record(
+    'cn-mofcom-2025-18',
+    'ExportLicencesReported',
+    {
+      count: null,
+      period: { from: '2025-04-04T00:00:00.000Z', to: '2025-06-07T00:00:00.000Z' },
+      reportedAt: '2025-06-07T08:00:00.000Z',
+    },
+    { at: '2025-06-07T09:00:00.000Z' },
+  );
+
+  scenario(
+    'seed: US additional duty on Chinese product 850511 is 145 as of 2025-04-20 (125 + 20)',
+    async (views) => {
+      expect(
+        await duty(views, { imposer: 'US', origin: 'CN', product: '850511', ...asOf('2025-04-20') }),
+      ).toEqual({
+        layers: [
+          ['us-ieepa-fentanyl-cn', 20],
+          ['us-ieepa-reciprocal-cn', 125],
+        ],
+        total: 145,
+      });
+    },
+  );
+  scenario(
+    'seed: US additional duty on Chinese product 850511 is 30 as of 2025-05-20 (10 + 20)',
+    async (views) => {
+      const answer = await views.tariffs({
+        imposer: 'US',
+        origin: 'CN',
+        product: '850511',
+        ...asOf('2025-05-20'),
+      });
+      expect(answer.total).toBe(30);
+      expect(answer.layers).toMatchObject([
+        {
+          measureId: 'us-ieepa-fentanyl-cn',
+          program: 'US-IEEPA-FENTANYL',
+          rate: 20,
+          validFrom: '2025-03-04T05:01:00.000Z',
+          validTo: null,
+        },
+        {
+          measureId: 'us-ieepa-reciprocal-cn',
+          program: 'US-IEEPA-RECIPROCAL',
+          rate: 10,
+          validFrom: '2025-05-14T04:01:00.000Z',
+          validTo: '2025-08-12T04:01:00.000Z',
+          legalInstrument: 'Executive Order 14257',
+          citation: geneva,
+        },
+      ]);
+      // 55 on goods Section 301 lists; the 90-day pause ends by itself.
+      expect(
+        (await duty(views, { imposer: 'US', origin: 'CN', product: '847130', ...asOf('2025-06-15') })).total,
+      ).toBe(55);
+      expect(
+        (
+          await duty(views, {
+            imposer: 'US',
+            origin: 'CN',
+            product: '850511',
+            ...asOf('2025-08-12T04:01:00.000Z'),
+          })
+        ).total,
+      ).toBe(145);
+      expect(
+        (await duty(views, { imposer: 'US', origin: 'VN', product: '850511', ...asOf('2025-05-20') })).total,
+      ).toBe(10);
+    },
+  );
+  scenario("seed: China's additional duty on US goods is 10 as of 2025-05-20", async (views) => {
+    expect(
+      await duty(views, { imposer: 'CN', origin: 'US', product: '850511', ...asOf('2025-05-20') }),
+    ).toEqual({ layers: [['cn-tariff-us', 10]], total: 10 });
+    expect(
+      (await duty(views, { imposer: 'CN', origin: 'US', product: '850511', ...asOf('2025-04-20') })).total,
+    ).toBe(125);
+  });
+  scenario(
+    'seed: of the 17 rare earths, China requires a licence as of 2025-04-10 for exactly Sm, Gd, Tb, Dy, Lu, Sc, Y',
+    async (views) => {
+      const controlled: string[] = [];
+      for (const symbol of RARE_EARTHS) {
+        const active = await views.exportControls({
+          imposer: 'CN',
+          item: symbol,
+          destination: 'US',
+          ...asOf('2025-04-10'),
+        });
+        if (active.some((control) => control.kind === 'licence-required')) controlled.push(symbol);
+      }
+      expect(controlled.sort()).toEqual(['Dy', 'Gd', 'Lu', 'Sc', 'Sm', 'Tb', 'Y']);
+      expect(await controlIds(views, { imposer: 'CN', item: 'Dy', ...asOf('2025-04-01') })).toEqual([]);
+      expect(await controlIds(views, { imposer: 'CN', item: '850511', ...asOf('2025-04-10') })).toEqual([
+        'cn-mofcom-2025-18',
+      ]);
+      expect(await controlIds(views, { imposer: 'CN', item: 'W', ...asOf('2025-04-10') })).toEqual([
+        'cn-mofcom-2025-10',
+      ]);
+      const state = await views.measure('cn-mofcom-2025-18', asOf('2025-06-10'));
+      expect(state).toMatchObject({ streamType: 'export-control', status: 'in-force', version: 2 });
+      expect(state?.state).toMatchObject({ licenceReports: [{ count: null }] });
+    },
+  );
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// Loads the seed scenario (seed/scenario.json) through the public write API, then prints example
+// queries with their answers. Idempotent: every write carries an Idempotency-Key and, for changes
+// to an existing stream, If-Match with the version it expects; a second run appends nothing.
+//   node scripts/seed.js [API base URL]      keys from ADMIN_API_KEY and READER_API_KEY
+const { createHash } = require('node:crypto');
+const path = require('node:path');
+
+const api = process.argv[2] || `http://127.0.0.1:${process.env.PORT || 3000}`;
+const adminKey = process.env.ADMIN_API_KEY;
+const readerKey = process.env.READER_API_KEY || adminKey;
+if (!adminKey) {
+  console.error('[seed] ADMIN_API_KEY is not set');
+  process.exit(2);
+}
+const { steps } = require(path.join(__dirname, '..', 'seed', 'scenario.json'));
+
+async function call(method, url, key, { body, headers = {} } = {}) {
+  const response = await fetch(`${api}${url}`, {
+    method,
+    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+}
+
+function streamOf(step) {
+  const match = /^\/v1\/[a-z-]+\/([a-z0-9-]+)\//.exec(step.path);
+  return match ? match[1] : step.body.id;
+}
+
+async function load() {
+  const versions = new Map();
+  let appended = 0;
+  let token;
+  for (const step of steps) {
+    const streamId = streamOf(step);
+    const expected = versions.get(streamId) ?? 0;
+    const headers = {
+      'Idempotency-Key': `seed-${createHash('sha256').update(JSON.stringify(step)).digest('hex').slice(0, 32)}`,
+    };
+    if (expected > 0) headers['If-Match'] = `"${expected}"`;
+    const {
+      status,
+      headers: answer,
+      body,
+    } = await call('POST', step.path, adminKey, { body: step.body, headers });
+    const alreadyThere =
+      (status === 409 && body?.code === 'stream-exists') ||
+      (status === 412 && body?.code === 'stale-version');
+    if (status === 201) {
+      if (answer.get('idempotent-replayed') !== 'true') appended++;
+      token = answer.get('consistency-token');
+    } else if (!alreadyThere) {
+      throw new Error(`${step.path} answered ${status}: ${JSON.stringify(body)}`);
+    }
+    versions.set(streamId, expected + 1);
+  }
+  console.log(
+    `[seed] ${steps.length} seed events: ${appended} appended, ${steps.length - appended} already in the ledger`,
+  );
+  return token;
+}
+
+async function show(title, url, token, summarise) {
+  const headers = token ? { 'Consistency-Token': token } : {};
+  const { status, body } = await call('GET', url, readerKey, { headers });
+  if (status !== 200) throw new Error(`${url} answered ${status}: ${JSON.stringify(body)}`);
+  console.log(`\n${title}\n  GET ${url}\n  → ${summarise(body)}`);
+}
+
+async function main() {
+  const token = await load();
+  const layers = (body) =>
+    `${body.total}% = ${body.layers.map((layer) => `${layer.rate} (${layer.program}, ${layer.legalInstrument})`).join(' + ')}`;
+  await show(
+    'US additional duty on Chinese permanent magnets (HS 850511) on 20 April 2025',
+    '/v1/tariffs/effective?imposer=US&origin=CN&product=850511&asOf=2025-04-20',
+    token,
+    layers,
+  );
+  await show(
+    '… and on 20 May 2025, after the Geneva joint statement',
+    '/v1/tariffs/effective?imposer=US&origin=CN&product=850511&asOf=2025-05-20',
+    token,
+    layers,
+  );
+  await show(
+    'Elements China required an export licence for on 10 April 2025 (to the US)',
+    '/v1/export-controls/active?imposer=CN&destination=US&asOf=2025-04-10',
+    token,
+    (body) =>
+      body.controls
+        .map(
+          (control) =>
+            `${control.controlId}: ${control.items
+              .map((item) => item.element)
+              .filter(Boolean)
+              .join(', ')}`,
+        )
+        .join('; '),
+  );
+}
+
+main().catch((error) => {
+  console.error(`[seed] ${error.message}`);
+  process.exit(1);
+});
