@@ -32,8 +32,8 @@ function streamOf(step) {
 
 async function load() {
   const versions = new Map();
+  const tokens = new Map();
   let appended = 0;
-  let token;
   for (const step of steps) {
     const streamId = streamOf(step);
     const expected = versions.get(streamId) ?? 0;
@@ -51,7 +51,7 @@ async function load() {
       (status === 412 && body?.code === 'stale-version');
     if (status === 201) {
       if (answer.get('idempotent-replayed') !== 'true') appended++;
-      token = answer.get('consistency-token');
+      tokens.set(streamId, answer.get('consistency-token'));
     } else if (!alreadyThere) {
       throw new Error(`${step.path} answered ${status}: ${JSON.stringify(body)}`);
     }
@@ -60,36 +60,42 @@ async function load() {
   console.log(
     `[seed] ${steps.length} seed events: ${appended} appended, ${steps.length - appended} already in the ledger`,
   );
-  return token;
+  return tokens;
 }
 
-async function show(title, url, token, summarise) {
-  const headers = token ? { 'Consistency-Token': token } : {};
-  const { status, body } = await call('GET', url, readerKey, { headers });
+/** Read-your-writes: each stream's last write is in the read models before the queries run. */
+async function awaitProjection(tokens) {
+  for (const [streamId, token] of tokens) {
+    const { status, body } = await call('GET', `/v1/measures/${streamId}`, readerKey, {
+      headers: { 'Consistency-Token': token },
+    });
+    if (status !== 200) throw new Error(`${streamId} is not in the read models (${status} ${body?.code})`);
+  }
+}
+
+async function show(title, url, summarise) {
+  const { status, body } = await call('GET', url, readerKey);
   if (status !== 200) throw new Error(`${url} answered ${status}: ${JSON.stringify(body)}`);
   console.log(`\n${title}\n  GET ${url}\n  → ${summarise(body)}`);
 }
 
 async function main() {
-  const token = await load();
+  await awaitProjection(await load());
   const layers = (body) =>
     `${body.total}% = ${body.layers.map((layer) => `${layer.rate} (${layer.program}, ${layer.legalInstrument})`).join(' + ')}`;
   await show(
     'US additional duty on Chinese permanent magnets (HS 850511) on 20 April 2025',
     '/v1/tariffs/effective?imposer=US&origin=CN&product=850511&asOf=2025-04-20',
-    token,
     layers,
   );
   await show(
     '… and on 20 May 2025, after the Geneva joint statement',
     '/v1/tariffs/effective?imposer=US&origin=CN&product=850511&asOf=2025-05-20',
-    token,
     layers,
   );
   await show(
     'Elements China required an export licence for on 10 April 2025 (to the US)',
     '/v1/export-controls/active?imposer=CN&destination=US&asOf=2025-04-10',
-    token,
     (body) =>
       body.controls
         .map(

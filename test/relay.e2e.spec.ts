@@ -6,7 +6,7 @@ import {
 } from '@ledger/contracts';
 import { Journal } from '@ledger/journal';
 import { readTopic, type Kafka } from '@ledger/messaging';
-import { eventually } from '@ledger/testing';
+import { createTestDatabase, eventually } from '@ledger/testing';
 import { AppProcess, prepareLedger, type Ledger } from './support/ledger-harness';
 
 const actor = { keyId: 'key-relay-test', role: 'admin' } as const;
@@ -131,5 +131,26 @@ describe('relay: crashes and failover lose nothing and publish nothing twice', (
     const head = await journal.headPosition();
     await eventually(async () => expect(await journal.readCheckpoint(ledger.topic)).toBe(head));
     expect(await expectTopicMirrorsJournal(ledger.kafka, ledger.topic, journal)).toHaveLength(160);
+  });
+
+  it('refuses to publish when the topic ends with events this journal does not hold (a restored database)', async () => {
+    await appendBurst(journal, 3, 2, 'original');
+    const first = startRelay();
+    const head = await journal.headPosition();
+    await eventually(async () => expect(await journal.readCheckpoint(ledger.topic)).toBe(head));
+    await first.kill('SIGTERM');
+
+    const restored = await createTestDatabase();
+    try {
+      const restoredJournal = new Journal(restored.pool);
+      await appendBurst(restoredJournal, 2, 1, 'after-restore');
+      const stranger = startRelay({ DATABASE_URL: restored.url });
+      await stranger.waitForLog(/refusing to publish/);
+      expect(await restoredJournal.readCheckpoint(ledger.topic)).toBe(0);
+      expect(await readTopic(ledger.kafka, ledger.topic)).toHaveLength(6);
+      await stranger.kill();
+    } finally {
+      await restored.drop();
+    }
   });
 });

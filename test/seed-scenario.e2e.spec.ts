@@ -196,7 +196,34 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
     expect(text).toMatch(/^event: policy-event$/m);
   });
 
-  it('makes a read with a Consistency-Token wait for the write, and refuses a malformed token', async () => {
+  it('makes a read with a Consistency-Token see the write it names, and refuses a malformed token', async () => {
+    const write = await fetch(`${baseUrl}/v1/tariff-measures`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${KEYS.admin}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        id: 'us-section-232-autos',
+        imposer: 'US',
+        targets: ['*'],
+        program: 'US-SECTION-232-AUTOS',
+        products: { scope: 'codes', codes: ['8703'] },
+        title: 'Section 232 duty on passenger vehicles',
+        legalInstrument: 'Proclamation 10908',
+        announcedAt: '2025-03-26T20:00:00Z',
+        rate: 25,
+        validFrom: '2025-04-03T04:01:00Z',
+        citation: { reference: 'Proclamation 10908' },
+      }),
+    });
+    expect(write.status).toBe(201);
+    const read = await fetch(`${baseUrl}/v1/measures/us-section-232-autos`, {
+      headers: {
+        Authorization: `Bearer ${KEYS.reader}`,
+        'Consistency-Token': write.headers.get('consistency-token')!,
+      },
+    });
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ id: 'us-section-232-autos', version: 1 });
+
     const response = await fetch(`${baseUrl}/v1/tariffs/effective?imposer=US&origin=CN&product=850511`, {
       headers: { Authorization: `Bearer ${KEYS.reader}`, 'Consistency-Token': 'latest' },
     });

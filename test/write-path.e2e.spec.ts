@@ -200,6 +200,18 @@ describe('write path: admin API → journal → relay → Kafka', () => {
     expect(onTopic.map((event) => event.streamVersion)).toEqual([1, 2]);
   });
 
+  it('gives 20 concurrent retries of one create with the same Idempotency-Key the same answer, and appends once', async () => {
+    const body = imposeReciprocalOnChina('racing-retries');
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        post('/v1/tariff-measures', body, { 'Idempotency-Key': 'racing-retry-1' }),
+      ),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array.from({ length: 20 }, () => 201));
+    expect(new Set(responses.map((response) => (response.body as { id: string }).id)).size).toBe(1);
+    expect((await journal.readStream('racing-retries'))?.version).toBe(1);
+  });
+
   it('answers a read whose Consistency-Token the read models have not reached (no projector here) with 503 and Retry-After', async () => {
     const write = await post('/v1/tariff-measures', imposeReciprocalOnChina('consistency-measure'));
     const response = await request(api.getHttpServer())

@@ -14,11 +14,12 @@ import {
   KAFKA_ADMIN,
   ensureEventTopic,
   type BatchVerdict,
+  type Admin,
   type ConsumedBatch,
+  type Kafka,
 } from '@ledger/messaging';
 import { projectBatch, storedOffsets, type BatchOutcome } from '@ledger/projection';
 import { ProjectorMetrics } from './projector.metrics';
-import type { Admin, Kafka } from '@ledger/messaging';
 
 /**
  * Runs the consumer-group member that keeps the read models in step with the event topic, and

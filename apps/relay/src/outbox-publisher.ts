@@ -9,6 +9,7 @@ import {
   partitionOf,
   readPartitionTails,
   type Kafka,
+  type OutgoingRecord,
 } from '@ledger/messaging';
 
 const published = new Counter({ name: 'relay_events_published_total', help: 'Events published to Kafka' });
@@ -74,9 +75,20 @@ export class OutboxPublisher {
   async reconcile(): Promise<void> {
     this.checkpoint = await this.journal.readCheckpoint(this.settings.topic);
     const tails = await readPartitionTails(this.kafka, this.settings.topic);
-    this.tails = new Map(
-      [...tails].map(([partition, record]) => [partition, Number(record.headers.ce_position ?? 0)]),
-    );
+    this.tails = new Map();
+    for (const [partition, record] of tails) {
+      const position = Number(record.headers.ce_position ?? 0);
+      // A tail is trusted only if it is this journal's event: after a database restore or a
+      // journal reset against an old topic, skipping "published" positions would lose events.
+      const [event] = await this.journal.readAll(position - 1, 1);
+      if (!event || event.position !== position || event.id !== record.headers.ce_id) {
+        throw new Error(
+          `Partition ${partition} ends with event ${record.headers.ce_id} at position ${position}, ` +
+            'which this journal does not hold there: the topic and the journal disagree; refusing to publish',
+        );
+      }
+      this.tails.set(partition, position);
+    }
     this.logger.log(
       { checkpoint: this.checkpoint, tails: Object.fromEntries(this.tails) },
       'reconciled with topic',
@@ -93,12 +105,12 @@ export class OutboxPublisher {
         .map((event) => ({ event, partition: partitionOf(event.streamId, this.settings.partitions) }))
         .filter(({ event, partition }) => event.position > (this.tails.get(partition) ?? 0));
       skipped.inc(events.length - records.length);
-      if (records.length > 0) {
-        await this.producer.send(
-          records.map(({ event, partition }) => ({ ...toKafkaRecord(event), partition })),
-        );
-        for (const { event, partition } of records) this.tails.set(partition, event.position);
+      for (const chunk of bySize(
+        records.map(({ event, partition }) => ({ ...toKafkaRecord(event), partition })),
+      )) {
+        await this.producer.send(chunk);
       }
+      for (const { event, partition } of records) this.tails.set(partition, event.position);
       this.batches++;
       if (this.settings.fault && this.batches > this.settings.fault.afterBatches) {
         process.kill(process.pid, 'SIGKILL');
@@ -111,4 +123,25 @@ export class OutboxPublisher {
     lag.set(Math.max(0, (await this.journal.headPosition()) - this.checkpoint));
     return sent;
   }
+}
+
+/** Keeps each produce request well under the broker's request and batch size limits. */
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+function bySize(records: readonly OutgoingRecord[]): OutgoingRecord[][] {
+  const chunks: OutgoingRecord[][] = [];
+  let chunk: OutgoingRecord[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    const size = Buffer.byteLength(record.value) + 512;
+    if (chunk.length > 0 && bytes + size > MAX_REQUEST_BYTES) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(record);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }

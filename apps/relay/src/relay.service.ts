@@ -48,6 +48,7 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    leader.set(0);
     this.wake?.();
     await this.loop;
     await this.publisher?.stop();
@@ -58,6 +59,8 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
     const connection = new Client({
       connectionString: this.config.databaseUrl,
       application_name: 'ledger-relay',
+      // A half-open connection must not keep the lock (and leadership) for hours.
+      keepAlive: true,
     });
     this.lockConnection = connection;
     await connection.connect();
@@ -74,6 +77,8 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
     connection.on('notification', () => this.wake?.());
     await connection.query(`LISTEN ${JOURNAL_APPENDED_CHANNEL}`);
     while (!this.stopping) {
+      // Still holding the lock? A dead lock connection errors here, and the process exits.
+      await connection.query('SELECT 1');
       try {
         this.publisher ??= await this.startPublisher();
         await this.publisher.publishPending();

@@ -10,3 +10,4 @@ export { KAFKA, KAFKA_ADMIN } from './tokens';
 export { BatchConsumer } from './batch-consumer';
 export type { BatchConsumerSettings, BatchHandlers, BatchVerdict, ConsumedBatch } from './batch-consumer';
 export type { Admin, Kafka } from 'kafkajs';
+export { consumeEachMessage, type MessageConsumerSettings } from './message-consumer';

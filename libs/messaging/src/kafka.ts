@@ -33,6 +33,8 @@ export async function ensureEventTopic(admin: Admin, settings: TopicSettings): P
       { name: 'cleanup.policy', value: 'delete' },
       { name: 'retention.ms', value: '-1' },
       { name: 'retention.bytes', value: '-1' },
+      // Room for the largest event the API accepts (1 MiB body) plus its envelope.
+      { name: 'max.message.bytes', value: String(8 * 1024 * 1024) },
     ],
   };
   await admin.createTopics({ topics: [config], waitForLeaders: true });

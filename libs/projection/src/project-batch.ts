@@ -17,8 +17,9 @@ const LOCK_OFFSET = `
   WHERE group_id = $1 AND topic = $2 AND partition = $3
   FOR UPDATE`;
 
+/** Only forward: a stale batch handled by a member that just lost the partition cannot rewind it. */
 const SAVE_OFFSET = `
-  UPDATE projector.consumed_offsets SET next_offset = $4, updated_at = now()
+  UPDATE projector.consumed_offsets SET next_offset = greatest(next_offset, $4), updated_at = now()
   WHERE group_id = $1 AND topic = $2 AND partition = $3`;
 
 const SELECT_OFFSETS = `

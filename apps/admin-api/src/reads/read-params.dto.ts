@@ -112,5 +112,6 @@ export class EventsQueryDto extends PageQueryDto {
   @Type(() => Number)
   @IsInt({ message: 'after must be a position (a whole number)' })
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   after?: number;
 }

@@ -3,13 +3,19 @@ import type { StreamType } from '@ledger/contracts';
 import {
   COMMAND_STREAM_TYPE,
   DomainError,
+  type Command,
   decide,
   foldStream,
   isCreationCommand,
   referencedStreamIds,
 } from '@ledger/domain';
 import { IdempotencyKeyReused, Journal, StreamVersionConflict } from '@ledger/journal';
-import { RecordPolicyEvent, StaleStreamVersion, type WriteOutcome } from './record-policy-event.command';
+import {
+  RecordPolicyEvent,
+  StaleStreamVersion,
+  type WriteContext,
+  type WriteOutcome,
+} from './record-policy-event.command';
 
 /** Without If-Match a write is retried when another write to the stream wins the race. */
 const MAX_ATTEMPTS = 5;
@@ -19,14 +25,31 @@ export class RecordPolicyEventHandler implements ICommandHandler<RecordPolicyEve
   constructor(private readonly journal: Journal) {}
 
   async execute({ command, context }: RecordPolicyEvent): Promise<WriteOutcome> {
-    const { caller, idempotency, ifMatch } = context;
-    if (idempotency) {
-      const first = await this.journal.findIdempotent(caller.keyId, idempotency.key);
-      if (first && first.fingerprint !== idempotency.fingerprint)
-        throw new IdempotencyKeyReused(idempotency.key);
-      if (first) return { replayed: true, events: first.events };
+    const first = await this.firstAnswer(context);
+    if (first) return first;
+    try {
+      return await this.decideAndAppend(command, context);
+    } catch (error) {
+      // A retry racing its original: the original committed between our lookup and our
+      // decision, so the decision now fails (stream exists, stale version...). The client
+      // asked for the first answer, and it exists now.
+      if (!(error instanceof DomainError || error instanceof StaleStreamVersion)) throw error;
+      const raced = await this.firstAnswer(context);
+      if (raced) return raced;
+      throw error;
     }
+  }
 
+  private async firstAnswer({ caller, idempotency }: WriteContext): Promise<WriteOutcome | undefined> {
+    if (!idempotency) return undefined;
+    const first = await this.journal.findIdempotent(caller.keyId, idempotency.key);
+    if (!first) return undefined;
+    if (first.fingerprint !== idempotency.fingerprint) throw new IdempotencyKeyReused(idempotency.key);
+    return { replayed: true, events: first.events };
+  }
+
+  private async decideAndAppend(command: Command, context: WriteContext): Promise<WriteOutcome> {
+    const { caller, idempotency, ifMatch } = context;
     for (let attempt = 1; ; attempt++) {
       const stream = await this.journal.readStream(command.streamId);
       const version = stream?.version ?? 0;

@@ -1,0 +1,63 @@
+import os from 'node:os';
+import type { Measurement } from './measurements';
+import type { LatencySummary } from './tariff-latency';
+
+export interface BenchResults {
+  readonly total: number;
+  readonly streams: number;
+  readonly partitions: number;
+  readonly projector: Measurement;
+  readonly baseline: Measurement;
+  readonly consumeOnly: Measurement;
+  readonly copy: Measurement;
+  readonly latency: LatencySummary;
+}
+
+/** The issue's targets: at least 10× the naive baseline, at least half the slower limit. */
+const TARGET_OVER_BASELINE = 10;
+const TARGET_OVER_LIMIT = 0.5;
+
+const rate = (measurement: Measurement): number => measurement.events / measurement.seconds;
+const verdict = (value: number, target: number): string => (value >= target ? 'PASS' : 'BELOW');
+const number = (value: number, digits = 0): string =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function row(label: string, measurement: Measurement, note = ''): string {
+  return [
+    label.padEnd(66),
+    number(measurement.events).padStart(9),
+    number(measurement.seconds, 2).padStart(9),
+    number(rate(measurement)).padStart(10),
+    number(measurement.cpuSeconds, 2).padStart(12),
+    note ? `  ${note}` : '',
+  ].join('');
+}
+
+/** The table the benchmark prints: throughput rows, the two ratios against target, query latency. */
+export function formatReport(results: BenchResults): string {
+  const { projector, baseline, consumeOnly, copy, latency } = results;
+  const slowerLimit =
+    rate(consumeOnly) <= rate(copy) ? { name: 'c1', ...consumeOnly } : { name: 'c2', ...copy };
+  const overBaseline = rate(projector) / rate(baseline);
+  const overLimit = rate(projector) / rate(slowerLimit);
+  const baselineNote =
+    baseline.events < results.total ? `(ran on the first ${number(baseline.events)} of the events)` : '';
+  return [
+    `${number(results.total)} events in ${number(results.streams)} streams on ${results.partitions} partitions`,
+    '',
+    `${'run'.padEnd(66)}${'events'.padStart(9)}${'seconds'.padStart(9)}${'events/s'.padStart(10)}${'node CPU s'.padStart(12)}`,
+    row('(a)  projector rebuild from offset 0 (BatchConsumer+projectBatch)', projector),
+    row('(b)  naive: eachMessage, one PG transaction per event', baseline, baselineNote),
+    row('(c1) limit: Kafka consume only (same consumer, no-op handler)', consumeOnly),
+    row('(c2) limit: Postgres COPY into read_models.events', copy),
+    '',
+    `a/b       = ${number(overBaseline, 2).padStart(6)}   target >= ${TARGET_OVER_BASELINE}    ${verdict(overBaseline, TARGET_OVER_BASELINE)}`,
+    `a/min(c)  = ${number(overLimit, 2).padStart(6)}   target >= ${TARGET_OVER_LIMIT}   ${verdict(overLimit, TARGET_OVER_LIMIT)}   (min(c) = ${slowerLimit.name}, ${number(rate(slowerLimit))} events/s)`,
+    '',
+    `tariffsEffective, ${latency.queries} random queries, read models holding ${number(results.total)} events:`,
+    `  p50 ${number(latency.p50Ms, 2)} ms   p99 ${number(latency.p99Ms, 2)} ms   mean ${number(latency.meanMs, 2)} ms   (${number(latency.answered * 100)}% of answers hold a duty layer)`,
+    '',
+    'Consumer runs are timed from the first record delivered to the last one done (group join left out).',
+    `node CPU s: CPU time of this Node process during the run (user + system, all threads); ${os.availableParallelism()} CPUs here.`,
+  ].join('\n');
+}

@@ -1,0 +1,77 @@
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { StoredRecord } from './topic-reader';
+
+export interface MessageConsumerSettings {
+  readonly groupId: string;
+  readonly topic: string;
+  readonly fromBeginning: boolean;
+  /** How many partitions' messages may be handled at the same time. */
+  readonly partitionsConsumedConcurrently?: number;
+}
+
+function headerText(value: unknown): string {
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (Array.isArray(value)) return value.map(headerText).join(',');
+  return String(value);
+}
+
+function toStoredRecord(partition: number, message: KafkaMessage): StoredRecord {
+  return {
+    partition,
+    offset: message.offset,
+    key: message.key ? message.key.toString('utf8') : null,
+    value: message.value,
+    headers: Object.fromEntries(
+      Object.entries(message.headers ?? {}).map(([name, value]) => [name, headerText(value)]),
+    ),
+    timestamp: message.timestamp,
+  };
+}
+
+/**
+ * The textbook consumer: hands records to `handleRecord` one at a time (kafkajs `eachMessage`)
+ * until `untilCount` have been handled, then leaves the group. Commits nothing to Kafka: the
+ * handler keeps its own offsets. The benchmark's naive baseline; the projector uses
+ * BatchConsumer instead.
+ */
+export async function consumeEachMessage(
+  kafka: Kafka,
+  settings: MessageConsumerSettings,
+  handleRecord: (record: StoredRecord) => Promise<void>,
+  untilCount: number,
+): Promise<void> {
+  const { groupId, topic, fromBeginning } = settings;
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning });
+    let started = 0;
+    let finished = 0;
+    await new Promise<void>((resolve, reject) => {
+      if (untilCount <= 0) {
+        resolve();
+        return;
+      }
+      consumer
+        .run({
+          autoCommit: false,
+          partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently ?? 1,
+          eachMessage: async ({ partition, message }) => {
+            if (started >= untilCount) return;
+            started += 1;
+            try {
+              await handleRecord(toStoredRecord(partition, message));
+            } catch (error) {
+              reject(error instanceof Error ? error : new Error(String(error)));
+              return;
+            }
+            finished += 1;
+            if (finished === untilCount) resolve();
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}
