@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { RARE_EARTH_ELEMENTS } from '@ledger/contracts';
 import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
 import { AppProcess, KEYS, prepareLedger, type Ledger } from './support/ledger-harness';
 import {
@@ -12,25 +13,6 @@ import {
 } from './support/projector-harness';
 
 const run = promisify(execFile);
-const RARE_EARTHS = [
-  'Sc',
-  'Y',
-  'La',
-  'Ce',
-  'Pr',
-  'Nd',
-  'Pm',
-  'Sm',
-  'Eu',
-  'Gd',
-  'Tb',
-  'Dy',
-  'Ho',
-  'Er',
-  'Tm',
-  'Yb',
-  'Lu',
-];
 
 interface EffectiveTariffs {
   total: number;
@@ -113,7 +95,7 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
 
   it('the rare earths China requires a licence for on 2025-04-10 are exactly Sm, Gd, Tb, Dy, Lu, Sc, Y', async () => {
     const licensed = new Set<string>();
-    for (const element of RARE_EARTHS) {
+    for (const element of RARE_EARTH_ELEMENTS) {
       const { controls } = await get<{ controls: Array<{ kind: string }> }>(
         `/v1/export-controls/active?imposer=CN&item=${element}&asOf=2025-04-10`,
       );

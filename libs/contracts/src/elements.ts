@@ -16,3 +16,9 @@ export const ELEMENT_SYMBOLS = [
 ] as const;
 
 export type ElementSymbol = (typeof ELEMENT_SYMBOLS)[number];
+
+/** The 17 rare earths: scandium, yttrium and the fifteen lanthanides. */
+// prettier-ignore
+export const RARE_EARTH_ELEMENTS = [
+  'Sc', 'Y', 'La', 'Ce', 'Pr', 'Nd', 'Pm', 'Sm', 'Eu', 'Gd', 'Tb', 'Dy', 'Ho', 'Er', 'Tm', 'Yb', 'Lu',
+] as const satisfies readonly ElementSymbol[];

@@ -2,7 +2,7 @@ export * from './events';
 export type { AnyEventEnvelope, EventEnvelope } from './envelope';
 export { canonicalJson } from './canonical-json';
 export { computeEventHash, verifyStreamChain, type ChainVerification } from './event-hash';
-export { ELEMENT_SYMBOLS, type ElementSymbol } from './elements';
+export { ELEMENT_SYMBOLS, RARE_EARTH_ELEMENTS, type ElementSymbol } from './elements';
 export { ENVELOPE_SCHEMA, EVENT_DATA_SCHEMAS } from './schemas';
 export { validateEnvelope, validateEventData } from './validation';
 export { ContractViolation } from './contract-violation';

@@ -1,6 +1,6 @@
 import Ajv from 'ajv';
 import { SAMPLE_DATA, SEED_EVENTS, US_RECIPROCAL_ON_CN } from '../test/seed-events';
-import { ELEMENT_SYMBOLS } from './elements';
+import { ELEMENT_SYMBOLS, RARE_EARTH_ELEMENTS } from './elements';
 import { EVENT_TYPES, type EventType } from './events';
 import { ENVELOPE_SCHEMA, EVENT_DATA_SCHEMAS } from './schemas';
 import { validateEnvelope, validateEventData } from './validation';
@@ -52,26 +52,8 @@ describe('JSON Schemas', () => {
   it('ships the 118 element symbols, rare earths included', () => {
     expect(ELEMENT_SYMBOLS).toHaveLength(118);
     expect(new Set(ELEMENT_SYMBOLS).size).toBe(118);
-    const rareEarths = [
-      'Sc',
-      'Y',
-      'La',
-      'Ce',
-      'Pr',
-      'Nd',
-      'Pm',
-      'Sm',
-      'Eu',
-      'Gd',
-      'Tb',
-      'Dy',
-      'Ho',
-      'Er',
-      'Tm',
-      'Yb',
-      'Lu',
-    ];
-    expect(ELEMENT_SYMBOLS).toEqual(expect.arrayContaining(rareEarths));
+    expect(RARE_EARTH_ELEMENTS).toHaveLength(17);
+    expect(ELEMENT_SYMBOLS).toEqual(expect.arrayContaining([...RARE_EARTH_ELEMENTS]));
     expect(ELEMENT_SYMBOLS[0]).toBe('H');
     expect(ELEMENT_SYMBOLS[73]).toBe('W');
     expect(ELEMENT_SYMBOLS[117]).toBe('Og');

@@ -12,6 +12,7 @@ import type {
   MeasureView,
   TariffQuery,
 } from '@ledger/domain';
+import { RARE_EARTH_ELEMENTS } from '@ledger/contracts';
 import { Ledger, day } from './envelopes';
 
 /**
@@ -85,25 +86,7 @@ async function controlIds(views: Views, query: ExportControlQuery): Promise<stri
   return (await views.exportControls(query)).map((active) => active.controlId);
 }
 
-export const RARE_EARTHS = [
-  'Sc',
-  'Y',
-  'La',
-  'Ce',
-  'Pr',
-  'Nd',
-  'Pm',
-  'Sm',
-  'Eu',
-  'Gd',
-  'Tb',
-  'Dy',
-  'Ho',
-  'Er',
-  'Tm',
-  'Yb',
-  'Lu',
-] as const;
+export const RARE_EARTHS = RARE_EARTH_ELEMENTS;
 
 /** Every scenario's events in one ledger, and the scenarios to check against it. */
 export function specification(): { events: readonly AnyEventEnvelope[]; scenarios: readonly Scenario[] } {
