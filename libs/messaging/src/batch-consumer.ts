@@ -1,5 +1,5 @@
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import type { StoredRecord } from './topic-reader';
+import type { Consumer, Kafka } from 'kafkajs';
+import { toStoredRecord, type StoredRecord } from './stored-record';
 
 export interface BatchConsumerSettings {
   readonly groupId: string;
@@ -38,25 +38,6 @@ export interface BatchHandlers {
   onError?(error: unknown): void;
 }
 
-function headerText(value: unknown): string {
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  if (Array.isArray(value)) return value.map(headerText).join(',');
-  return String(value);
-}
-
-function toStoredRecord(partition: number, message: KafkaMessage): StoredRecord {
-  return {
-    partition,
-    offset: message.offset,
-    key: message.key ? message.key.toString('utf8') : null,
-    value: message.value,
-    headers: Object.fromEntries(
-      Object.entries(message.headers ?? {}).map(([name, value]) => [name, headerText(value)]),
-    ),
-    timestamp: message.timestamp,
-  };
-}
-
 /**
  * A consumer-group member with manual offsets: a batch's offsets are committed to Kafka only
  * after the handler has made its effect durable, so Kafka's committed offset never runs ahead of
@@ -73,7 +54,13 @@ export class BatchConsumer {
 
   async start(handlers: BatchHandlers): Promise<void> {
     const { groupId, topic } = this.settings;
-    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    const consumer = this.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      // Big fetches make big batches: one Postgres transaction then carries thousands of events.
+      maxBytesPerPartition: 8 * 1024 * 1024,
+      maxBytes: 64 * 1024 * 1024,
+    });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       const partitions = payload.memberAssignment[topic] ?? [];

@@ -1,5 +1,5 @@
-import type { Kafka, KafkaMessage } from 'kafkajs';
-import type { StoredRecord } from './topic-reader';
+import type { Kafka } from 'kafkajs';
+import { toStoredRecord, type StoredRecord } from './stored-record';
 
 export interface MessageConsumerSettings {
   readonly groupId: string;
@@ -7,25 +7,6 @@ export interface MessageConsumerSettings {
   readonly fromBeginning: boolean;
   /** How many partitions' messages may be handled at the same time. */
   readonly partitionsConsumedConcurrently?: number;
-}
-
-function headerText(value: unknown): string {
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  if (Array.isArray(value)) return value.map(headerText).join(',');
-  return String(value);
-}
-
-function toStoredRecord(partition: number, message: KafkaMessage): StoredRecord {
-  return {
-    partition,
-    offset: message.offset,
-    key: message.key ? message.key.toString('utf8') : null,
-    value: message.value,
-    headers: Object.fromEntries(
-      Object.entries(message.headers ?? {}).map(([name, value]) => [name, headerText(value)]),
-    ),
-    timestamp: message.timestamp,
-  };
 }
 
 /**

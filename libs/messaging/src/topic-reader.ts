@@ -1,32 +1,5 @@
-import type { Kafka, KafkaMessage } from 'kafkajs';
-
-export interface StoredRecord {
-  readonly partition: number;
-  readonly offset: string;
-  readonly key: string | null;
-  readonly value: Buffer | null;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly timestamp: string;
-}
-
-function headerText(value: unknown): string {
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  if (Array.isArray(value)) return value.map(headerText).join(',');
-  return String(value);
-}
-
-function toStoredRecord(partition: number, message: KafkaMessage): StoredRecord {
-  return {
-    partition,
-    offset: message.offset,
-    key: message.key ? message.key.toString('utf8') : null,
-    value: message.value,
-    headers: Object.fromEntries(
-      Object.entries(message.headers ?? {}).map(([name, value]) => [name, headerText(value)]),
-    ),
-    timestamp: message.timestamp,
-  };
-}
+import type { Kafka } from 'kafkajs';
+import { toStoredRecord, type StoredRecord } from './stored-record';
 
 /**
  * Reads every record of a topic from offset 0 up to the high watermarks taken at the start,
