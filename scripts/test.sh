@@ -29,4 +29,12 @@ trap cleanup EXIT INT TERM
 
 node scripts/check-postgres.js
 npm run --silent build
-npx jest --ci "$@"
+mkdir -p .cache && rm -f .cache/jest-results.json
+status=0
+npx jest --ci --json --outputFile=.cache/jest-results.json "$@" || status=$?
+# One plain summary line for any CI that reads closing lines.
+node -e '
+  const r = require("./.cache/jest-results.json");
+  console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+' || true
+exit "$status"
