@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import { loadConfig } from '@ledger/config';
 import { fromKafkaRecord, toKafkaRecord, type AnyEventEnvelope } from '@ledger/contracts';
 import { EventProducer, createKafka, ensureEventTopic, type Kafka } from '@ledger/messaging';
-import { createMigratedDatabase, dropDatabase } from './databases';
+import { createMigratedDatabase, databaseUrlFor, dropDatabase } from './databases';
 import {
   measureConsumeOnly,
   measureCopy,
@@ -16,6 +16,7 @@ import {
 import { generatePolicyLedger } from './policy-ledger';
 import { seededRandom } from './random';
 import { formatReport } from './report';
+import { measureRelayLatency } from './relay-latency';
 import { measureTariffLatency, tariffQueries } from './tariff-latency';
 
 /**
@@ -32,6 +33,8 @@ const PRODUCE_BATCH = 1_000;
 const POOL_SIZE = 20;
 /** Events whose records are parsed and verified before anything is produced, to fail fast. */
 const CONTRACT_SAMPLE = 3_000;
+/** Single writes timed from commit to arrival on the topic. */
+const RELAY_SAMPLES = 100;
 
 const COUNT_EVENTS = 'SELECT count(*)::int AS count FROM read_models.events';
 const COUNT_DEAD_LETTERS = 'SELECT count(*)::int AS count FROM projector.dead_letters';
@@ -194,6 +197,24 @@ async function bench(options: Options, cleanup: Cleanup): Promise<string> {
     tariffQueries(ledger.events, options.queries, random),
   );
 
+  log('relay latency: commit → record on the topic, one event at a time ...');
+  const relayTopic = `bench.relay.${runId}`;
+  await ensureEventTopic(admin, { topic: relayTopic, partitions: PARTITIONS });
+  cleanup.add(`delete topic ${relayTopic}`, () => admin.deleteTopics({ topics: [relayTopic] }));
+  const relayDbName = `ledger_bench_${runId}_relay`;
+  const relayDb = await database('relay');
+  const relay = await measureRelayLatency(
+    kafka,
+    relayDb,
+    {
+      databaseUrl: databaseUrlFor(config.databaseUrl, relayDbName),
+      topic: relayTopic,
+      partitions: PARTITIONS,
+      groupId: `bench-relay-${runId}`,
+    },
+    RELAY_SAMPLES,
+  );
+
   return formatReport({
     total: options.events,
     streams: ledger.streams,
@@ -203,6 +224,7 @@ async function bench(options: Options, cleanup: Cleanup): Promise<string> {
     consumeOnly,
     copy,
     latency,
+    relay,
   });
 }
 

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Measurement } from './measurements';
+import type { RelayLatency } from './relay-latency';
 import type { LatencySummary } from './tariff-latency';
 
 export interface BenchResults {
@@ -11,6 +12,7 @@ export interface BenchResults {
   readonly consumeOnly: Measurement;
   readonly copy: Measurement;
   readonly latency: LatencySummary;
+  readonly relay: RelayLatency;
 }
 
 /** The issue's targets: at least 10× the naive baseline, at least half the slower limit. */
@@ -56,6 +58,9 @@ export function formatReport(results: BenchResults): string {
     '',
     `tariffsEffective, ${latency.queries} random queries, read models holding ${number(results.total)} events:`,
     `  p50 ${number(latency.p50Ms, 2)} ms   p99 ${number(latency.p99Ms, 2)} ms   mean ${number(latency.meanMs, 2)} ms   (${number(latency.answered * 100)}% of answers hold a duty layer)`,
+    '',
+    `relay, commit → record consumed from the topic, ${results.relay.samples} single writes on an idle system:`,
+    `  p50 ${number(results.relay.p50Ms, 1)} ms   p99 ${number(results.relay.p99Ms, 1)} ms   max ${number(results.relay.maxMs, 1)} ms`,
     '',
     'Consumer runs are timed from the first record delivered to the last one done (group join left out).',
     `node CPU s: CPU time of this Node process during the run (user + system, all threads); ${os.availableParallelism()} CPUs here.`,
