@@ -125,18 +125,18 @@ CREATE INDEX control_items_by_control_code ON read_models.control_items (lower(c
 CREATE INDEX control_items_by_hs_code ON read_models.control_items (hs_code) WHERE op = 'add';
 
 -- Licences as currently known (every non-retracted event), for listing; rebuilt per licence
--- whenever one of its events (or a retraction of one) is applied.
+-- whenever one of its events (or a retraction of one) is applied. No status column: a status
+-- holds at an instant (a decision counts from when it takes effect, an approval expires), so
+-- the listing works it out from read_models.events when it reads.
 CREATE TABLE read_models.licences (
   -- Byte order: the list's cursor compares ids, and must agree with the index.
   licence_id text COLLATE "C" PRIMARY KEY,
   export_control_id text NOT NULL,
   destination text NOT NULL,
-  status text NOT NULL CHECK (status IN ('pending', 'approved', 'denied', 'revoked')),
   summary jsonb NOT NULL
 );
 CREATE INDEX licences_by_export_control ON read_models.licences (export_control_id, licence_id);
 CREATE INDEX licences_by_destination ON read_models.licences (destination, licence_id);
-CREATE INDEX licences_by_status ON read_models.licences (status, licence_id);
 
 -- Down Migration
 DROP TABLE IF EXISTS read_models.licences;

@@ -1,5 +1,5 @@
 import type { AnyEventEnvelope, ControlledItem, EventEnvelope, StreamType } from '@ledger/contracts';
-import { foldLicence, type LicenceSummary } from '@ledger/domain';
+import { foldLicenceState, type LicenceSummary } from '@ledger/domain';
 import type { PoolClient } from 'pg';
 import type { Queryable } from './tables';
 
@@ -169,8 +169,8 @@ const SELECT_LICENCE_EVENTS = `
 const DELETE_LICENCES = `DELETE FROM read_models.licences WHERE licence_id = ANY($1::text[])`;
 
 const INSERT_LICENCES = `
-  INSERT INTO read_models.licences (licence_id, export_control_id, destination, status, summary)
-  SELECT summary->>'id', summary->>'exportControlId', summary->>'destination', summary->>'status', summary
+  INSERT INTO read_models.licences (licence_id, export_control_id, destination, summary)
+  SELECT summary->>'id', summary->>'exportControlId', summary->>'destination', summary
   FROM jsonb_array_elements($1::jsonb) AS summary`;
 
 /** Streams whose applied version does not end right before the batch's first event. */
@@ -371,7 +371,10 @@ async function requireContinuity(client: PoolClient, streams: Map<string, Stream
   }
 }
 
-/** Rebuilds the listed licences from their non-retracted events. */
+/**
+ * Rebuilds the listed licences from their non-retracted events. The status is left out: it
+ * depends on the instant it is read at, so the listing works it out then.
+ */
 async function refreshLicences(client: PoolClient, licenceIds: readonly string[]): Promise<void> {
   if (licenceIds.length === 0) return;
   const { rows } = await client.query<{ envelope: AnyEventEnvelope; retracted: boolean }>(
@@ -384,12 +387,12 @@ async function refreshLicences(client: PoolClient, licenceIds: readonly string[]
     stream.push(row);
     streams.set(row.envelope.streamId, stream);
   }
-  const summaries: LicenceSummary[] = [];
+  const summaries: Omit<LicenceSummary, 'status'>[] = [];
   for (const [id, stream] of streams) {
-    const licence = foldLicence(stream.filter((row) => !row.retracted).map((row) => row.envelope));
-    if (licence === null) continue;
+    const state = foldLicenceState(stream.filter((row) => !row.retracted).map((row) => row.envelope));
+    if (state === null) continue;
     const version = Math.max(...stream.map((row) => row.envelope.streamVersion));
-    summaries.push({ id, status: licence.status, version, ...licence.state });
+    summaries.push({ id, version, ...state });
   }
   await client.query(DELETE_LICENCES, [licenceIds]);
   await insertRows(client, INSERT_LICENCES, summaries);

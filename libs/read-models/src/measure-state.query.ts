@@ -159,7 +159,7 @@ export async function measureState(db: Queryable, id: string, at: Bitemporal): P
         const agreement = foldAgreement(known);
         return agreement && { id, streamType, status: 'concluded', version, state: agreement };
       }
-      const licence = foldLicence(known);
+      const licence = foldLicence(known, at.asOf);
       return licence && { id, streamType, status: licence.status, version, state: licence.state };
     }
   }

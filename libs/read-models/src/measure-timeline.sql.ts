@@ -73,9 +73,9 @@ export const MEASURES_AT = `
     SELECT t.*,
       least(t.expires_at, t.lifted_from) AS life_ends_at,
       CASE
-        -- A lift at or after the natural end cuts nothing: the measure had already expired.
+        -- A lift at or after the natural end cuts nothing: the measure expires there instead.
         WHEN t.lifted_from <= $1::timestamptz
-             AND (t.expires_at IS NULL OR t.lifted_from <= t.expires_at) THEN 'lifted'
+             AND (t.expires_at IS NULL OR t.lifted_from < t.expires_at) THEN 'lifted'
         WHEN t.expires_at <= $1::timestamptz THEN 'expired'
         WHEN $1::timestamptz < t.valid_from THEN 'scheduled'
         WHEN t.suspended THEN 'suspended'

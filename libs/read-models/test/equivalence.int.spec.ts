@@ -1,5 +1,11 @@
 import type { AnyEventEnvelope, ControlledItem, Jurisdiction, ProductScope } from '@ledger/contracts';
-import { evaluateExportControls, evaluateLicences, evaluateMeasure, evaluateTariffs } from '@ledger/domain';
+import {
+  LICENCE_VIEW_STATUSES,
+  evaluateExportControls,
+  evaluateLicences,
+  evaluateMeasure,
+  evaluateTariffs,
+} from '@ledger/domain';
 import { createTestDatabase, type TestDatabase } from '@ledger/testing';
 import fc from 'fast-check';
 import { exportControlsActive, licences, measureState, resetReadModels, tariffsEffective } from '../src';
@@ -10,7 +16,8 @@ import { project } from './sql-views';
  * Random histories of a few measures, applied in random batches, probed at random (asOf,
  * knownAt): the read models must answer exactly what the in-memory evaluator answers. The
  * histories ignore the deciders' rules on purpose (rates before the start, lifts after the
- * end, removals of absent items…), so both must agree on odd inputs too.
+ * end, removals of absent items, licence decisions taking effect before or after they are
+ * recorded, revocations before approvals…), so both must agree on odd inputs too.
  */
 
 const BASE = Date.parse('2025-01-01T00:00:00.000Z');
@@ -24,6 +31,7 @@ const STREAMS = [
   { id: 'control-one', type: 'control' },
   { id: 'control-two', type: 'control' },
   { id: 'licence-one', type: 'licence' },
+  { id: 'licence-two', type: 'licence' },
 ] as const;
 
 const ITEMS: readonly ControlledItem[] = [
@@ -67,7 +75,8 @@ const creation = fc.record({
 const followUp = fc.oneof(
   fc.record({ kind: fc.constant('rate' as const), rate, from: day, duration }),
   fc.record({ kind: fc.constant('suspension' as const), from: day, duration }),
-  fc.record({ kind: fc.constant('lift' as const), from: day }),
+  // atEnd: exactly where the stream's latest-named end is, the boundary the rules must agree on.
+  fc.record({ kind: fc.constant('lift' as const), from: day, atEnd: fc.boolean() }),
   fc.record({ kind: fc.constant('validity' as const), to: fc.option(day, { nil: null }) }),
   fc.record({ kind: fc.constant('retraction' as const), pick: fc.nat() }),
   fc.record({
@@ -84,6 +93,8 @@ type Action = typeof action extends fc.Arbitrary<infer T> ? T : never;
 
 const probe = fc.record({
   asOf: fc.integer({ min: -2, max: 44 }).map((half) => new Date(BASE + (half * DAY) / 2).toISOString()),
+  // Rules differ exactly at boundaries: often probe at an instant the history names instead.
+  boundary: fc.option(fc.nat(), { nil: undefined }),
   // Exactly at a recordedAt, or just before one.
   knownAt: fc
     .tuple(fc.integer({ min: 0, max: 30 }), fc.boolean())
@@ -92,7 +103,18 @@ const probe = fc.record({
   product: fc.constantFrom('850511', '8505', '85051190', '720810', '85'),
   item: fc.constantFrom(undefined, 'Dy', 'dy', '1C902.A', '850511', '284610', '28', 'Tb'),
   destination: fc.constantFrom(undefined, 'US', 'DE', 'VN'),
+  status: fc.constantFrom(undefined, ...LICENCE_VIEW_STATUSES),
 });
+
+/** Every valid-time instant the events name: where a status or a rate may change. */
+function boundaries(events: readonly AnyEventEnvelope[]): string[] {
+  const named = events.flatMap((event) =>
+    Object.entries(event.data).flatMap(([field, value]) =>
+      ['validFrom', 'validTo', 'decidedAt'].includes(field) && typeof value === 'string' ? [value] : [],
+    ),
+  );
+  return [...new Set(named)].sort();
+}
 
 /** Interprets the actions as one history: a stream's first action creates it. */
 function history(actions: readonly Action[]): AnyEventEnvelope[] {
@@ -103,6 +125,11 @@ function history(actions: readonly Action[]): AnyEventEnvelope[] {
     const own = ledger.events.filter((event) => event.streamId === stream.id);
     const until = (from: number, length: number | undefined) =>
       length === undefined ? undefined : dayAt(from + length);
+    const latestEnd = own
+      .flatMap((event) => ('validTo' in event.data && event.data.validTo ? [event.data.validTo] : []))
+      .at(-1);
+    const cutFrom = (from: number, atEnd: boolean): string =>
+      atEnd && latestEnd !== undefined ? latestEnd : dayAt(from);
     if (own.length === 0) {
       if (stream.type === 'tariff') {
         ledger.record(
@@ -181,7 +208,7 @@ function history(actions: readonly Action[]): AnyEventEnvelope[] {
             );
             return;
           case 'lift':
-            ledger.record(stream.id, 'TariffLifted', { validFrom: dayAt(next.from) }, { at });
+            ledger.record(stream.id, 'TariffLifted', { validFrom: cutFrom(next.from, next.atEnd) }, { at });
             return;
           case 'validity':
             ledger.record(
@@ -215,7 +242,12 @@ function history(actions: readonly Action[]): AnyEventEnvelope[] {
             );
             return;
           case 'lift':
-            ledger.record(stream.id, 'ExportControlLifted', { validFrom: dayAt(next.from) }, { at });
+            ledger.record(
+              stream.id,
+              'ExportControlLifted',
+              { validFrom: cutFrom(next.from, next.atEnd) },
+              { at },
+            );
             return;
           case 'validity':
             ledger.record(
@@ -243,18 +275,27 @@ function history(actions: readonly Action[]): AnyEventEnvelope[] {
             ledger.record(
               stream.id,
               'LicenceApproved',
-              { decidedAt: at, validFrom: dayAt(next.from), validTo: until(next.from, next.duration) },
+              {
+                decidedAt: dayAt(next.from),
+                validFrom: dayAt(next.from),
+                validTo: until(next.from, next.duration),
+              },
               { at },
             );
             return;
           case 'suspension':
-            ledger.record(stream.id, 'LicenceDenied', { decidedAt: at, reason: 'end use unclear' }, { at });
+            ledger.record(
+              stream.id,
+              'LicenceDenied',
+              { decidedAt: dayAt(next.from), reason: 'end use unclear' },
+              { at },
+            );
             return;
           case 'lift':
             ledger.record(
               stream.id,
               'LicenceRevoked',
-              { validFrom: dayAt(next.from), reason: 'diversion' },
+              { validFrom: cutFrom(next.from, next.atEnd), reason: 'diversion' },
               { at },
             );
             return;
@@ -302,7 +343,12 @@ describe('the Postgres read models agree with the in-memory evaluator', () => {
           await resetReadModels(db.pool);
           for (const batch of batches(events, cuts)) await project(db.pool, batch);
 
-          for (const { asOf, knownAt, origin, product, item, destination } of probes) {
+          const instants = boundaries(events);
+          for (const { boundary, knownAt, origin, product, item, destination, status, ...probed } of probes) {
+            const asOf =
+              boundary === undefined || instants.length === 0
+                ? probed.asOf
+                : instants[boundary % instants.length];
             const tariffQuery = { imposer: 'US', origin, product, asOf, knownAt };
             expect(await tariffsEffective(db.pool, tariffQuery)).toEqual(
               evaluateTariffs(events, tariffQuery),
@@ -316,11 +362,17 @@ describe('the Postgres read models agree with the in-memory evaluator', () => {
                 evaluateMeasure(events, id, { asOf, knownAt }),
               );
             }
+            expect((await licences(db.pool, { status, asOf, limit: 10 })).licences).toEqual(
+              evaluateLicences(events, { status }, asOf),
+            );
           }
-          expect((await licences(db.pool, { limit: 10 })).licences).toEqual(evaluateLicences(events, {}));
+          // Without asOf the listing holds at the database's now, long after every generated instant.
+          expect((await licences(db.pool, { limit: 10 })).licences).toEqual(
+            evaluateLicences(events, {}, new Date().toISOString()),
+          );
         },
       ),
-      { numRuns: 30 },
+      { numRuns: 60 },
     );
   });
 });

@@ -15,6 +15,7 @@ function memoryViews(events: readonly AnyEventEnvelope[]): Views {
     tariffs: (query) => Promise.resolve(evaluateTariffs(events, query)),
     exportControls: (query) => Promise.resolve(evaluateExportControls(events, query)),
     measure: (id, at) => Promise.resolve(evaluateMeasure(events, id, at)),
+    licences: (filter, asOf) => Promise.resolve(evaluateLicences(events, filter, asOf)),
   };
 }
 
@@ -49,8 +50,9 @@ describe('the in-memory views evaluator', () => {
     expect(eventsKnownAt(ledger.events, day('2025-02-01'))).toEqual([retraction]);
   });
 
-  it('lists licences by their latest known decision; a retracted decision no longer counts', () => {
+  it('lists licences by their latest decision in effect at the instant asked; a retracted decision no longer counts', () => {
     const ledger = new Ledger();
+    const summer = day('2025-08-01');
     const application = {
       exportControlId: 'cn-mofcom-2025-18',
       exporter: 'Ganzhou Magnetics',
@@ -75,20 +77,22 @@ describe('the in-memory views evaluator', () => {
     });
     ledger.record('licence-c', 'LicenceRevoked', { validFrom: day('2025-07-01'), reason: 'diversion' });
 
-    expect(evaluateLicences(ledger.events, {}).map((licence) => [licence.id, licence.status])).toEqual([
+    expect(
+      evaluateLicences(ledger.events, {}, summer).map((licence) => [licence.id, licence.status]),
+    ).toEqual([
       ['licence-a', 'approved'],
       ['licence-b', 'denied'],
       ['licence-c', 'revoked'],
     ]);
-    expect(evaluateLicences(ledger.events, { destination: 'DE' }).map((licence) => licence.id)).toEqual([
-      'licence-b',
-    ]);
-    expect(evaluateLicences(ledger.events, { status: 'approved' }).map((licence) => licence.id)).toEqual([
-      'licence-a',
-    ]);
+    expect(
+      evaluateLicences(ledger.events, { destination: 'DE' }, summer).map((licence) => licence.id),
+    ).toEqual(['licence-b']);
+    expect(
+      evaluateLicences(ledger.events, { status: 'approved' }, summer).map((licence) => licence.id),
+    ).toEqual(['licence-a']);
 
     ledger.retract(denial);
-    const [licenceB] = evaluateLicences(ledger.events, { destination: 'DE' });
+    const [licenceB] = evaluateLicences(ledger.events, { destination: 'DE' }, summer);
     expect(licenceB).toMatchObject({ id: 'licence-b', status: 'pending', version: 3, denial: null });
   });
 });

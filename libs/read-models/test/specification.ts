@@ -9,6 +9,9 @@ import type {
   Bitemporal,
   EffectiveTariffs,
   ExportControlQuery,
+  LicenceFilter,
+  LicenceSummary,
+  LicenceViewStatus,
   MeasureView,
   TariffQuery,
 } from '@ledger/domain';
@@ -25,6 +28,8 @@ export interface Views {
   tariffs(query: TariffQuery): Promise<EffectiveTariffs>;
   exportControls(query: ExportControlQuery): Promise<ActiveExportControl[]>;
   measure(id: string, at: Bitemporal): Promise<MeasureView | null>;
+  /** The licence listing (as currently known) with statuses at asOf. */
+  licences(filter: LicenceFilter, asOf: string): Promise<LicenceSummary[]>;
 }
 
 export interface Scenario {
@@ -641,6 +646,128 @@ export function specification(): { events: readonly AnyEventEnvelope[]; scenario
         ['za-lifted', day('2025-01-01'), day('2025-03-01')],
         ['za-temporary', day('2025-01-01'), day('2025-06-01')],
       ]);
+    },
+  );
+
+  ledger.record(
+    'ls-lifted-at-end',
+    'TariffImposed',
+    tariff({ imposer: 'LS', rate: 4, validFrom: day('2025-01-01'), validTo: day('2025-02-01') }),
+    { at: day('2024-12-01') },
+  );
+  ledger.record(
+    'ls-lifted-at-end',
+    'TariffLifted',
+    { validFrom: day('2025-02-01') },
+    { at: day('2025-01-20') },
+  );
+  scenario('a lift exactly at validTo cuts nothing: the measure expires there', async (views) => {
+    const status = async (when: string) => (await views.measure('ls-lifted-at-end', asOf(when)))?.status;
+    expect(await status('2025-01-31')).toBe('in-force');
+    expect(await status('2025-02-01')).toBe('expired');
+    expect(await status('2025-03-01')).toBe('expired');
+    expect((await views.measure('ls-lifted-at-end', asOf('2025-01-31')))?.state).toMatchObject({
+      life: { validFrom: day('2025-01-01'), validTo: day('2025-02-01'), liftedFrom: day('2025-02-01') },
+    });
+  });
+
+  // ---- licence status in valid time -----------------------------------------------------------
+  const application = {
+    exportControlId: 'xl-rare-earths',
+    exporter: 'Ganzhou Magnetics',
+    destination: 'US',
+    items: [element('Dy')],
+    appliedAt: day('2025-05-01'),
+  };
+  for (const id of ['xl-revoked', 'xl-expiring', 'xl-denied']) {
+    ledger.record(id, 'LicenceApplied', application, { at: day('2025-05-01') });
+  }
+  // Recorded the day after the decision: at T = 2025-06-01 it had not been taken, whatever K.
+  ledger.record(
+    'xl-revoked',
+    'LicenceApproved',
+    { decidedAt: day('2025-06-05'), validFrom: day('2025-06-05') },
+    { at: day('2025-06-06') },
+  );
+  ledger.record(
+    'xl-revoked',
+    'LicenceRevoked',
+    { validFrom: day('2025-07-01'), reason: 'diversion' },
+    { at: day('2025-06-25') },
+  );
+  ledger.record(
+    'xl-expiring',
+    'LicenceApproved',
+    { decidedAt: day('2025-06-05'), validFrom: day('2025-06-05'), validTo: day('2025-12-05') },
+    { at: day('2025-06-06') },
+  );
+  ledger.record(
+    'xl-denied',
+    'LicenceDenied',
+    { decidedAt: day('2025-06-05'), reason: 'end user listed' },
+    { at: day('2025-06-06') },
+  );
+  scenario(
+    'a licence is pending until its decision takes effect: approval or denial at decidedAt, revocation at validFrom; an approval expires at validTo',
+    async (views) => {
+      const status = async (
+        id: string,
+        when: string,
+        known = NOW,
+      ): Promise<LicenceViewStatus | undefined> => {
+        const view = await views.measure(id, asOf(when, known));
+        return view?.streamType === 'licence' ? view.status : undefined;
+      };
+      expect(await status('xl-revoked', '2025-06-01')).toBe('pending');
+      expect(await status('xl-revoked', '2025-06-10')).toBe('approved');
+      expect(await status('xl-revoked', '2025-06-20')).toBe('approved');
+      expect(await status('xl-revoked', '2025-06-30T23:59:59.999Z')).toBe('approved');
+      expect(await status('xl-revoked', '2025-07-02')).toBe('revoked');
+      // Before the revocation was recorded, nobody knew it was coming.
+      expect(await status('xl-revoked', '2025-07-02', '2025-06-20')).toBe('approved');
+      expect(await status('xl-expiring', '2025-06-01')).toBe('pending');
+      expect(await status('xl-expiring', '2025-12-04')).toBe('approved');
+      expect(await status('xl-expiring', '2025-12-05')).toBe('expired');
+      expect(await status('xl-expiring', '2026-01-01')).toBe('expired');
+      expect(await status('xl-denied', '2025-06-01')).toBe('pending');
+      expect(await status('xl-denied', '2025-06-10')).toBe('denied');
+      // The state shows every known decision, taken by T or not.
+      expect((await views.measure('xl-revoked', asOf('2025-06-01')))?.state).toMatchObject({
+        approval: { decidedAt: day('2025-06-05') },
+        revocation: { validFrom: day('2025-07-01') },
+      });
+
+      const listed = async (when: string, filter: LicenceFilter = {}) =>
+        (await views.licences({ exportControlId: 'xl-rare-earths', ...filter }, day(when))).map((licence) => [
+          licence.id,
+          licence.status,
+        ]);
+      expect(await listed('2025-06-01')).toEqual([
+        ['xl-denied', 'pending'],
+        ['xl-expiring', 'pending'],
+        ['xl-revoked', 'pending'],
+      ]);
+      expect(await listed('2025-06-10')).toEqual([
+        ['xl-denied', 'denied'],
+        ['xl-expiring', 'approved'],
+        ['xl-revoked', 'approved'],
+      ]);
+      expect(await listed('2025-07-02')).toEqual([
+        ['xl-denied', 'denied'],
+        ['xl-expiring', 'approved'],
+        ['xl-revoked', 'revoked'],
+      ]);
+      expect(await listed('2026-01-01')).toEqual([
+        ['xl-denied', 'denied'],
+        ['xl-expiring', 'expired'],
+        ['xl-revoked', 'revoked'],
+      ]);
+      expect(await listed('2025-06-10', { status: 'approved' })).toEqual([
+        ['xl-expiring', 'approved'],
+        ['xl-revoked', 'approved'],
+      ]);
+      expect(await listed('2026-01-01', { status: 'expired' })).toEqual([['xl-expiring', 'expired']]);
+      expect(await listed('2025-06-01', { status: 'approved' })).toEqual([]);
     },
   );
 

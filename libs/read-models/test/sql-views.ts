@@ -1,7 +1,7 @@
 import type { AnyEventEnvelope } from '@ledger/contracts';
 import { inTransaction } from '@ledger/database';
 import type { Pool } from 'pg';
-import { applyEvents, exportControlsActive, measureState, tariffsEffective } from '../src';
+import { applyEvents, exportControlsActive, licences, measureState, tariffsEffective } from '../src';
 import type { Views } from './specification';
 
 /** The Postgres read models behind the same interface as the in-memory evaluator. */
@@ -10,6 +10,7 @@ export function sqlViews(pool: Pool): Views {
     tariffs: (query) => tariffsEffective(pool, query),
     exportControls: (query) => exportControlsActive(pool, query),
     measure: (id, at) => measureState(pool, id, at),
+    licences: async (filter, asOf) => [...(await licences(pool, { ...filter, asOf, limit: 1000 })).licences],
   };
 }
 

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { LICENCE_VIEW_STATUSES } from '@ledger/domain';
 import { IsHsCode, IsJurisdiction, SLUG, SLUG_MESSAGE, isInstant } from '../writes/validators';
 
 const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -82,13 +83,11 @@ export class PageQueryDto {
   limit?: number;
 }
 
-export const LICENCE_STATUSES = ['pending', 'approved', 'denied', 'revoked'] as const;
-
 export class LicencesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: LICENCE_STATUSES })
+  @ApiPropertyOptional({ enum: LICENCE_VIEW_STATUSES })
   @IsOptional()
-  @IsIn(LICENCE_STATUSES, { message: `status must be one of ${LICENCE_STATUSES.join(', ')}` })
-  status?: (typeof LICENCE_STATUSES)[number];
+  @IsIn(LICENCE_VIEW_STATUSES, { message: `status must be one of ${LICENCE_VIEW_STATUSES.join(', ')}` })
+  status?: (typeof LICENCE_VIEW_STATUSES)[number];
 
   @ApiPropertyOptional({ example: 'cn-rare-earths-2025-04' })
   @IsOptional()

@@ -30,6 +30,7 @@ import type {
   ValidWindow,
 } from './view-types';
 
+export { LICENCE_VIEW_STATUSES } from './view-types';
 export type {
   ActiveExportControl,
   Bitemporal,
@@ -37,6 +38,7 @@ export type {
   ExportControlQuery,
   ExportControlViewState,
   LicenceFilter,
+  LicenceStatus as LicenceViewStatus,
   LicenceSummary,
   LicenceViewState,
   Life,
@@ -239,8 +241,8 @@ function withinLife(timeline: MeasureTimeline, time: number): boolean {
 
 function statusAt(timeline: MeasureTimeline, time: number): MeasureStatus {
   const { liftedFrom, validTo, validFrom } = timeline;
-  // A lift at or after the natural end cuts nothing: the measure had already expired.
-  if (liftedFrom !== null && liftedFrom <= time && (validTo === null || liftedFrom <= validTo))
+  // A lift at or after the natural end cuts nothing: the measure expires there instead.
+  if (liftedFrom !== null && liftedFrom <= time && (validTo === null || liftedFrom < validTo))
     return 'lifted';
   if (validTo !== null && time >= validTo) return 'expired';
   if (time < validFrom) return 'scheduled';
@@ -422,33 +424,70 @@ export function evaluateExportControls(
   return active.sort((a, b) => compareText(a.controlId, b.controlId));
 }
 
-/** A licence from its known events: the latest decision (approval, denial, revocation) gives the status. */
-export function foldLicence(
+type LicenceDecision =
+  EventEnvelope<'LicenceApproved'> | EventEnvelope<'LicenceDenied'> | EventEnvelope<'LicenceRevoked'>;
+
+function isLicenceDecision(event: AnyEventEnvelope): event is LicenceDecision {
+  return (
+    event.type === 'LicenceApproved' || event.type === 'LicenceDenied' || event.type === 'LicenceRevoked'
+  );
+}
+
+/** Where a decision starts to count in valid time: an approval or denial when taken, a revocation from its validFrom. */
+function takesEffectAt(decision: LicenceDecision): number {
+  switch (decision.type) {
+    case 'LicenceApproved':
+    case 'LicenceDenied':
+      return at(decision.data.decidedAt);
+    case 'LicenceRevoked':
+      return at(decision.data.validFrom);
+  }
+}
+
+/**
+ * A licence's status at T: the latest-recorded known decision that has taken effect by T, or
+ * `pending` when none has; an approval whose validTo is at or before T reads `expired`.
+ */
+function licenceStatusAt(decisions: readonly LicenceDecision[], time: number): LicenceStatus {
+  const decision = decisions.filter((candidate) => takesEffectAt(candidate) <= time).at(-1);
+  if (decision === undefined) return 'pending';
+  switch (decision.type) {
+    case 'LicenceApproved': {
+      const { validTo } = decision.data;
+      return validTo != null && at(validTo) <= time ? 'expired' : 'approved';
+    }
+    case 'LicenceDenied':
+      return 'denied';
+    case 'LicenceRevoked':
+      return 'revoked';
+  }
+}
+
+/**
+ * A licence from its known events: its state, and its decisions in recorded order. The state
+ * holds the latest known decision of each kind whether or not it has taken effect at some T,
+ * as a measure's state holds its whole known timeline.
+ */
+function licenceOf(
   known: readonly AnyEventEnvelope[],
-): { status: LicenceStatus; state: LicenceViewState } | null {
+): { decisions: LicenceDecision[]; state: LicenceViewState } | null {
   let application: LicenceApplied | null = null;
   let approval: LicenceApproved | null = null;
   let denial: LicenceDenied | null = null;
   let revocation: LicenceRevoked | null = null;
-  let status: LicenceStatus = 'pending';
+  const decisions: LicenceDecision[] = [];
   // Only licence events matter here; a retraction has already removed what it retracts.
   for (const event of [...known].sort(byVersion)) {
-    if (event.type === 'LicenceApplied') {
-      application = event.data;
-    } else if (event.type === 'LicenceApproved') {
-      status = 'approved';
-      approval = event.data;
-    } else if (event.type === 'LicenceDenied') {
-      status = 'denied';
-      denial = event.data;
-    } else if (event.type === 'LicenceRevoked') {
-      status = 'revoked';
-      revocation = event.data;
-    }
+    if (event.type === 'LicenceApplied') application = event.data;
+    if (!isLicenceDecision(event)) continue;
+    decisions.push(event);
+    if (event.type === 'LicenceApproved') approval = event.data;
+    else if (event.type === 'LicenceDenied') denial = event.data;
+    else revocation = event.data;
   }
   if (application === null) return null;
   return {
-    status,
+    decisions,
     state: {
       exportControlId: application.exportControlId,
       exporter: application.exporter,
@@ -464,6 +503,20 @@ export function foldLicence(
   };
 }
 
+/** A licence's state from its known events, without a status: what does not depend on T. */
+export function foldLicenceState(known: readonly AnyEventEnvelope[]): LicenceViewState | null {
+  return licenceOf(known)?.state ?? null;
+}
+
+/** A licence from its known events, with its status at T; null when no application is known. */
+export function foldLicence(
+  known: readonly AnyEventEnvelope[],
+  asOf: Instant,
+): { status: LicenceStatus; state: LicenceViewState } | null {
+  const licence = licenceOf(known);
+  return licence && { status: licenceStatusAt(licence.decisions, at(asOf)), state: licence.state };
+}
+
 /** An agreement is what its latest known conclusion says. */
 export function foldAgreement(known: readonly AnyEventEnvelope[]): AgreementConcluded | null {
   const concluded = [...known]
@@ -473,10 +526,14 @@ export function foldAgreement(known: readonly AnyEventEnvelope[]): AgreementConc
   return concluded?.data ?? null;
 }
 
-/** Every licence as currently known (no retracted event counts), filtered; by licence id. */
+/**
+ * Every licence as currently known (no retracted event counts) with its status at `asOf`
+ * (the listing passes now), filtered; by licence id.
+ */
 export function evaluateLicences(
   events: readonly AnyEventEnvelope[],
   filter: LicenceFilter,
+  asOf: Instant,
 ): LicenceSummary[] {
   const recordedVersions = new Map<string, number>();
   for (const event of events) {
@@ -488,7 +545,7 @@ export function evaluateLicences(
   const licences: LicenceSummary[] = [];
   for (const [id, stream] of streamsOf(knownBy(events, Number.POSITIVE_INFINITY))) {
     if (stream[0].streamType !== 'licence') continue;
-    const licence = foldLicence(stream);
+    const licence = foldLicence(stream, asOf);
     if (licence === null) continue;
     if (filter.status !== undefined && licence.status !== filter.status) continue;
     if (filter.exportControlId !== undefined && licence.state.exportControlId !== filter.exportControlId)
@@ -563,7 +620,7 @@ export function evaluateMeasure(
       };
     }
     case 'licence': {
-      const licence = foldLicence(stream);
+      const licence = foldLicence(stream, asOf);
       return licence && { id, streamType, status: licence.status, version, state: licence.state };
     }
     case 'agreement': {

@@ -25,7 +25,9 @@ export interface Bitemporal {
 }
 
 export type MeasureStatus = 'scheduled' | 'in-force' | 'suspended' | 'lifted' | 'expired';
-export type LicenceStatus = 'pending' | 'approved' | 'denied' | 'revoked';
+/** A licence's standing at T; `expired` is an approval past its validTo (no event says so). */
+export const LICENCE_VIEW_STATUSES = ['pending', 'approved', 'denied', 'revoked', 'expired'] as const;
+export type LicenceStatus = (typeof LICENCE_VIEW_STATUSES)[number];
 
 export interface TariffQuery extends Bitemporal {
   readonly imposer: Jurisdiction;
@@ -132,7 +134,7 @@ export interface LicenceViewState {
   readonly revocation: LicenceRevoked | null;
 }
 
-/** A licence as listed: its latest known decision gives the status. */
+/** A licence as listed: its status at the listing's instant (now), by the rule of `foldLicence`. */
 export interface LicenceSummary extends LicenceViewState {
   readonly id: string;
   readonly status: LicenceStatus;
