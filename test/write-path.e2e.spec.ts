@@ -200,6 +200,20 @@ describe('write path: admin API → journal → relay → Kafka', () => {
     expect(onTopic.map((event) => event.streamVersion)).toEqual([1, 2]);
   });
 
+  it("records the caller's correlation id on the event and echoes it, and the actor of the key", async () => {
+    const response = await post('/v1/tariff-measures', imposeReciprocalOnChina('correlated-measure'), {
+      'X-Correlation-Id': 'ticket-4711.import',
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers['x-correlation-id']).toBe('ticket-4711.import');
+    expect(response.body).toMatchObject({
+      correlationId: 'ticket-4711.import',
+      actor: { role: 'admin', keyId: expect.stringMatching(/^key-[0-9a-f]{12}$/) },
+    });
+    const [stored] = (await journal.readStream('correlated-measure'))!.events;
+    expect(stored.correlationId).toBe('ticket-4711.import');
+  });
+
   it('gives 20 concurrent retries of one create with the same Idempotency-Key the same answer, and appends once', async () => {
     const body = imposeReciprocalOnChina('racing-retries');
     const responses = await Promise.all(
