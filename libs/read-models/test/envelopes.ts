@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import {
   EVENT_STREAM_TYPES,
   SCHEMA_VERSIONS,
+  computeEventHash,
   type AnyEventEnvelope,
   type Citation,
   type EventDataByType,
@@ -13,8 +13,8 @@ import { v7 as uuidv7 } from 'uuid';
 
 /**
  * Builds envelopes the way the journal would: per-stream gapless versions, increasing
- * positions, recordedAt strictly increasing per stream. Hashes are stand-ins: the read models
- * do not verify them.
+ * positions, recordedAt strictly increasing per stream, and a real hash chain, so the events
+ * also pass a consumer's contract check when they travel through a topic.
  */
 export class Ledger {
   readonly events: AnyEventEnvelope[] = [];
@@ -43,10 +43,8 @@ export class Ledger {
       throw new Error(`${streamId}: recordedAt ${options.at} is not after the stream's last event`);
     }
     this.clock = Math.max(this.clock, recordedAt);
-    const id = uuidv7();
-    const hash = createHash('sha256').update(id).digest('hex');
-    const envelope: EventEnvelope<K> = {
-      id,
+    const unhashed: Omit<EventEnvelope<K>, 'hash'> = {
+      id: uuidv7(),
       type,
       schemaVersion: SCHEMA_VERSIONS[type],
       streamId,
@@ -59,9 +57,10 @@ export class Ledger {
       causationId: null,
       citation: options.citation === undefined ? { reference: `${streamId} ${type}` } : options.citation,
       prevHash: stream?.hash ?? null,
-      hash,
       data,
     };
+    const hash = computeEventHash(unhashed);
+    const envelope: EventEnvelope<K> = { ...unhashed, hash };
     this.streams.set(streamId, { type: streamType, version: envelope.streamVersion, recordedAt, hash });
     this.events.push(envelope as unknown as AnyEventEnvelope);
     return envelope;
