@@ -3,6 +3,14 @@ export type { AnyEventEnvelope, EventEnvelope } from './envelope';
 export { canonicalJson } from './canonical-json';
 export { computeEventHash, verifyStreamChain, type ChainVerification } from './event-hash';
 export { ELEMENT_SYMBOLS, RARE_EARTH_ELEMENTS, type ElementSymbol } from './elements';
+export {
+  HS_CODE_PATTERN,
+  STREAM_ID,
+  STREAM_ID_PATTERN,
+  isElementSymbol,
+  isHsCode,
+  isJurisdiction,
+} from './identifiers';
 export { ENVELOPE_SCHEMA, EVENT_DATA_SCHEMAS } from './schemas';
 export { validateEnvelope, validateEventData } from './validation';
 export { ContractViolation } from './contract-violation';

@@ -1,4 +1,5 @@
 import { ELEMENT_SYMBOLS } from './elements';
+import { HS_CODE_PATTERN, STREAM_ID_PATTERN } from './identifiers';
 import { EVENT_STREAM_TYPES, EVENT_TYPES, SCHEMA_VERSIONS, STREAM_TYPES, type EventType } from './events';
 
 /**
@@ -16,8 +17,6 @@ const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
 /** The API normalises every instant to this form before an event is made. */
 const INSTANT_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d\\.\\d{3}Z$';
 const JURISDICTION_PATTERN = '^([A-Z]{2}|\\*)$';
-const HS_CODE_PATTERN = '^\\d{2}(\\d{2}){0,4}$';
-const STREAM_ID_PATTERN = '^[a-z0-9][a-z0-9-]{2,99}$';
 const UUID_V7_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$';
 const SHA256_HEX_PATTERN = '^[0-9a-f]{64}$';
 
@@ -51,6 +50,7 @@ const jurisdictions = (minItems: number): Schema => ({
 const hsCode: Schema = {
   type: 'string',
   pattern: HS_CODE_PATTERN,
+  format: 'hs-code',
   description: 'an HS code of 2, 4, 6, 8 or 10 digits',
 };
 const streamId: Schema = {

@@ -1,11 +1,8 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { getAlpha2Codes } from 'i18n-iso-countries';
 import type { EventType } from './events';
+import { isHsCode, isJurisdiction } from './identifiers';
 import { ENVELOPE_SCHEMA, EVENT_DATA_SCHEMAS } from './schemas';
-
-/** ISO 3166-1 alpha-2 as the maintained library knows it, plus the EU and "all partners". */
-const JURISDICTIONS: ReadonlySet<string> = new Set([...Object.keys(getAlpha2Codes()), 'EU', '*']);
 
 /** Rounding to `places` decimals leaves the number as it is (0.07 yes; 0.1 + 0.2 no). */
 function hasAtMostDecimalPlaces(value: number, places: number): boolean {
@@ -24,7 +21,11 @@ function createAjv(): Ajv {
     strictRequired: false,
   });
   addFormats(ajv, ['date-time', 'uri']);
-  ajv.addFormat('jurisdiction', { type: 'string', validate: (code: string) => JURISDICTIONS.has(code) });
+  ajv.addFormat('jurisdiction', {
+    type: 'string',
+    validate: (code: string) => isJurisdiction(code, { allowAll: true }),
+  });
+  ajv.addFormat('hs-code', { type: 'string', validate: isHsCode });
   ajv.addKeyword({
     keyword: 'maxDecimalPlaces',
     type: 'number',

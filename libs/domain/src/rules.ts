@@ -1,4 +1,10 @@
-import type { ControlledItem, Instant, Jurisdiction, StreamType } from '@ledger/contracts';
+import {
+  isHsCode,
+  type ControlledItem,
+  type Instant,
+  type Jurisdiction,
+  type StreamType,
+} from '@ledger/contracts';
 import type { DecisionContext } from './commands';
 import { DomainError } from './domain-error';
 
@@ -9,7 +15,6 @@ const MAX_RATE = 1000;
 const HUNDREDTHS_TOLERANCE = 1e-6;
 const ALL = '*';
 /** HS chapter, heading, subheading, or a national tariff line of 8–10 digits. */
-const HS_CODE = /^(\d{2}|\d{4}|\d{6,10})$/;
 
 export function requireText(value: string, field: string): void {
   if (value.trim() === '') throw new DomainError('text-empty', `${field} must not be empty`, field);
@@ -116,10 +121,10 @@ export function checkDistinctJurisdictions(jurisdictions: readonly Jurisdiction[
 }
 
 export function checkHsCode(code: string, field: string): void {
-  if (!HS_CODE.test(code)) {
+  if (!isHsCode(code)) {
     throw new DomainError(
       'hs-code-malformed',
-      `${field} must be an HS code of 2, 4 or 6–10 digits, got '${code}'`,
+      `${field} must be an HS code of 2, 4, 6, 8 or 10 digits (chapter 01–97), got '${code}'`,
       field,
     );
   }

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsString, Length, Matches } from 'class-validator';
 import { CreateDto } from './common.dto';
-import { IsInstant, IsJurisdiction, SLUG, SLUG_MESSAGE } from './validators';
+import { IsInstant, IsJurisdiction, SLUG, SLUG_MESSAGE } from '../request-validators';
 
 export class ConcludeAgreementDto extends CreateDto {
   @ApiProperty({ type: [String], example: ['US', 'CN'] })

@@ -19,7 +19,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsElementSymbol, IsHsCode, IsInstant, SLUG, SLUG_MESSAGE } from './validators';
+import { IsElementSymbol, IsHsCode, IsInstant, SLUG, SLUG_MESSAGE } from '../request-validators';
 
 /** Where a fact comes from: at least a URL or a reference (e.g. "Executive Order 14259"). */
 export class CitationDto {

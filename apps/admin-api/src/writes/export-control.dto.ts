@@ -16,7 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CitedDto, CreateDto, EXPORT_CONTROL_KINDS, IsExportControlKind, ItemDto } from './common.dto';
-import { IsInstant, IsJurisdiction } from './validators';
+import { IsInstant, IsJurisdiction } from '../request-validators';
 
 export class ImposeExportControlDto extends CreateDto {
   @ApiProperty({ example: 'CN' })

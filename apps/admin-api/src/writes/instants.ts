@@ -1,4 +1,4 @@
-import { normaliseInstant } from './validators';
+import { normaliseInstant } from '../request-validators';
 
 /** Every payload field that holds an instant; they are stored in UTC with millisecond precision. */
 const INSTANT_FIELDS = new Set([

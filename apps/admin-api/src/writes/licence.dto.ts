@@ -13,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CitedDto, CreateDto, ItemDto } from './common.dto';
-import { IsInstant, IsJurisdiction, SLUG, SLUG_MESSAGE } from './validators';
+import { IsInstant, IsJurisdiction, SLUG, SLUG_MESSAGE } from '../request-validators';
 
 export class QuantityDto {
   @ApiProperty({ example: 500 })

@@ -6,7 +6,7 @@ import { canonicalJson, type AnyEventEnvelope, type Citation, type StreamType } 
 import type { Command } from '@ledger/domain';
 import { type Caller, Problem, requestCorrelationId } from '@ledger/http';
 import type { CitedDto } from './common.dto';
-import { SLUG } from './validators';
+import { SLUG } from '../request-validators';
 import { toEventData } from './instants';
 import { RecordPolicyEvent } from './record-policy-event.command';
 

@@ -14,7 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CitedDto, CreateDto, IsRate } from './common.dto';
-import { IsHsCode, IsInstant, IsJurisdiction } from './validators';
+import { IsHsCode, IsInstant, IsJurisdiction } from '../request-validators';
 
 export class ProductsDto {
   @ApiProperty({ enum: ['all', 'codes'], example: 'codes' })

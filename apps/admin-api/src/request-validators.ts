@@ -1,6 +1,5 @@
-import { isValid as isCountryCode } from 'i18n-iso-countries';
 import { ValidateBy, type ValidationOptions } from 'class-validator';
-import { ELEMENT_SYMBOLS } from '@ledger/contracts';
+import { STREAM_ID, isElementSymbol, isHsCode, isJurisdiction } from '@ledger/contracts';
 
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/i;
 
@@ -42,32 +41,18 @@ export function IsInstant(options?: ValidationOptions) {
   );
 }
 
-/** ISO 3166-1 alpha-2 (checked against i18n-iso-countries), plus `EU`; `*` where allowed. */
-export function isJurisdiction(value: unknown, allowAll: boolean): boolean {
-  if (typeof value !== 'string') return false;
-  if (value === '*') return allowAll;
-  return /^[A-Z]{2}$/.test(value) && (value === 'EU' || isCountryCode(value));
-}
-
 export function IsJurisdiction({ allowAll }: { allowAll: boolean }, options?: ValidationOptions) {
   return ValidateBy(
     {
       name: 'isJurisdiction',
       validator: {
-        validate: (value) => isJurisdiction(value, allowAll),
+        validate: (value) => isJurisdiction(value, { allowAll }),
         defaultMessage: (args) =>
           `${args?.property} must be an ISO 3166-1 alpha-2 code (e.g. US, CN, HK) or EU${allowAll ? ', or * for all' : ''}`,
       },
     },
     options,
   );
-}
-
-/** HS code, digits only: 2, 4 or 6 digits, national lines 8 or 10; chapters 01–97 (77 is reserved). */
-export function isHsCode(value: unknown): boolean {
-  if (typeof value !== 'string' || !/^(\d{2}|\d{4}|\d{6}|\d{8}|\d{10})$/.test(value)) return false;
-  const chapter = Number(value.slice(0, 2));
-  return chapter >= 1 && chapter <= 97 && chapter !== 77;
 }
 
 export function IsHsCode(options?: ValidationOptions) {
@@ -84,14 +69,12 @@ export function IsHsCode(options?: ValidationOptions) {
   );
 }
 
-const ELEMENTS = new Set<string>(ELEMENT_SYMBOLS);
-
 export function IsElementSymbol(options?: ValidationOptions) {
   return ValidateBy(
     {
       name: 'isElementSymbol',
       validator: {
-        validate: (value) => typeof value === 'string' && ELEMENTS.has(value),
+        validate: isElementSymbol,
         defaultMessage: (args) => `${args?.property} must be a periodic-table symbol such as Dy or Sm`,
       },
     },
@@ -99,5 +82,5 @@ export function IsElementSymbol(options?: ValidationOptions) {
   );
 }
 
-export const SLUG = /^[a-z0-9][a-z0-9-]{2,99}$/;
+export const SLUG = STREAM_ID;
 export const SLUG_MESSAGE = 'must be a slug: 3–100 of a-z, 0-9 and -, starting with a letter or digit';

@@ -1,0 +1,37 @@
+import { getAlpha2Codes } from 'i18n-iso-countries';
+import { ELEMENT_SYMBOLS } from './elements';
+
+/**
+ * The identifiers of architecture.md §7, defined once: the JSON Schemas, the domain rules and
+ * the API's request validation all ask these.
+ */
+
+/** ISO 3166-1 alpha-2 as the maintained library knows it, plus the EU. */
+const COUNTRIES_AND_EU: ReadonlySet<string> = new Set([...Object.keys(getAlpha2Codes()), 'EU']);
+
+/** A jurisdiction code; `*` ("all partners" / "all destinations") only where `allowAll`. */
+export function isJurisdiction(value: unknown, { allowAll }: { allowAll: boolean }): boolean {
+  if (typeof value !== 'string') return false;
+  return value === '*' ? allowAll : COUNTRIES_AND_EU.has(value);
+}
+
+/** Digits only: 2, 4 or 6 (HS 2022), national lines 8 or 10. */
+export const HS_CODE_PATTERN = '^(\\d{2}|\\d{4}|\\d{6}|\\d{8}|\\d{10})$';
+const HS_CODE = new RegExp(HS_CODE_PATTERN);
+
+/** An HS code of a real chapter: 01–97, 77 being reserved. */
+export function isHsCode(value: unknown): boolean {
+  if (typeof value !== 'string' || !HS_CODE.test(value)) return false;
+  const chapter = Number(value.slice(0, 2));
+  return chapter >= 1 && chapter <= 97 && chapter !== 77;
+}
+
+const ELEMENTS: ReadonlySet<string> = new Set(ELEMENT_SYMBOLS);
+
+export function isElementSymbol(value: unknown): boolean {
+  return typeof value === 'string' && ELEMENTS.has(value);
+}
+
+/** Stream (measure) ids. */
+export const STREAM_ID_PATTERN = '^[a-z0-9][a-z0-9-]{2,99}$';
+export const STREAM_ID = new RegExp(STREAM_ID_PATTERN);
