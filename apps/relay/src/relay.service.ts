@@ -9,7 +9,7 @@ import { Client, type Pool } from 'pg';
 import { Gauge } from 'prom-client';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
 import { PG_POOL } from '@ledger/database';
-import { JOURNAL_APPENDED_CHANNEL, Journal } from '@ledger/journal';
+import { Doorbell, JOURNAL_APPENDED_CHANNEL, Journal } from '@ledger/journal';
 import { KAFKA, type Kafka } from '@ledger/messaging';
 import { OutboxPublisher } from './outbox-publisher';
 
@@ -30,7 +30,7 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
   private lockConnection?: Client;
   private publisher?: OutboxPublisher;
   private stopping = false;
-  private wake?: () => void;
+  private readonly doorbell = new Doorbell();
   private loop?: Promise<void>;
 
   constructor(
@@ -49,7 +49,7 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     leader.set(0);
-    this.wake?.();
+    this.doorbell.ring();
     await this.loop;
     await this.publisher?.stop();
     await this.lockConnection?.end();
@@ -69,12 +69,13 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
       this.logger.error({ err: error }, 'lost the leader connection; exiting');
       process.exit(1);
     });
-    while (!this.stopping && !(await this.tryLead(connection))) await this.sleep();
+    while (!this.stopping && !(await this.tryLead(connection)))
+      await this.doorbell.wait(this.config.relay.pollMs);
     if (this.stopping) return;
 
     leader.set(1);
     this.logger.log('leading: publishing the journal to Kafka');
-    connection.on('notification', () => this.wake?.());
+    connection.on('notification', () => this.doorbell.ring());
     await connection.query(`LISTEN ${JOURNAL_APPENDED_CHANNEL}`);
     while (!this.stopping) {
       // Still holding the lock? A dead lock connection errors here, and the process exits.
@@ -89,7 +90,7 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
         await this.publisher?.stop().catch(() => undefined);
         this.publisher = undefined;
       }
-      await this.sleep();
+      await this.doorbell.wait(this.config.relay.pollMs);
     }
   }
 
@@ -110,17 +111,5 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
       [LEADER_LOCK_KEY],
     );
     return rows[0].locked;
-  }
-
-  /** Until a NOTIFY arrives or the poll interval passes. */
-  private sleep(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => this.wake?.(), this.config.relay.pollMs);
-      this.wake = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-    });
   }
 }

@@ -4,3 +4,4 @@ export { JournalModule } from './journal.module';
 export { appendInTransaction, JOURNAL_APPENDED_CHANNEL } from './append';
 export type { AppendRequest, AppendResult, IdempotencyClaim, IdempotentAnswer } from './append';
 export { EventRejected, IdempotencyKeyReused, StreamVersionConflict } from './errors';
+export { Doorbell } from './doorbell';

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { Observable, Subject } from 'rxjs';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
 import type { AnyEventEnvelope } from '@ledger/contracts';
-import { JOURNAL_APPENDED_CHANNEL, Journal } from '@ledger/journal';
+import { Doorbell, JOURNAL_APPENDED_CHANNEL, Journal } from '@ledger/journal';
 
 const PAGE = 500;
 /** Poll even without NOTIFY, so a lost notification delays an SSE client by at most this. */
@@ -48,17 +48,8 @@ export class JournalTail implements OnModuleInit, OnApplicationShutdown {
     return new Observable<AnyEventEnvelope>((subscriber) => {
       let cursor = position;
       let open = true;
-      let wake: (() => void) | undefined;
-      const notified = this.appended.subscribe(() => wake?.());
-      const idle = () =>
-        new Promise<void>((resolve) => {
-          const timer = setTimeout(() => wake?.(), FALLBACK_POLL_MS);
-          wake = () => {
-            clearTimeout(timer);
-            wake = undefined;
-            resolve();
-          };
-        });
+      const doorbell = new Doorbell();
+      const notified = this.appended.subscribe(() => doorbell.ring());
       const pump = async () => {
         while (open) {
           const events = await this.journal.readAll(cursor, PAGE);
@@ -67,14 +58,14 @@ export class JournalTail implements OnModuleInit, OnApplicationShutdown {
             subscriber.next(event);
             cursor = event.position;
           }
-          if (events.length < PAGE) await idle();
+          if (events.length < PAGE) await doorbell.wait(FALLBACK_POLL_MS);
         }
       };
       pump().catch((error: unknown) => subscriber.error(error));
       return () => {
         open = false;
         notified.unsubscribe();
-        wake?.();
+        doorbell.ring();
       };
     });
   }

@@ -88,9 +88,9 @@ export class RecordPolicyEventHandler implements ICommandHandler<RecordPolicyEve
   /** Types of the referenced streams that exist and whose creation was not retracted. */
   private async liveStreamTypes(ids: readonly string[]): Promise<Map<string, StreamType>> {
     const live = new Map<string, StreamType>();
-    for (const id of new Set(ids)) {
+    for (const [id, streamType] of await this.journal.streamTypes(ids)) {
       const referenced = await this.journal.readStream(id);
-      if (referenced && foldStream(referenced.events)?.current) live.set(id, referenced.streamType);
+      if (referenced && foldStream(referenced.events)?.current) live.set(id, streamType);
     }
     return live;
   }
