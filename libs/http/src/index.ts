@@ -6,7 +6,7 @@ export { BODY_LIMIT, createHttpApp, listen } from './bootstrap';
 export type { HttpAppOptions } from './bootstrap';
 export { ApiKeys, digestKey, keyIdOf } from './auth/api-keys';
 export type { Caller, Role } from './auth/api-keys';
-export { ApiKeyGuard, Authorize, CurrentCaller, ROLE_SETS } from './auth/api-key.guard';
+export { ApiKeyGuard, Authorize, CurrentCaller, ROLE_SETS, authenticatedCaller } from './auth/api-key.guard';
 export { AuthModule } from './auth/auth.module';
 export { Problem, fieldErrors, validationProblem } from './problems/problem';
 export type { FieldError } from './problems/problem';

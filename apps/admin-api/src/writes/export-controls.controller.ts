@@ -1,11 +1,9 @@
-import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import type { AnyEventEnvelope } from '@ledger/contracts';
-import { type Caller, CurrentCaller } from '@ledger/http';
 import { LiftDto, ValidityChangeDto, ValidityDto } from './common.dto';
 import { AmendItemsDto, ImposeExportControlDto, ReportLicencesDto } from './export-control.dto';
-import { PolicyWrites, StreamIdPipe, newStreamId } from './policy-writes';
+import { Exchange, PolicyWrites, StreamIdPipe, newStreamId, type WriteExchange } from './policy-writes';
 import { PolicyWrite } from './write-docs';
 
 @ApiTags('export controls')
@@ -17,12 +15,10 @@ export class ExportControlsController {
   @PolicyWrite('Impose an export control (ExportControlImposed)')
   impose(
     @Body() body: ImposeExportControlDto,
-    @CurrentCaller() caller: Caller,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Exchange() exchange: WriteExchange,
   ): Promise<AnyEventEnvelope> {
     const streamId = body.id ?? newStreamId('export-control');
-    return this.writes.record(request, response, caller, { type: 'ImposeExportControl', streamId, body });
+    return this.writes.record(exchange, { type: 'ImposeExportControl', streamId, body });
   }
 
   @Post(':id/item-amendments')
@@ -30,11 +26,9 @@ export class ExportControlsController {
   amendItems(
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: AmendItemsDto,
-    @CurrentCaller() caller: Caller,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Exchange() exchange: WriteExchange,
   ): Promise<AnyEventEnvelope> {
-    return this.writes.record(request, response, caller, { type: 'AmendExportControlItems', streamId, body });
+    return this.writes.record(exchange, { type: 'AmendExportControlItems', streamId, body });
   }
 
   @Post(':id/suspensions')
@@ -42,11 +36,9 @@ export class ExportControlsController {
   suspend(
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: ValidityDto,
-    @CurrentCaller() caller: Caller,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Exchange() exchange: WriteExchange,
   ): Promise<AnyEventEnvelope> {
-    return this.writes.record(request, response, caller, { type: 'SuspendExportControl', streamId, body });
+    return this.writes.record(exchange, { type: 'SuspendExportControl', streamId, body });
   }
 
   @Post(':id/lifts')
@@ -54,11 +46,9 @@ export class ExportControlsController {
   lift(
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: LiftDto,
-    @CurrentCaller() caller: Caller,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Exchange() exchange: WriteExchange,
   ): Promise<AnyEventEnvelope> {
-    return this.writes.record(request, response, caller, { type: 'LiftExportControl', streamId, body });
+    return this.writes.record(exchange, { type: 'LiftExportControl', streamId, body });
   }
 
   @Post(':id/validity-changes')
@@ -66,11 +56,9 @@ export class ExportControlsController {
   changeValidity(
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: ValidityChangeDto,
-    @CurrentCaller() caller: Caller,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Exchange() exchange: WriteExchange,
   ): Promise<AnyEventEnvelope> {
-    return this.writes.record(request, response, caller, {
+    return this.writes.record(exchange, {
       type: 'ChangeExportControlValidity',
       streamId,
       body,
@@ -82,10 +70,8 @@ export class ExportControlsController {
   reportLicences(
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: ReportLicencesDto,
-    @CurrentCaller() caller: Caller,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Exchange() exchange: WriteExchange,
   ): Promise<AnyEventEnvelope> {
-    return this.writes.record(request, response, caller, { type: 'ReportExportLicences', streamId, body });
+    return this.writes.record(exchange, { type: 'ReportExportLicences', streamId, body });
   }
 }

@@ -1,10 +1,8 @@
-import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import type { AnyEventEnvelope } from '@ledger/contracts';
-import { type Caller, CurrentCaller } from '@ledger/http';
 import { ApplyForLicenceDto, ApproveLicenceDto, DenyLicenceDto, RevokeLicenceDto } from './licence.dto';
-import { PolicyWrites, StreamIdPipe, newStreamId } from './policy-writes';
+import { Exchange, PolicyWrites, StreamIdPipe, newStreamId, type WriteExchange } from './policy-writes';
 import { PolicyWrite } from './write-docs';
 
 @ApiTags('licences')
@@ -14,14 +12,9 @@ export class LicencesController {
 
   @Post()
   @PolicyWrite('Record a licence application under an export control (LicenceApplied)')
-  apply(
-    @Body() body: ApplyForLicenceDto,
-    @CurrentCaller() caller: Caller,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<AnyEventEnvelope> {
+  apply(@Body() body: ApplyForLicenceDto, @Exchange() exchange: WriteExchange): Promise<AnyEventEnvelope> {
     const streamId = body.id ?? newStreamId('licence');
-    return this.writes.record(request, response, caller, { type: 'ApplyForLicence', streamId, body });
+    return this.writes.record(exchange, { type: 'ApplyForLicence', streamId, body });
   }
 
   @Post(':id/approval')
@@ -29,11 +22,9 @@ export class LicencesController {
   approve(
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: ApproveLicenceDto,
-    @CurrentCaller() caller: Caller,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Exchange() exchange: WriteExchange,
   ): Promise<AnyEventEnvelope> {
-    return this.writes.record(request, response, caller, { type: 'ApproveLicence', streamId, body });
+    return this.writes.record(exchange, { type: 'ApproveLicence', streamId, body });
   }
 
   @Post(':id/denial')
@@ -41,11 +32,9 @@ export class LicencesController {
   deny(
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: DenyLicenceDto,
-    @CurrentCaller() caller: Caller,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Exchange() exchange: WriteExchange,
   ): Promise<AnyEventEnvelope> {
-    return this.writes.record(request, response, caller, { type: 'DenyLicence', streamId, body });
+    return this.writes.record(exchange, { type: 'DenyLicence', streamId, body });
   }
 
   @Post(':id/revocation')
@@ -53,10 +42,8 @@ export class LicencesController {
   revoke(
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: RevokeLicenceDto,
-    @CurrentCaller() caller: Caller,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Exchange() exchange: WriteExchange,
   ): Promise<AnyEventEnvelope> {
-    return this.writes.record(request, response, caller, { type: 'RevokeLicence', streamId, body });
+    return this.writes.record(exchange, { type: 'RevokeLicence', streamId, body });
   }
 }

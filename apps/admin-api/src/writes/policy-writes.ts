@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Injectable, type PipeTransform } from '@nestjs/common';
+import { type ExecutionContext, Injectable, type PipeTransform, createParamDecorator } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
 import { canonicalJson, type AnyEventEnvelope, type Citation, type StreamType } from '@ledger/contracts';
 import type { Command } from '@ledger/domain';
-import { type Caller, Problem, requestCorrelationId } from '@ledger/http';
+import { type Caller, Problem, authenticatedCaller, requestCorrelationId } from '@ledger/http';
 import type { CitedDto } from './common.dto';
 import { SLUG } from '../request-validators';
 import { toEventData } from './instants';
@@ -33,6 +33,19 @@ export class StreamIdPipe implements PipeTransform<string, string> {
   }
 }
 
+/** What a write endpoint hands on: the request (headers), the response (headers) and the caller. */
+export interface WriteExchange {
+  readonly request: Request;
+  readonly response: Response;
+  readonly caller: Caller;
+}
+
+export const Exchange = createParamDecorator((_: unknown, context: ExecutionContext): WriteExchange => {
+  const http = context.switchToHttp();
+  const request = http.getRequest<Request>();
+  return { request, response: http.getResponse<Response>(), caller: authenticatedCaller(request) };
+});
+
 /**
  * The HTTP side of every write: preconditions (If-Match), idempotency (Idempotency-Key), the
  * command, and the answer: 201 with the event, Location, ETag and Consistency-Token.
@@ -42,9 +55,7 @@ export class PolicyWrites {
   constructor(private readonly commands: CommandBus) {}
 
   async record<T extends Command['type']>(
-    request: Request,
-    response: Response,
-    caller: Caller,
+    { request, response, caller }: WriteExchange,
     write: { type: T; streamId: string; body: CitedDto & { id?: string } },
   ): Promise<AnyEventEnvelope> {
     const { citation, id, ...fields } = write.body;

@@ -1,10 +1,8 @@
-import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import type { AnyEventEnvelope } from '@ledger/contracts';
-import { type Caller, CurrentCaller } from '@ledger/http';
 import { RetractionDto } from './common.dto';
-import { PolicyWrites, StreamIdPipe } from './policy-writes';
+import { Exchange, PolicyWrites, StreamIdPipe, type WriteExchange } from './policy-writes';
 import { PolicyWrite } from './write-docs';
 
 @ApiTags('corrections')
@@ -17,10 +15,8 @@ export class StreamsController {
   retract(
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: RetractionDto,
-    @CurrentCaller() caller: Caller,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Exchange() exchange: WriteExchange,
   ): Promise<AnyEventEnvelope> {
-    return this.writes.record(request, response, caller, { type: 'RetractEvent', streamId, body });
+    return this.writes.record(exchange, { type: 'RetractEvent', streamId, body });
   }
 }

@@ -13,7 +13,7 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
-import { CitedDto, CreateDto, IsRate } from './common.dto';
+import { CreateDto, IsRate, ValidityDto } from './common.dto';
 import { IsHsCode, IsInstant, IsJurisdiction } from '../request-validators';
 
 export class ProductsDto {
@@ -99,16 +99,8 @@ export class ImposeTariffDto extends CreateDto {
   validTo?: string | null;
 }
 
-export class ChangeTariffRateDto extends CitedDto {
+/** A rate painted on [validFrom, validTo): a temporary change ends by itself. */
+export class ChangeTariffRateDto extends ValidityDto {
   @IsRate()
   rate!: number;
-
-  @ApiProperty({ example: '2025-05-14T04:01:00Z' })
-  @IsInstant()
-  validFrom!: string;
-
-  @ApiPropertyOptional({ example: '2025-08-12T04:01:00Z', nullable: true })
-  @IsOptional()
-  @IsInstant()
-  validTo?: string | null;
 }

@@ -1,10 +1,8 @@
-import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import type { AnyEventEnvelope } from '@ledger/contracts';
-import { type Caller, CurrentCaller } from '@ledger/http';
 import { LiftDto, ValidityChangeDto, ValidityDto } from './common.dto';
-import { PolicyWrites, StreamIdPipe, newStreamId } from './policy-writes';
+import { Exchange, PolicyWrites, StreamIdPipe, newStreamId, type WriteExchange } from './policy-writes';
 import { ChangeTariffRateDto, ImposeTariffDto } from './tariff-measure.dto';
 import { PolicyWrite } from './write-docs';
 
@@ -15,14 +13,9 @@ export class TariffMeasuresController {
 
   @Post()
   @PolicyWrite('Impose a tariff measure (TariffImposed)')
-  impose(
-    @Body() body: ImposeTariffDto,
-    @CurrentCaller() caller: Caller,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<AnyEventEnvelope> {
+  impose(@Body() body: ImposeTariffDto, @Exchange() exchange: WriteExchange): Promise<AnyEventEnvelope> {
     const streamId = body.id ?? newStreamId('tariff-measure');
-    return this.writes.record(request, response, caller, { type: 'ImposeTariff', streamId, body });
+    return this.writes.record(exchange, { type: 'ImposeTariff', streamId, body });
   }
 
   @Post(':id/rate-changes')
@@ -30,11 +23,9 @@ export class TariffMeasuresController {
   changeRate(
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: ChangeTariffRateDto,
-    @CurrentCaller() caller: Caller,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Exchange() exchange: WriteExchange,
   ): Promise<AnyEventEnvelope> {
-    return this.writes.record(request, response, caller, { type: 'ChangeTariffRate', streamId, body });
+    return this.writes.record(exchange, { type: 'ChangeTariffRate', streamId, body });
   }
 
   @Post(':id/suspensions')
@@ -42,11 +33,9 @@ export class TariffMeasuresController {
   suspend(
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: ValidityDto,
-    @CurrentCaller() caller: Caller,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Exchange() exchange: WriteExchange,
   ): Promise<AnyEventEnvelope> {
-    return this.writes.record(request, response, caller, { type: 'SuspendTariff', streamId, body });
+    return this.writes.record(exchange, { type: 'SuspendTariff', streamId, body });
   }
 
   @Post(':id/lifts')
@@ -54,11 +43,9 @@ export class TariffMeasuresController {
   lift(
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: LiftDto,
-    @CurrentCaller() caller: Caller,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Exchange() exchange: WriteExchange,
   ): Promise<AnyEventEnvelope> {
-    return this.writes.record(request, response, caller, { type: 'LiftTariff', streamId, body });
+    return this.writes.record(exchange, { type: 'LiftTariff', streamId, body });
   }
 
   @Post(':id/validity-changes')
@@ -66,10 +53,8 @@ export class TariffMeasuresController {
   changeValidity(
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: ValidityChangeDto,
-    @CurrentCaller() caller: Caller,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Exchange() exchange: WriteExchange,
   ): Promise<AnyEventEnvelope> {
-    return this.writes.record(request, response, caller, { type: 'ChangeTariffValidity', streamId, body });
+    return this.writes.record(exchange, { type: 'ChangeTariffValidity', streamId, body });
   }
 }

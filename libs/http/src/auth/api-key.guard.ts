@@ -63,9 +63,14 @@ export function Authorize(roles: readonly Role[]) {
   );
 }
 
-/** The authenticated caller of the current request. */
-export const CurrentCaller = createParamDecorator((_: unknown, context: ExecutionContext): Caller => {
-  const caller = context.switchToHttp().getRequest<AuthenticatedRequest>().caller;
+/** The caller the guard authenticated on this request. */
+export function authenticatedCaller(request: Request): Caller {
+  const caller = (request as AuthenticatedRequest).caller;
   if (!caller) throw new UnauthorizedException('Not authenticated');
   return caller;
-});
+}
+
+/** The authenticated caller of the current request. */
+export const CurrentCaller = createParamDecorator((_: unknown, context: ExecutionContext): Caller =>
+  authenticatedCaller(context.switchToHttp().getRequest<Request>()),
+);
