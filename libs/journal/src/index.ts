@@ -1,7 +1,7 @@
 export { Journal } from './journal';
 export type { StoredStream } from './journal';
 export { JournalModule } from './journal.module';
-export { appendInTransaction, JOURNAL_APPENDED_CHANNEL } from './append';
+export { JOURNAL_APPENDED_CHANNEL } from './append';
 export type { AppendRequest, AppendResult, IdempotencyClaim, IdempotentAnswer } from './append';
 export { EventRejected, IdempotencyKeyReused, StreamVersionConflict } from './errors';
 export { Doorbell } from './doorbell';

@@ -7,7 +7,6 @@ import {
   UnauthorizedException,
   applyDecorators,
   UseGuards,
-  createParamDecorator,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
@@ -69,8 +68,3 @@ export function authenticatedCaller(request: Request): Caller {
   if (!caller) throw new UnauthorizedException('Not authenticated');
   return caller;
 }
-
-/** The authenticated caller of the current request. */
-export const CurrentCaller = createParamDecorator((_: unknown, context: ExecutionContext): Caller =>
-  authenticatedCaller(context.switchToHttp().getRequest<Request>()),
-);
