@@ -42,7 +42,8 @@ write_config() {
 
 wait_ready() {
   local deadline=$((SECONDS + ${KAFKA_START_TIMEOUT:-90}))
-  until node "$ROOT/scripts/kafka-ready.js" "127.0.0.1:$PORT" 2>/dev/null; do
+  # Ready when the broker says so and its listener accepts connections.
+  until grep -q "Kafka Server started" "$LOG_FILE" 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do
     if ! is_running; then
       log "broker exited during start-up; last log lines:"
       tail -n 40 "$LOG_FILE" >&2 || true
