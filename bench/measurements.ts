@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { fromKafkaRecord, type AnyEventEnvelope } from '@ledger/contracts';
 import { BatchConsumer, consumeEachMessage, type Kafka } from '@ledger/messaging';
-import { projectBatch, storedOffsets } from '@ledger/projection';
+import { startProjection } from '@ledger/projection';
 import { applyEvents, appliedVersions } from '@ledger/read-models';
 
 /** One row of the result table: `events` handled in `seconds`, using `cpuSeconds` of this Node process. */
@@ -97,8 +97,8 @@ class ConsumerClock {
 }
 
 /**
- * (a) The projector rebuilding from offset 0: BatchConsumer and projectBatch wired exactly as
- * apps/projector/src/projector.service.ts wires them, into an empty database.
+ * (a) The projector rebuilding from offset 0: the projector's own startProjection, into an
+ * empty database.
  */
 export async function measureProjector(
   { kafka, topic, partitions }: TopicUnderTest,
@@ -108,34 +108,25 @@ export async function measureProjector(
 ): Promise<Measurement & { readonly applied: number }> {
   const clock = new ConsumerClock('(a) projector', total);
   let applied = 0;
-  const consumer = new BatchConsumer(kafka, { groupId, topic, partitionsConsumedConcurrently: partitions });
-  try {
-    await consumer.start({
-      handleBatch: async (batch) => {
-        clock.started();
-        try {
-          const answer = await projectBatch(pool, {
-            groupId,
-            topic: batch.topic,
-            partition: batch.partition,
-            records: batch.records,
-          });
-          if (answer.outcome === 'processed') {
-            applied += answer.result.applied;
-            clock.completed(batch.records.length - answer.result.redelivered);
-          }
-          return answer;
-        } catch (error) {
-          clock.failed(error);
-          throw error;
-        }
+  const projection = await startProjection(
+    kafka,
+    pool,
+    { groupId, topic, partitions },
+    {
+      onBatchStart: () => clock.started(),
+      onBatch: (batch, answer) => {
+        if (answer.outcome !== 'processed') return;
+        applied += answer.result.applied;
+        clock.completed(batch.records.length - answer.result.redelivered);
       },
-      storedOffsets: (assigned) => storedOffsets(pool, groupId, topic, assigned),
-      onError: (error) => clock.failed(error),
-    });
+      onBatchError: (error) => clock.failed(error),
+      onResumeError: (error) => clock.failed(error),
+    },
+  );
+  try {
     return { events: total, ...(await clock.watch()), applied };
   } finally {
-    await consumer.stop();
+    await projection.stop();
   }
 }
 

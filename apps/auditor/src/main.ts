@@ -3,7 +3,8 @@ import { Pool } from 'pg';
 import { ConfigError, loadConfig, type LedgerConfig } from '@ledger/config';
 import { createKafka, readTopic } from '@ledger/messaging';
 import { listDeadLetters, redriveDeadLetters } from '@ledger/projection';
-import { differences, readModelChecksums } from './checksum';
+import { readModelChecksums } from '@ledger/read-models';
+import { differences } from './diff';
 import { rebuildReadModels } from './rebuild';
 import { verifyLog, verifyPassed } from './verify';
 

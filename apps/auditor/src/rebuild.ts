@@ -1,12 +1,8 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '@ledger/database';
-import { readTopic, type StoredRecord, type createKafka } from '@ledger/messaging';
+import { readPartitionTails, type Kafka } from '@ledger/messaging';
 import { READ_MODEL_TABLES, resetReadModels } from '@ledger/read-models';
-import { projectBatch } from '@ledger/projection';
-
-type Kafka = ReturnType<typeof createKafka>;
-
-const CHUNK = 500;
+import { startProjection } from '@ledger/projection';
 
 export interface RebuildReport {
   readonly records: number;
@@ -33,9 +29,9 @@ async function hasReadModelRows(pool: Pool): Promise<boolean> {
 }
 
 /**
- * Projects the whole topic, from offset 0 up to the end as of the start, into `target` (a
- * migrated database) through the same code path as the projector, so the result can be
- * compared with the live read models.
+ * Projects the whole topic, from offset 0 up to (at least) the end as of the start, into
+ * `target` (a migrated database) by running the projector's own projection under a new group,
+ * so the result can be compared with the live read models.
  */
 export async function rebuildReadModels(
   kafka: Kafka,
@@ -52,32 +48,48 @@ export async function rebuildReadModels(
     throw new Error('the target read models are not empty; pass --reset to rebuild over them');
   }
 
-  const records = await readTopic(kafka, topic, { groupPrefix: 'ledger-auditor-rebuild' });
-  const byPartition = new Map<number, StoredRecord[]>();
-  for (const record of records) {
-    const partition = byPartition.get(record.partition);
-    if (partition) partition.push(record);
-    else byPartition.set(record.partition, [record]);
+  const ends = new Map<number, bigint>();
+  for (const [partition, tail] of await readPartitionTails(kafka, topic)) {
+    ends.set(partition, BigInt(tail.offset) + 1n);
   }
+  const total = Number([...ends.values()].reduce((sum, end) => sum + end, 0n));
+  const report = { records: 0, applied: 0, duplicates: 0, deadLettered: 0 };
+  if (ends.size === 0) return report;
 
-  const groupId = `ledger-auditor-rebuild-${Date.now()}`;
-  let done = 0;
-  let applied = 0;
-  let duplicates = 0;
-  let deadLettered = 0;
-  for (const [partition, partitionRecords] of byPartition) {
-    for (let start = 0; start < partitionRecords.length; start += CHUNK) {
-      const chunk = partitionRecords.slice(start, start + CHUNK);
-      const answer = await projectBatch(target, { groupId, topic, partition, records: chunk });
-      if (answer.outcome === 'rewind') {
-        throw new Error(`partition ${partition}: records before offset ${chunk[0].offset} are missing`);
-      }
-      applied += answer.result.applied;
-      duplicates += answer.result.duplicates;
-      deadLettered += Object.values(answer.result.deadLettered).reduce((sum, count) => sum + count, 0);
-      done += chunk.length;
-      onProgress?.(done, records.length);
-    }
+  let finish!: () => void;
+  let fail!: (error: unknown) => void;
+  const finished = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  const behind = new Set(ends.keys());
+  const projection = await startProjection(
+    kafka,
+    target,
+    { groupId: `ledger-auditor-rebuild-${Date.now()}`, topic, partitions: ends.size },
+    {
+      onBatch: ({ partition, records }, answer) => {
+        if (answer.outcome === 'rewind') {
+          fail(new Error(`partition ${partition}: records before offset ${records[0].offset} are missing`));
+          return;
+        }
+        const { result } = answer;
+        report.records += records.length - result.redelivered;
+        report.applied += result.applied;
+        report.duplicates += result.duplicates;
+        report.deadLettered += Object.values(result.deadLettered).reduce((sum, count) => sum + count, 0);
+        onProgress?.(report.records, total);
+        const next = BigInt(records[records.length - 1].offset) + 1n;
+        if (next >= (ends.get(partition) ?? 0n)) behind.delete(partition);
+        if (behind.size === 0) finish();
+      },
+      onBatchError: fail,
+    },
+  );
+  try {
+    await finished;
+  } finally {
+    await projection.stop();
   }
-  return { records: records.length, applied, duplicates, deadLettered };
+  return report;
 }

@@ -9,16 +9,19 @@ import type { Pool } from 'pg';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
 import { PG_POOL } from '@ledger/database';
 import {
-  BatchConsumer,
   KAFKA,
   KAFKA_ADMIN,
   ensureEventTopic,
-  type BatchVerdict,
   type Admin,
   type ConsumedBatch,
   type Kafka,
 } from '@ledger/messaging';
-import { projectBatch, storedOffsets, type BatchOutcome } from '@ledger/projection';
+import {
+  startProjection,
+  type BatchOutcome,
+  type BatchResult,
+  type RunningProjection,
+} from '@ledger/projection';
 import { ProjectorMetrics } from './projector.metrics';
 
 /**
@@ -28,63 +31,52 @@ import { ProjectorMetrics } from './projector.metrics';
 @Injectable()
 export class ProjectorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ProjectorService.name);
-  private readonly consumer: BatchConsumer;
+  private projection: RunningProjection | undefined;
   private applyingBatches = 0;
 
   constructor(
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(KAFKA_ADMIN) private readonly admin: Admin,
     private readonly metrics: ProjectorMetrics,
-  ) {
-    this.consumer = new BatchConsumer(kafka, {
-      groupId: config.projector.groupId,
-      topic: config.kafka.topic,
-      partitionsConsumedConcurrently: config.kafka.partitions,
-    });
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { groupId } = this.config.projector;
     const { topic } = this.config.kafka;
     await ensureEventTopic(this.admin, this.config.kafka);
-    await this.consumer.start({
-      handleBatch: (batch) => this.handleBatch(batch),
-      storedOffsets: (partitions) => storedOffsets(this.pool, groupId, topic, partitions),
-      onAssigned: (partitions) => {
-        this.metrics.lag.reset();
-        this.metrics.assignedPartitions.set(partitions.length);
-        this.logger.log(`assigned partitions [${partitions.join(', ')}] of ${topic}`);
+    this.projection = await startProjection(
+      this.kafka,
+      this.pool,
+      { groupId: this.config.projector.groupId, topic, partitions: this.config.kafka.partitions },
+      {
+        onAssigned: (partitions) => {
+          this.metrics.lag.reset();
+          this.metrics.assignedPartitions.set(partitions.length);
+          this.logger.log(`assigned partitions [${partitions.join(', ')}] of ${topic}`);
+        },
+        beforeCommit: (outcome) => this.fault('kill-before-commit', outcome),
+        onBatch: (batch, answer, seconds) => this.batchDone(batch, answer, seconds),
+        onResumeError: (error) => this.logger.warn(`could not resume from stored offsets: ${String(error)}`),
       },
-      onError: (error) => this.logger.warn(`could not resume from stored offsets: ${String(error)}`),
-    });
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer.stop();
+    const projection = this.projection;
+    this.projection = undefined;
+    await projection?.stop();
     this.metrics.assignedPartitions.set(0);
   }
 
-  private async handleBatch(batch: ConsumedBatch): Promise<BatchVerdict> {
-    const stopTimer = this.metrics.batchDuration.startTimer();
-    const answer = await projectBatch(
-      this.pool,
-      {
-        groupId: this.config.projector.groupId,
-        topic: batch.topic,
-        partition: batch.partition,
-        records: batch.records,
-      },
-      { beforeCommit: (outcome) => this.fault('kill-before-commit', outcome) },
-    );
-    stopTimer();
+  private batchDone(batch: ConsumedBatch, answer: BatchResult, seconds: number): void {
+    this.metrics.batchDuration.observe(seconds);
     switch (answer.outcome) {
       case 'rewind':
         this.logger.warn(
           `partition ${batch.partition}: the read models are behind Kafka's committed offset; re-reading from ${answer.nextOffset}`,
         );
-        return answer;
+        return;
       case 'processed': {
         const last = batch.records[batch.records.length - 1].offset;
         this.metrics.recordBatch(
@@ -95,7 +87,7 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
           answer.result,
         );
         this.fault('kill-after-commit', answer.result);
-        return answer;
+        return;
       }
     }
   }

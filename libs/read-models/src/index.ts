@@ -1,5 +1,11 @@
 export { applyEvents, appliedVersions } from './apply-events';
-export { READ_MODEL_TABLES, resetReadModels, type Queryable } from './tables';
+export {
+  READ_MODEL_TABLES,
+  readModelChecksums,
+  resetReadModels,
+  type Queryable,
+  type TableChecksum,
+} from './tables';
 export { tariffsEffective } from './tariffs-effective.query';
 export { exportControlsActive } from './export-controls-active.query';
 export { licences, type LicencePage, type LicencePageQuery } from './licences.query';

@@ -1,17 +1,17 @@
 import type { AnyEventEnvelope } from '@ledger/contracts';
-import { BatchConsumer, type Kafka } from '@ledger/messaging';
-import { listDeadLetters, projectBatch, storedOffsets } from '@ledger/projection';
+import type { Kafka } from '@ledger/messaging';
+import { listDeadLetters, startProjection } from '@ledger/projection';
 import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
 import fc from 'fast-check';
 import type { Pool } from 'pg';
 import { createEventTopic, produce } from '../../../test/support/projector-harness';
-import { READ_MODEL_TABLES, appliedVersions } from '../src';
+import { appliedVersions, readModelChecksums } from '../src';
 import { action, batches, expectEvaluatorAnswers, history, probe } from './random-histories';
 
 /**
  * Random histories published to a topic as the relay would (key = streamId, hash-chained
- * CloudEvents), then projected twice through the projector's own code path (BatchConsumer and
- * projectBatch): "live", a group member already running while the history is published in
+ * CloudEvents), then projected twice through the projector's own code path (startProjection):
+ * "live", a group member already running while the history is published in
  * random chunks, and "rebuilt", a new group reading the finished topic from offset 0 into an
  * empty database. Both must hold the same rows, and the live one must answer every probe as
  * the in-memory evaluator does.
@@ -24,13 +24,6 @@ const CONSUMED = `
   SELECT coalesce(sum(next_offset), 0)::int AS consumed FROM projector.consumed_offsets
   WHERE group_id = $1 AND topic = $2`;
 
-// A row's text form covers every column, so ordering by it orders by all columns; the same
-// digest as the auditor's checksum, which a library test cannot import from the app.
-const TABLE_DIGEST = (table: string): string => `
-  SELECT count(*)::int AS rows,
-         md5(coalesce(string_agg(row_text, E'\\n' ORDER BY row_text), '')) AS digest
-  FROM (SELECT t::text AS row_text FROM ${table} AS t) AS rows_as_text`;
-
 interface RunningMember {
   readonly groupId: string;
   readonly assigned: () => boolean;
@@ -38,24 +31,25 @@ interface RunningMember {
   stop(): Promise<void>;
 }
 
-/** One projector group member, wired as apps/projector's ProjectorService wires it. */
+/** One projector group member, run as apps/projector's ProjectorService runs it. */
 async function startMember(kafka: Kafka, topic: string, pool: Pool): Promise<RunningMember> {
   const groupId = uniqueName('rebuild_test_');
-  const consumer = new BatchConsumer(kafka, { groupId, topic, partitionsConsumedConcurrently: PARTITIONS });
   const errors: unknown[] = [];
   let assignedPartitions = 0;
-  await consumer.start({
-    handleBatch: (batch) =>
-      projectBatch(pool, { groupId, topic: batch.topic, partition: batch.partition, records: batch.records }),
-    storedOffsets: (partitions) => storedOffsets(pool, groupId, topic, partitions),
-    onAssigned: (partitions) => (assignedPartitions = partitions.length),
-    onError: (error) => errors.push(error),
-  });
+  const projection = await startProjection(
+    kafka,
+    pool,
+    { groupId, topic, partitions: PARTITIONS },
+    {
+      onAssigned: (partitions) => (assignedPartitions = partitions.length),
+      onResumeError: (error) => errors.push(error),
+    },
+  );
   return {
     groupId,
     assigned: () => assignedPartitions === PARTITIONS,
     errors,
-    stop: () => consumer.stop(),
+    stop: () => projection.stop(),
   };
 }
 
@@ -65,15 +59,6 @@ async function untilConsumed(pool: Pool, member: RunningMember, topic: string, t
     const { rows } = await pool.query<{ consumed: number }>(CONSUMED, [member.groupId, topic]);
     expect(rows[0].consumed).toBe(total);
   }, WAIT);
-}
-
-async function tableDigests(pool: Pool): Promise<Record<string, { rows: number; digest: string }>> {
-  const digests: Record<string, { rows: number; digest: string }> = {};
-  for (const table of READ_MODEL_TABLES) {
-    const { rows } = await pool.query<{ rows: number; digest: string }>(TABLE_DIGEST(table));
-    digests[table] = rows[0];
-  }
-  return digests;
 }
 
 /** What the read models must have applied: every stream up to its last version, nothing dead-lettered. */
@@ -116,9 +101,11 @@ describe('live read models, a rebuild from the topic and the in-memory evaluator
             await expectEverythingApplied(live.pool, events);
             await expectEverythingApplied(rebuilt.pool, events);
 
-            const liveDigests = await tableDigests(live.pool);
-            expect(liveDigests['read_models.events'].rows).toBe(events.length);
-            expect(await tableDigests(rebuilt.pool)).toEqual(liveDigests);
+            const liveChecksums = await readModelChecksums(live.pool);
+            expect(liveChecksums.find(({ table }) => table === 'read_models.events')?.rows).toBe(
+              events.length,
+            );
+            expect(await readModelChecksums(rebuilt.pool)).toEqual(liveChecksums);
 
             await expectEvaluatorAnswers(live.pool, events, probes);
           } finally {
