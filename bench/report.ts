@@ -48,7 +48,7 @@ export function formatReport(results: BenchResults): string {
     `${number(results.total)} events in ${number(results.streams)} streams on ${results.partitions} partitions`,
     '',
     `${'run'.padEnd(66)}${'events'.padStart(9)}${'seconds'.padStart(9)}${'events/s'.padStart(10)}${'node CPU s'.padStart(12)}`,
-    row('(a)  projector rebuild from offset 0 (startProjection)          ', projector),
+    row('(a)  projector rebuild from offset 0 (startProjection)', projector),
     row('(b)  naive: eachMessage, one PG transaction per event', baseline, baselineNote),
     row('(c1) limit: Kafka consume only (same consumer, no-op handler)', consumeOnly),
     row('(c2) limit: Postgres COPY into read_models.events', copy),
