@@ -7,7 +7,8 @@ import {
 import { Journal } from '@ledger/journal';
 import { readTopic, type Kafka } from '@ledger/messaging';
 import { createTestDatabase, eventually } from '@ledger/testing';
-import { AppProcess, prepareLedger, type Ledger } from './support/ledger-harness';
+import { AppProcess, ensureBuilt } from './support/app-process';
+import { prepareLedger, type Ledger } from './support/ledger-harness';
 
 const actor = { keyId: 'key-relay-test', role: 'admin' } as const;
 const citation = { reference: 'Executive Order 14259' };
@@ -85,6 +86,8 @@ describe('relay: crashes and failover lose nothing and publish nothing twice', (
     processes.push(relay);
     return relay;
   };
+
+  beforeAll(() => ensureBuilt());
 
   beforeEach(async () => {
     ledger = await prepareLedger({ partitions: 3 });

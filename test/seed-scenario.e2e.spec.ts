@@ -3,14 +3,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { RARE_EARTH_ELEMENTS } from '@ledger/contracts';
 import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
-import { AppProcess, KEYS, prepareLedger, type Ledger } from './support/ledger-harness';
-import {
-  ensureBuilt,
-  freePort,
-  runAuditor,
-  startProjector,
-  type RunningProjector,
-} from './support/projector-harness';
+import { AppProcess, ensureBuilt, freePort, runAuditor } from './support/app-process';
+import { KEYS, prepareLedger, type Ledger } from './support/ledger-harness';
+import { startProjector, type RunningProjector } from './support/projector-harness';
 
 const run = promisify(execFile);
 

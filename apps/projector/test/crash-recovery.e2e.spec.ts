@@ -1,10 +1,9 @@
 import type { Pool } from 'pg';
 import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
+import { ensureBuilt, runAuditor } from '../../../test/support/app-process';
+import { createEventTopic } from '../../../test/support/ledger-harness';
 import {
-  createEventTopic,
-  ensureBuilt,
   produce,
-  runAuditor,
   startProjector,
   tariffStream,
   untilAssigned,

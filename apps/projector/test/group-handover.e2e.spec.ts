@@ -1,11 +1,11 @@
 import type { Pool } from 'pg';
 import type { AnyEventEnvelope } from '@ledger/contracts';
+import type { Kafka } from '@ledger/messaging';
 import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
+import { ensureBuilt, runAuditor } from '../../../test/support/app-process';
+import { createEventTopic } from '../../../test/support/ledger-harness';
 import {
-  createEventTopic,
-  ensureBuilt,
   produce,
-  runAuditor,
   startProjector,
   tariffStream,
   untilAssigned,
@@ -33,7 +33,7 @@ describe('projector: two members of one consumer group', () => {
   const topic = uniqueName('handover-');
   let live: TestDatabase;
   let rebuilt: TestDatabase;
-  let kafka: Awaited<ReturnType<typeof createEventTopic>>;
+  let kafka: Kafka;
   const streams = new Map(
     STREAMS.map((streamId) => [streamId, tariffStream(streamId, 3 * VERSIONS_PER_PHASE)]),
   );

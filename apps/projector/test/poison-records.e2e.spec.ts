@@ -1,10 +1,10 @@
+import type { Kafka } from '@ledger/messaging';
 import { appliedVersions } from '@ledger/read-models';
 import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
+import { ensureBuilt, runAuditor } from '../../../test/support/app-process';
+import { createEventTopic } from '../../../test/support/ledger-harness';
 import {
-  createEventTopic,
-  ensureBuilt,
   produce,
-  runAuditor,
   startProjector,
   tariffStream,
   untilAssigned,
@@ -25,7 +25,7 @@ interface ListedLetter {
 describe('projector: poison records', () => {
   const topic = uniqueName('poison-');
   let db: TestDatabase;
-  let kafka: Awaited<ReturnType<typeof createEventTopic>>;
+  let kafka: Kafka;
   let projector: RunningProjector;
 
   beforeAll(async () => {

@@ -1,33 +1,55 @@
 import type { Kafka } from 'kafkajs';
 import { toStoredRecord, type StoredRecord } from './stored-record';
 
-/**
- * Reads every record of a topic from offset 0 up to the high watermarks taken at the start,
- * partition by partition in offset order. Used by auditors and tests; commits nothing.
- */
-export async function readTopic(
-  kafka: Kafka,
-  topic: string,
-  { groupPrefix = 'ledger-reader' }: { groupPrefix?: string } = {},
-): Promise<StoredRecord[]> {
+/** A partition's offsets as the broker reported them before reading: [low, high). */
+interface Watermarks {
+  readonly low: bigint;
+  readonly high: bigint;
+}
+
+/** A group of its own, so a reader never shares offsets or partitions with another consumer. */
+function throwawayGroupId(prefix: string): string {
+  return `${prefix}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+async function fetchWatermarks(kafka: Kafka, topic: string): Promise<Map<number, Watermarks>> {
   const admin = kafka.admin();
   await admin.connect();
-  const ends = new Map<number, bigint>();
   try {
-    for (const partition of await admin.fetchTopicOffsets(topic)) {
-      ends.set(partition.partition, BigInt(partition.high));
-    }
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(
+      offsets.map(({ partition, low, high }) => [partition, { low: BigInt(low), high: BigInt(high) }]),
+    );
   } finally {
     await admin.disconnect();
   }
-  const pending = new Set([...ends].filter(([, high]) => high > 0n).map(([partition]) => partition));
-  const records: StoredRecord[] = [];
-  if (pending.size === 0) return records;
+}
 
-  const consumer = kafka.consumer({
-    groupId: `${groupPrefix}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`,
-    allowAutoTopicCreation: false,
-  });
+/**
+ * Reads, per partition, the records at offsets [start(watermarks), high) with the high
+ * watermarks taken before reading, so it ends even while producers keep appending. A throwaway
+ * consumer starts at the low watermark and seeks where `start` lies further on; it commits
+ * nothing. Partitions with nothing in range are absent from the result.
+ */
+async function readRanges(
+  kafka: Kafka,
+  topic: string,
+  groupPrefix: string,
+  start: (watermarks: Watermarks) => bigint,
+): Promise<Map<number, StoredRecord[]>> {
+  const ranges = new Map<number, Watermarks & { readonly start: bigint; readonly records: StoredRecord[] }>();
+  for (const [partition, watermarks] of await fetchWatermarks(kafka, topic)) {
+    const from = start(watermarks);
+    if (from >= watermarks.low && from < watermarks.high) {
+      ranges.set(partition, { ...watermarks, start: from, records: [] });
+    }
+  }
+  // The next offset each unfinished partition needs: anything before it was read already or
+  // precedes the range (fetched before a seek took effect).
+  const pending = new Map([...ranges].map(([partition, range]) => [partition, range.start]));
+  if (pending.size === 0) return new Map();
+
+  const consumer = kafka.consumer({ groupId: throwawayGroupId(groupPrefix), allowAutoTopicCreation: false });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -37,24 +59,46 @@ export async function readTopic(
           autoCommit: false,
           eachBatchAutoResolve: true,
           eachBatch: ({ batch }) => {
-            const high = ends.get(batch.partition) ?? 0n;
+            const range = ranges.get(batch.partition);
+            let next = pending.get(batch.partition);
+            if (range === undefined || next === undefined) return Promise.resolve();
             for (const message of batch.messages) {
-              if (BigInt(message.offset) >= high) break;
-              records.push(toStoredRecord(batch.partition, message));
-              if (BigInt(message.offset) + 1n >= high) pending.delete(batch.partition);
+              const offset = BigInt(message.offset);
+              if (offset >= range.high) break;
+              if (offset < next) continue;
+              range.records.push(toStoredRecord(batch.partition, message));
+              next = offset + 1n;
             }
+            if (next >= range.high) pending.delete(batch.partition);
+            else pending.set(batch.partition, next);
             if (pending.size === 0) resolve();
             return Promise.resolve();
           },
+        })
+        .then(() => {
+          for (const [partition, range] of ranges) {
+            if (range.start > range.low) consumer.seek({ topic, partition, offset: range.start.toString() });
+          }
         })
         .catch(reject);
     });
   } finally {
     await consumer.disconnect();
   }
-  return records.sort((a, b) =>
-    a.partition !== b.partition ? a.partition - b.partition : Number(BigInt(a.offset) - BigInt(b.offset)),
-  );
+  return new Map([...ranges].map(([partition, range]) => [partition, range.records]));
+}
+
+/**
+ * Reads every record of a topic from offset 0 up to the high watermarks taken at the start,
+ * partition by partition in offset order. Used by auditors and tests; commits nothing.
+ */
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  { groupPrefix = 'ledger-reader' }: { groupPrefix?: string } = {},
+): Promise<StoredRecord[]> {
+  const records = await readRanges(kafka, topic, groupPrefix, ({ low }) => low);
+  return [...records].sort(([a], [b]) => a - b).flatMap(([, read]) => read);
 }
 
 /**
@@ -63,49 +107,6 @@ export async function readTopic(
  * crashed leader already published.
  */
 export async function readPartitionTails(kafka: Kafka, topic: string): Promise<Map<number, StoredRecord>> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const lastOffsets = new Map<number, bigint>();
-  try {
-    for (const partition of await admin.fetchTopicOffsets(topic)) {
-      const high = BigInt(partition.high);
-      if (high > BigInt(partition.low)) lastOffsets.set(partition.partition, high - 1n);
-    }
-  } finally {
-    await admin.disconnect();
-  }
-  const tails = new Map<number, StoredRecord>();
-  if (lastOffsets.size === 0) return tails;
-
-  const consumer = kafka.consumer({
-    groupId: `ledger-tail-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`,
-    allowAutoTopicCreation: false,
-  });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      consumer
-        .run({
-          autoCommit: false,
-          eachBatch: ({ batch }) => {
-            const last = lastOffsets.get(batch.partition);
-            for (const message of batch.messages) {
-              if (last === undefined || BigInt(message.offset) !== last) continue;
-              tails.set(batch.partition, toStoredRecord(batch.partition, message));
-            }
-            if (tails.size === lastOffsets.size) resolve();
-            return Promise.resolve();
-          },
-        })
-        .then(() => {
-          for (const [partition, offset] of lastOffsets)
-            consumer.seek({ topic, partition, offset: offset.toString() });
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return tails;
+  const records = await readRanges(kafka, topic, 'ledger-tail', ({ high }) => high - 1n);
+  return new Map([...records].map(([partition, [tail]]) => [partition, tail]));
 }
