@@ -5,7 +5,7 @@ import {
   type ControlledItem,
   type EventEnvelope,
   type PolicyEvent,
-  type StreamType,
+  type PolicyStreamType,
 } from '@ledger/contracts';
 import type { Random } from './random';
 
@@ -48,7 +48,7 @@ const ELEMENTS = ['Dy', 'Tb', 'Sm', 'Gd', 'Lu', 'Sc', 'Y', 'Ga', 'Ge', 'Sb', 'W'
 const CONTROL_KINDS = ['licence-required', 'prohibited', 'end-user-ban'] as const;
 
 interface StreamPlan {
-  readonly kind: StreamType;
+  readonly kind: PolicyStreamType;
   readonly id: string;
   readonly length: number;
   /** Where in the recorded period (0..1) the stream starts and how much of it it spans. */
@@ -72,7 +72,7 @@ function planStreams(total: number, random: Random): StreamPlan[] {
   const plans: StreamPlan[] = [];
   let remaining = total;
   while (remaining > 0) {
-    const kind = random.weighted<StreamType>({
+    const kind = random.weighted<PolicyStreamType>({
       'tariff-measure': 45,
       'export-control': 20,
       licence: 30,

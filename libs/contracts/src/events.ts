@@ -10,7 +10,15 @@ export type Jurisdiction = string;
 /** HS code, digits only: 2, 4 or 6 digits (national lines 8–10). */
 export type HsCode = string;
 
-export const STREAM_TYPES = ['tariff-measure', 'export-control', 'licence', 'agreement'] as const;
+/** Streams of policy: what the admin API writes and the views answer about. */
+export const POLICY_STREAM_TYPES = ['tariff-measure', 'export-control', 'licence', 'agreement'] as const;
+export type PolicyStreamType = (typeof POLICY_STREAM_TYPES)[number];
+
+/**
+ * Every stream type of the journal: the policy streams, and `ledger`, the ledger's own record
+ * of itself (signed checkpoints), which no API caller writes.
+ */
+export const STREAM_TYPES = [...POLICY_STREAM_TYPES, 'ledger'] as const;
 export type StreamType = (typeof STREAM_TYPES)[number];
 
 export interface Citation {
@@ -19,9 +27,10 @@ export interface Citation {
   readonly title?: string;
 }
 
+/** Who appended an event: an API key and its role, or `system` for the ledger's own events. */
 export interface Actor {
   readonly keyId: string;
-  readonly role: 'admin' | 'reader' | 'auditor';
+  readonly role: 'admin' | 'reader' | 'auditor' | 'system';
 }
 
 export type ProductScope =
@@ -159,6 +168,25 @@ export interface EventRetracted {
   readonly reason: string;
 }
 
+// ---- ledger -----------------------------------------------------------------------------------
+
+/**
+ * A signed statement of what the journal held at `position`: the number of events and streams
+ * up to there and a Merkle root over every stream's head (see ledger-checkpoint.ts). Signed with
+ * Ed25519 by the relay's checkpoint key, so an auditor holding the public key can detect a
+ * rewritten, deleted or truncated history at the next checkpoint.
+ */
+export interface LedgerCheckpointSigned {
+  readonly journalId: string;
+  readonly position: number;
+  readonly eventCount: number;
+  readonly streamCount: number;
+  readonly merkleRoot: string;
+  readonly algorithm: 'ed25519';
+  readonly keyId: string;
+  readonly signature: string;
+}
+
 /** Every event type with its payload; the single source for the unions below. */
 export interface EventDataByType {
   TariffImposed: TariffImposed;
@@ -178,16 +206,25 @@ export interface EventDataByType {
   LicenceRevoked: LicenceRevoked;
   AgreementConcluded: AgreementConcluded;
   EventRetracted: EventRetracted;
+  LedgerCheckpointSigned: LedgerCheckpointSigned;
 }
 
 export type EventType = keyof EventDataByType;
 
-/** A domain event as the deciders produce it: type + payload, before the journal wraps it. */
-export type PolicyEvent = {
+/** The ledger's own event types, appended by the ledger itself (never through the admin API). */
+export type LedgerEventType = 'LedgerCheckpointSigned';
+/** The event types of policy streams: what the deciders produce. */
+export type PolicyEventType = Exclude<EventType, LedgerEventType>;
+
+/** An event before the journal wraps it in an envelope: type + payload. */
+export type JournalEvent = {
   [K in EventType]: { readonly type: K; readonly data: EventDataByType[K] };
 }[EventType];
 
-export type PolicyEventOf<K extends EventType> = Extract<PolicyEvent, { type: K }>;
+/** A domain event as the deciders produce it. */
+export type PolicyEvent = Extract<JournalEvent, { type: PolicyEventType }>;
+
+export type PolicyEventOf<K extends PolicyEventType> = Extract<PolicyEvent, { type: K }>;
 
 /** Which stream types may hold each event type. */
 export const EVENT_STREAM_TYPES: { readonly [K in EventType]: readonly StreamType[] } = {
@@ -207,7 +244,8 @@ export const EVENT_STREAM_TYPES: { readonly [K in EventType]: readonly StreamTyp
   LicenceDenied: ['licence'],
   LicenceRevoked: ['licence'],
   AgreementConcluded: ['agreement'],
-  EventRetracted: STREAM_TYPES,
+  EventRetracted: POLICY_STREAM_TYPES,
+  LedgerCheckpointSigned: ['ledger'],
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_STREAM_TYPES) as readonly EventType[];
@@ -231,4 +269,5 @@ export const SCHEMA_VERSIONS: { readonly [K in EventType]: number } = {
   LicenceRevoked: 1,
   AgreementConcluded: 1,
   EventRetracted: 1,
+  LedgerCheckpointSigned: 1,
 };

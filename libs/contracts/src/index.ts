@@ -21,3 +21,28 @@ export {
   type KafkaRecord,
   type ReceivedKafkaRecord,
 } from './kafka-record';
+export {
+  CHECKPOINT_STREAM_ID,
+  checkpointKeyId,
+  merkleRoot,
+  parseCheckpointPrivateKey,
+  parseCheckpointPublicKey,
+  publicKeyText,
+  signCheckpoint,
+  verifyCheckpointSignature,
+  type CheckpointStatement,
+  type SignatureVerdict,
+  type StreamHead,
+} from './ledger-checkpoint';
+export {
+  GENESIS_TYPE,
+  TOPIC_INSTANCE_HEADER,
+  isGenesisRecord,
+  parseGenesisRecord,
+  readTopicRecord,
+  toGenesisRecord,
+  topicInstanceOf,
+  withTopicInstance,
+  type TopicEntry,
+  type TopicGenesis,
+} from './topic-genesis';

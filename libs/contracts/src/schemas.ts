@@ -211,6 +211,23 @@ const DATA_BODIES: { readonly [K in EventType]: Schema } = {
     relatedMeasureIds: { type: 'array', items: streamId, uniqueItems: true },
   }),
   EventRetracted: object(['retractedEventId', 'reason'], { retractedEventId: eventId, reason: prose }),
+  LedgerCheckpointSigned: object(
+    ['journalId', 'position', 'eventCount', 'streamCount', 'merkleRoot', 'algorithm', 'keyId', 'signature'],
+    {
+      journalId: { type: 'string', format: 'uuid', description: 'the journal id (a UUID)' },
+      position: { type: 'integer', minimum: 1 },
+      eventCount: { type: 'integer', minimum: 1 },
+      streamCount: { type: 'integer', minimum: 1 },
+      merkleRoot: sha256,
+      algorithm: { const: 'ed25519' },
+      keyId: { type: 'string', pattern: '^[0-9a-f]{16}$', description: '16 lowercase hex digits' },
+      signature: {
+        type: 'string',
+        pattern: '^[A-Za-z0-9_-]{86}$',
+        description: 'an Ed25519 signature in base64url (86 characters)',
+      },
+    },
+  ),
 };
 
 /** One schema per event type's payload (`data`), at the type's current schema version. */
@@ -260,7 +277,7 @@ export const ENVELOPE_SCHEMA: Schema = {
     recordedAt: instant,
     actor: object(['keyId', 'role'], {
       keyId: boundedText(200),
-      role: { type: 'string', enum: ['admin', 'reader', 'auditor'] },
+      role: { type: 'string', enum: ['admin', 'reader', 'auditor', 'system'] },
     }),
     correlationId: boundedText(200),
     causationId: { ...boundedText(200), type: ['string', 'null'] },

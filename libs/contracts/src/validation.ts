@@ -20,7 +20,7 @@ function createAjv(): Ajv {
     strict: true,
     strictRequired: false,
   });
-  addFormats(ajv, ['date-time', 'uri']);
+  addFormats(ajv, ['date-time', 'uri', 'uuid']);
   ajv.addFormat('jurisdiction', {
     type: 'string',
     validate: (code: string) => isJurisdiction(code, { allowAll: true }),

@@ -4,18 +4,22 @@
  * undisclosed licence count of June 2025. Licences, later lifts, suspensions and the
  * retraction are illustrative, so that every event type appears; streams are hash-chained.
  */
+import { createPrivateKey } from 'node:crypto';
 import {
+  CHECKPOINT_STREAM_ID,
   computeEventHash,
+  merkleRoot,
+  signCheckpoint,
   type AnyEventEnvelope,
   type Citation,
   type EventEnvelope,
   type EventType,
-  type PolicyEvent,
+  type JournalEvent,
   type StreamType,
 } from '../src/index';
 
 interface Entry {
-  readonly event: PolicyEvent;
+  readonly event: JournalEvent;
   readonly recordedAt: string;
   readonly citation?: Citation | null;
   readonly causationId?: string;
@@ -45,7 +49,10 @@ export function chainStream(
       streamType,
       streamVersion: envelopes.length + 1,
       recordedAt: entry.recordedAt,
-      actor: { keyId: 'key-admin-1', role: 'admin' as const },
+      actor:
+        streamType === 'ledger'
+          ? { keyId: 'relay', role: 'system' as const }
+          : { keyId: 'key-admin-1', role: 'admin' as const },
       correlationId: `corr-${streamId}-${envelopes.length + 1}`,
       causationId: entry.causationId ?? null,
       citation: entry.citation === undefined ? MOFCOM_18 : entry.citation,
@@ -339,7 +346,7 @@ export const DENIED_LICENCE = chainStream('licence', 'lic-2025-tb-0002', [
   },
 ]);
 
-export const SEED_STREAMS: readonly (readonly AnyEventEnvelope[])[] = [
+const POLICY_STREAMS = [
   RARE_EARTH_CONTROLS,
   STRATEGIC_METAL_CONTROLS,
   US_RECIPROCAL_ON_CN,
@@ -348,6 +355,36 @@ export const SEED_STREAMS: readonly (readonly AnyEventEnvelope[])[] = [
   DYSPROSIUM_LICENCE,
   DENIED_LICENCE,
 ];
+
+/** A fixed Ed25519 key (PKCS#8 DER of a 32-byte seed) for fixtures; never a real ledger's key. */
+export const FIXTURE_CHECKPOINT_KEY = createPrivateKey({
+  key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.alloc(32, 7)]),
+  format: 'der',
+  type: 'pkcs8',
+});
+
+/** The ledger's signed checkpoint over every seed event above. */
+export const SEED_CHECKPOINTS = chainStream('ledger', CHECKPOINT_STREAM_ID, [
+  {
+    recordedAt: '2025-08-12T00:00:00.000Z',
+    citation: null,
+    event: {
+      type: 'LedgerCheckpointSigned',
+      data: signCheckpoint(
+        {
+          journalId: '0b7d4c36-6f1e-4d58-9d1c-2f3a1e0c9b11',
+          position,
+          eventCount: POLICY_STREAMS.flat().length,
+          streamCount: POLICY_STREAMS.length,
+          merkleRoot: merkleRoot(POLICY_STREAMS.map((stream) => stream[stream.length - 1])),
+        },
+        FIXTURE_CHECKPOINT_KEY,
+      ),
+    },
+  },
+]);
+
+export const SEED_STREAMS: readonly (readonly AnyEventEnvelope[])[] = [...POLICY_STREAMS, SEED_CHECKPOINTS];
 
 export const SEED_EVENTS: readonly AnyEventEnvelope[] = SEED_STREAMS.flat();
 

@@ -1,4 +1,4 @@
-import type { PolicyEvent, StreamType } from '@ledger/contracts';
+import type { PolicyEvent, PolicyStreamType } from '@ledger/contracts';
 import { concludeAgreement } from './agreement.decider';
 import type { Command, DecisionContext } from './commands';
 import { DomainError } from './domain-error';
@@ -69,9 +69,9 @@ function standingStream(state: StreamState | undefined, streamId: string): Strea
   return state;
 }
 
-type CurrentOf<T extends StreamType> = NonNullable<Extract<StreamState, { streamType: T }>['current']>;
+type CurrentOf<T extends PolicyStreamType> = NonNullable<Extract<StreamState, { streamType: T }>['current']>;
 
-function currentOf<T extends StreamType>(
+function currentOf<T extends PolicyStreamType>(
   state: StreamState | undefined,
   streamType: T,
   streamId: string,

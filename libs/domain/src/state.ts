@@ -1,4 +1,4 @@
-import { EVENT_STREAM_TYPES, type PolicyEvent, type StreamType } from '@ledger/contracts';
+import { EVENT_STREAM_TYPES, type PolicyEvent, type PolicyStreamType } from '@ledger/contracts';
 import { evolveAgreement, isAgreementEvent, type Agreement } from './agreement.decider';
 import { evolveExportControl, isExportControlEvent, type ExportControl } from './export-control.decider';
 import { evolveLicence, isLicenceEvent, type Licence } from './licence.decider';
@@ -11,7 +11,7 @@ export type RecordedEvent = {
   readonly recordedAt: string;
 } & PolicyEvent;
 
-interface StreamStateOf<T extends StreamType, Current> {
+interface StreamStateOf<T extends PolicyStreamType, Current> {
   readonly streamType: T;
   /** streamVersion of the last recorded event: what a write's If-Match is compared with. */
   readonly version: number;
@@ -82,10 +82,11 @@ function deriveState(events: readonly RecordedEvent[]): StreamState {
   }
 }
 
-function streamTypeCreatedBy(first: PolicyEvent): StreamType {
+function streamTypeCreatedBy(first: PolicyEvent): PolicyStreamType {
   const streamTypes = EVENT_STREAM_TYPES[first.type];
-  if (streamTypes.length !== 1) {
-    throw new Error(`A stream must begin with the event that creates it, not ${first.type}`);
+  const [streamType] = streamTypes;
+  if (streamTypes.length !== 1 || streamType === 'ledger') {
+    throw new Error(`A policy stream must begin with the event that creates it, not ${first.type}`);
   }
-  return streamTypes[0];
+  return streamType;
 }

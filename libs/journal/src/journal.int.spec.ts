@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
@@ -426,5 +427,41 @@ describe('the Postgres event journal', () => {
       expect(await journal.readCheckpoint('policy.events')).toBe(9);
       expect(await journal.readCheckpoint('policy.events.mirror')).toBe(0);
     });
+  });
+
+  describe('publications, per topic instance', () => {
+    const first = { clusterId: 'cluster-a', topic: 'policy.events', topicInstance: randomUUID() };
+
+    it('are kept per instance, never per topic name, and only move forward', async () => {
+      expect(await journal.readPublication(first)).toBeNull();
+      await journal.startPublication(first, 6);
+      await journal.savePublication(first, 5);
+      await journal.savePublication(first, 3);
+      expect(await journal.readPublication(first)).toMatchObject({ ...first, partitions: 6, position: 5 });
+
+      const recreated = { ...first, topicInstance: randomUUID() };
+      const otherCluster = { ...first, clusterId: 'cluster-b' };
+      expect(await journal.readPublication(recreated)).toBeNull();
+      expect(await journal.readPublication(otherCluster)).toBeNull();
+      await journal.startPublication(recreated, 6);
+      await journal.startPublication(first, 6);
+      expect(
+        (await journal.publicationsOf('policy.events')).map((row) => [row.topicInstance, row.position]),
+      ).toEqual([
+        [first.topicInstance, 5],
+        [recreated.topicInstance, 0],
+      ]);
+    });
+  });
+
+  it('has an id of its own: another database is another journal', async () => {
+    const id = await journal.journalId();
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const other = await createTestDatabase();
+    try {
+      expect(await new Journal(other.pool).journalId()).not.toBe(id);
+    } finally {
+      await other.drop();
+    }
   });
 });

@@ -30,6 +30,68 @@ const SAVE_CHECKPOINT = `
   ON CONFLICT (topic) DO UPDATE
   SET position = greatest(journal.relay_checkpoint.position, excluded.position), updated_at = now()`;
 
+const JOURNAL_ID = `SELECT journal_id::text AS journal_id FROM journal.identity`;
+
+const PUBLICATION_COLUMNS = `cluster_id, topic, topic_instance::text AS topic_instance, partitions,
+  position::text AS position, created_at, updated_at`;
+
+const READ_PUBLICATION = `
+  SELECT ${PUBLICATION_COLUMNS} FROM journal.publications
+  WHERE cluster_id = $1 AND topic = $2 AND topic_instance = $3`;
+
+const PUBLICATIONS_OF_TOPIC = `
+  SELECT ${PUBLICATION_COLUMNS} FROM journal.publications
+  WHERE topic = $1 ORDER BY created_at, topic_instance`;
+
+const START_PUBLICATION = `
+  INSERT INTO journal.publications (cluster_id, topic, topic_instance, partitions)
+  VALUES ($1, $2, $3, $4)
+  ON CONFLICT (cluster_id, topic, topic_instance) DO NOTHING`;
+
+/** Only forward: a late acknowledgement from a deposed relay leader cannot move it back. */
+const SAVE_PUBLICATION = `
+  UPDATE journal.publications
+  SET position = greatest(position, $4), updated_at = now()
+  WHERE cluster_id = $1 AND topic = $2 AND topic_instance = $3`;
+
+/** One topic instance: the Kafka cluster, the topic's name and the id its genesis records carry. */
+export interface TopicInstance {
+  readonly clusterId: string;
+  readonly topic: string;
+  readonly topicInstance: string;
+}
+
+/** What the relay has published to one topic instance. */
+export interface Publication extends TopicInstance {
+  readonly partitions: number;
+  /** The last journal position Kafka acknowledged on this instance; 0 before the first. */
+  readonly position: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+interface PublicationRow {
+  cluster_id: string;
+  topic: string;
+  topic_instance: string;
+  partitions: number;
+  position: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toPublication(row: PublicationRow): Publication {
+  return {
+    clusterId: row.cluster_id,
+    topic: row.topic,
+    topicInstance: row.topic_instance,
+    partitions: row.partitions,
+    position: Number(row.position),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
 export interface StoredStream {
   readonly streamType: StreamType;
   readonly version: number;
@@ -89,5 +151,47 @@ export class Journal {
 
   async saveCheckpoint(topic: string, position: number): Promise<void> {
     await this.pool.query(SAVE_CHECKPOINT, [topic, position]);
+  }
+
+  /** This journal's id (journal.identity): kept by a restored backup, new for a new database. */
+  async journalId(): Promise<string> {
+    const { rows } = await this.pool.query<{ journal_id: string }>(JOURNAL_ID);
+    return rows[0].journal_id;
+  }
+
+  /** What was published to this topic instance; null when the relay has never published there. */
+  async readPublication(instance: TopicInstance): Promise<Publication | null> {
+    const { rows } = await this.pool.query<PublicationRow>(READ_PUBLICATION, [
+      instance.clusterId,
+      instance.topic,
+      instance.topicInstance,
+    ]);
+    return rows.length === 0 ? null : toPublication(rows[0]);
+  }
+
+  /** Every instance of a topic name the relay has published to, oldest first. */
+  async publicationsOf(topic: string): Promise<Publication[]> {
+    const { rows } = await this.pool.query<PublicationRow>(PUBLICATIONS_OF_TOPIC, [topic]);
+    return rows.map(toPublication);
+  }
+
+  /** Records a topic instance the relay is about to publish to (nothing published yet). */
+  async startPublication(instance: TopicInstance, partitions: number): Promise<void> {
+    await this.pool.query(START_PUBLICATION, [
+      instance.clusterId,
+      instance.topic,
+      instance.topicInstance,
+      partitions,
+    ]);
+  }
+
+  /** Kafka acknowledged every event up to `position` on this instance. */
+  async savePublication(instance: TopicInstance, position: number): Promise<void> {
+    await this.pool.query(SAVE_PUBLICATION, [
+      instance.clusterId,
+      instance.topic,
+      instance.topicInstance,
+      position,
+    ]);
   }
 }

@@ -348,6 +348,7 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
       case 'LicenceApproved':
       case 'LicenceDenied':
       case 'LicenceRevoked':
+      case 'LedgerCheckpointSigned':
         // Read from read_models.events (and, for licences, folded into read_models.licences).
         break;
     }

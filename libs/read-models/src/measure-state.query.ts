@@ -162,5 +162,8 @@ export async function measureState(db: Queryable, id: string, at: Bitemporal): P
       const licence = foldLicence(known, at.asOf);
       return licence && { id, streamType, status: licence.status, version, state: licence.state };
     }
+    case 'ledger':
+      // The ledger's own stream is no measure; its events are read through the event feed.
+      return null;
   }
 }

@@ -30,6 +30,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const url = databaseUrl(name);
   const pool = new Pool({ connectionString: url, max: 10 });
+  // A clone carries the template's journal id; each test database is a journal of its own.
+  await pool.query('UPDATE journal.identity SET journal_id = gen_random_uuid()');
   // An idle connection ended by the server (the database being dropped at the end) is not a
   // test failure; a query on a dead connection still fails loudly.
   pool.on('error', () => undefined);

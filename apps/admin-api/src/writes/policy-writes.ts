@@ -2,7 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type ExecutionContext, Injectable, type PipeTransform, createParamDecorator } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
-import { canonicalJson, type AnyEventEnvelope, type Citation, type StreamType } from '@ledger/contracts';
+import {
+  canonicalJson,
+  type AnyEventEnvelope,
+  type Citation,
+  type PolicyStreamType,
+} from '@ledger/contracts';
 import type { Command } from '@ledger/domain';
 import { type Caller, Problem, authenticatedCaller, requestCorrelationId } from '@ledger/http';
 import type { CitedDto } from './common.dto';
@@ -13,7 +18,7 @@ import { RecordPolicyEvent } from './record-policy-event.command';
 const IF_MATCH = /^(?:W\/)?"(\d{1,9})"$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
-const ID_PREFIX: Record<StreamType, string> = {
+const ID_PREFIX: Record<PolicyStreamType, string> = {
   'tariff-measure': 'tariff',
   'export-control': 'control',
   licence: 'licence',
@@ -21,7 +26,7 @@ const ID_PREFIX: Record<StreamType, string> = {
 };
 
 /** A server-made stream id when the client names none, e.g. `tariff-0k3m9x2q7a1c`. */
-export function newStreamId(streamType: StreamType): string {
+export function newStreamId(streamType: PolicyStreamType): string {
   return `${ID_PREFIX[streamType]}-${BigInt(`0x${randomBytes(8).toString('hex')}`).toString(36)}`;
 }
 

@@ -1,9 +1,10 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { StreamType } from '@ledger/contracts';
+import type { AnyEventEnvelope, StreamType } from '@ledger/contracts';
 import {
   COMMAND_STREAM_TYPE,
   DomainError,
   type Command,
+  type RecordedEvent,
   decide,
   foldStream,
   isCreationCommand,
@@ -53,11 +54,17 @@ export class RecordPolicyEventHandler implements ICommandHandler<RecordPolicyEve
     for (let attempt = 1; ; attempt++) {
       const stream = await this.journal.readStream(command.streamId);
       const version = stream?.version ?? 0;
+      if (stream?.streamType === 'ledger') {
+        throw new DomainError(
+          isCreationCommand(command) ? 'stream-exists' : 'wrong-stream-type',
+          `Stream ${command.streamId} is the ledger's own record of itself and takes no writes`,
+        );
+      }
       if (ifMatch !== undefined && ifMatch !== version) {
         throw new StaleStreamVersion(command.streamId, ifMatch, version);
       }
       const references = await this.liveStreamTypes(referencedStreamIds(command));
-      const events = decide(command, stream ? foldStream(stream.events) : undefined, {
+      const events = decide(command, stream ? foldStream(policyEvents(stream.events)) : undefined, {
         streamTypeOf: (id) => references.get(id),
       });
       const declaredType = COMMAND_STREAM_TYPE[command.type];
@@ -89,9 +96,20 @@ export class RecordPolicyEventHandler implements ICommandHandler<RecordPolicyEve
   private async liveStreamTypes(ids: readonly string[]): Promise<Map<string, StreamType>> {
     const live = new Map<string, StreamType>();
     for (const [id, streamType] of await this.journal.streamTypes(ids)) {
+      if (streamType === 'ledger') {
+        live.set(id, streamType);
+        continue;
+      }
       const referenced = await this.journal.readStream(id);
-      if (referenced && foldStream(referenced.events)?.current) live.set(id, streamType);
+      if (referenced && foldStream(policyEvents(referenced.events))?.current) live.set(id, streamType);
     }
     return live;
   }
+}
+
+/** The events of a policy stream (the caller has ruled out the ledger's own stream). */
+function policyEvents(events: readonly AnyEventEnvelope[]): RecordedEvent[] {
+  return events.filter(
+    (event): event is AnyEventEnvelope & RecordedEvent => event.type !== 'LedgerCheckpointSigned',
+  );
 }

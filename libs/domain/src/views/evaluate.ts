@@ -216,6 +216,7 @@ function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline | unde
       case 'LicenceRevoked':
       case 'AgreementConcluded':
       case 'EventRetracted':
+      case 'LedgerCheckpointSigned':
         break;
     }
   }
@@ -627,5 +628,8 @@ export function evaluateMeasure(
       const agreement = foldAgreement(stream);
       return agreement && { id, streamType, status: 'concluded', version, state: agreement };
     }
+    case 'ledger':
+      // The ledger's own stream is no measure; its events are read through the event feed.
+      return null;
   }
 }
