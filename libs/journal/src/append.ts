@@ -9,7 +9,7 @@ import {
   type AnyEventEnvelope,
   type Citation,
   type EventEnvelope,
-  type PolicyEvent,
+  type JournalEvent,
   type StreamType,
 } from '@ledger/contracts';
 import { EventRejected, IdempotencyKeyReused, StreamVersionConflict } from './errors';
@@ -20,7 +20,7 @@ export interface AppendRequest {
   readonly streamType: StreamType;
   /** The stream's current version the caller decided on; 0 = the stream must not exist yet. */
   readonly expectedVersion: number;
-  readonly events: readonly PolicyEvent[];
+  readonly events: readonly JournalEvent[];
   readonly actor: Actor;
   readonly correlationId: string;
   readonly causationId: string | null;

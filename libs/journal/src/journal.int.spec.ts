@@ -1,9 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import {
+  CHECKPOINT_STREAM_ID,
   canonicalJson,
   computeEventHash,
+  merkleRoot,
+  signCheckpoint,
+  verifyCheckpointSignature,
   verifyStreamChain,
   type AnyEventEnvelope,
   type PolicyEvent,
@@ -452,6 +456,40 @@ describe('the Postgres event journal', () => {
         [recreated.topicInstance, 0],
       ]);
     });
+  });
+
+  it("states what it holds at a position, and takes the ledger's signed checkpoint into its own stream", async () => {
+    const head = await journal.headPosition();
+    const statement = await journal.checkpointStatementAt(head);
+    const events = await journal.readAll(0, 10_000);
+    const heads = new Map(events.map((event) => [event.streamId, event]));
+    expect(statement).toEqual({
+      journalId: await journal.journalId(),
+      position: head,
+      eventCount: events.length,
+      streamCount: heads.size,
+      merkleRoot: merkleRoot([...heads.values()]),
+    });
+
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const [checkpoint] = (
+      await journal.append({
+        streamId: CHECKPOINT_STREAM_ID,
+        streamType: 'ledger',
+        expectedVersion: 0,
+        events: [{ type: 'LedgerCheckpointSigned', data: signCheckpoint(statement, privateKey) }],
+        actor: { keyId: 'relay', role: 'system' },
+        correlationId: 'checkpoint-1',
+        causationId: null,
+        citation: null,
+      })
+    ).events;
+    expect(
+      checkpoint.type === 'LedgerCheckpointSigned' && verifyCheckpointSignature(checkpoint.data, [publicKey]),
+    ).toBe('valid');
+    // The checkpoint is part of what the next one states; the earlier statement stays as it was.
+    expect((await journal.checkpointStatementAt(checkpoint.position)).streamCount).toBe(heads.size + 1);
+    expect(await journal.checkpointStatementAt(head)).toEqual(statement);
   });
 
   it('has an id of its own: another database is another journal', async () => {

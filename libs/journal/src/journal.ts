@@ -1,5 +1,10 @@
 import type { Pool } from 'pg';
-import type { AnyEventEnvelope, StreamType } from '@ledger/contracts';
+import {
+  merkleRoot,
+  type AnyEventEnvelope,
+  type CheckpointStatement,
+  type StreamType,
+} from '@ledger/contracts';
 import { inTransaction } from '@ledger/database';
 import {
   appendInTransaction,
@@ -31,6 +36,14 @@ const SAVE_CHECKPOINT = `
   SET position = greatest(journal.relay_checkpoint.position, excluded.position), updated_at = now()`;
 
 const JOURNAL_ID = `SELECT journal_id::text AS journal_id FROM journal.identity`;
+
+/** Every stream's last event at or below a position: what a signed checkpoint commits to. */
+const STREAM_HEADS_AT = `
+  SELECT DISTINCT ON (stream_id) stream_id, stream_version, hash
+  FROM journal.events WHERE position <= $1
+  ORDER BY stream_id, stream_version DESC`;
+
+const EVENT_COUNT_AT = `SELECT count(*)::text AS events FROM journal.events WHERE position <= $1`;
 
 const PUBLICATION_COLUMNS = `cluster_id, topic, topic_instance::text AS topic_instance, partitions,
   position::text AS position, created_at, updated_at`;
@@ -157,6 +170,34 @@ export class Journal {
   async journalId(): Promise<string> {
     const { rows } = await this.pool.query<{ journal_id: string }>(JOURNAL_ID);
     return rows[0].journal_id;
+  }
+
+  /**
+   * What the journal holds at or below `position`, as a checkpoint states it. Positions become
+   * visible in increasing order, so once `position` is committed this never changes — unless
+   * someone rewrites or deletes history, which is what a signed checkpoint exposes.
+   */
+  async checkpointStatementAt(position: number): Promise<CheckpointStatement> {
+    const [journalId, heads, counted] = await Promise.all([
+      this.journalId(),
+      this.pool.query<{ stream_id: string; stream_version: number; hash: string }>(STREAM_HEADS_AT, [
+        position,
+      ]),
+      this.pool.query<{ events: string }>(EVENT_COUNT_AT, [position]),
+    ]);
+    return {
+      journalId,
+      position,
+      eventCount: Number(counted.rows[0].events),
+      streamCount: heads.rows.length,
+      merkleRoot: merkleRoot(
+        heads.rows.map((row) => ({
+          streamId: row.stream_id,
+          streamVersion: row.stream_version,
+          hash: row.hash,
+        })),
+      ),
+    };
   }
 
   /** What was published to this topic instance; null when the relay has never published there. */
