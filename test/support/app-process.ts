@@ -168,6 +168,11 @@ export class AppProcess {
     return this.exited;
   }
 
+  /** Sends `signal` without waiting for anything (SIGSTOP freezes the process, SIGCONT wakes it). */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    if (this.ended === undefined) this.child.kill(signal);
+  }
+
   /** SIGTERM, as an orchestrator stops it; resolves when the process has exited. */
   stop(): Promise<Exit> {
     return this.kill('SIGTERM');

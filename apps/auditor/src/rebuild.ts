@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '@ledger/database';
-import { readPartitionTails, type Kafka } from '@ledger/messaging';
+import { readLastRecords, type Kafka } from '@ledger/messaging';
 import { READ_MODEL_TABLES, resetReadModels } from '@ledger/read-models';
 import { startProjection } from '@ledger/projection';
 
@@ -49,7 +49,7 @@ export async function rebuildReadModels(
   }
 
   const ends = new Map<number, bigint>();
-  for (const [partition, tail] of await readPartitionTails(kafka, topic)) {
+  for (const [partition, tail] of await readLastRecords(kafka, topic)) {
     ends.set(partition, BigInt(tail.offset) + 1n);
   }
   const total = Number([...ends.values()].reduce((sum, end) => sum + end, 0n));

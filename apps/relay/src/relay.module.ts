@@ -4,6 +4,7 @@ import { LEDGER_CONFIG, LedgerConfigModule, type LedgerConfig } from '@ledger/co
 import { DatabaseModule } from '@ledger/database';
 import { OperationsModule, loggerParams } from '@ledger/http';
 import { MessagingModule } from '@ledger/messaging';
+import { RelayMetrics } from './relay.metrics';
 import { RelayService } from './relay.service';
 
 @Module({
@@ -17,6 +18,6 @@ import { RelayService } from './relay.service';
     MessagingModule,
     OperationsModule,
   ],
-  providers: [RelayService],
+  providers: [RelayMetrics, RelayService],
 })
 export class RelayModule {}

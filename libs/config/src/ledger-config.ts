@@ -10,7 +10,33 @@ import {
   MinLength,
   validateSync,
   ArrayNotEmpty,
+  ValidateBy,
+  type ValidationOptions,
 } from 'class-validator';
+import type { KeyObject } from 'node:crypto';
+import { parseCheckpointPrivateKey, parseCheckpointPublicKey } from '@ledger/contracts';
+
+/** A checkpoint key the contracts can read: the same parser the apps will use. */
+function IsCheckpointKey(kind: 'private' | 'public', options: ValidationOptions): PropertyDecorator {
+  const parse = kind === 'private' ? parseCheckpointPrivateKey : parseCheckpointPublicKey;
+  return ValidateBy(
+    {
+      name: `isCheckpoint${kind}Key`,
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string') return false;
+          try {
+            parse(value);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      },
+    },
+    options,
+  );
+}
 
 const splitList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string'
@@ -90,6 +116,39 @@ class LedgerEnvironment {
   @IsInt({ message: 'RELAY_POLL_MS must be an integer' })
   RELAY_POLL_MS = 1000;
 
+  /**
+   * How long the relay's leadership outlives a leader that stopped answering (frozen, cut off):
+   * its lock session is ended by Postgres after this much silence, and a standby takes over.
+   */
+  @Transform(toInt)
+  @Max(600_000)
+  @Min(1_000)
+  @IsInt({ message: 'RELAY_LEASE_MS must be an integer' })
+  RELAY_LEASE_MS = 10_000;
+
+  /** Ed25519 private key (PEM, or base64 of PKCS#8 DER) with which the relay signs checkpoints. */
+  @IsOptional()
+  @IsString()
+  @IsCheckpointKey('private', {
+    message: 'CHECKPOINT_SIGNING_KEY must be an Ed25519 private key (PEM or base64 PKCS#8 DER)',
+  })
+  CHECKPOINT_SIGNING_KEY?: string;
+
+  /** The matching public key (PEM, or base64 of SPKI DER): served by the API, trusted by the auditor. */
+  @IsOptional()
+  @IsString()
+  @IsCheckpointKey('public', {
+    message: 'CHECKPOINT_PUBLIC_KEY must be an Ed25519 public key (PEM or base64 SPKI DER)',
+  })
+  CHECKPOINT_PUBLIC_KEY?: string;
+
+  /** How often the relay signs a checkpoint when new events arrived since the last one. */
+  @Transform(toInt)
+  @Max(86_400_000)
+  @Min(100)
+  @IsInt({ message: 'CHECKPOINT_INTERVAL_MS must be an integer' })
+  CHECKPOINT_INTERVAL_MS = 60_000;
+
   /** Test-only fault hook: kills the relay after Kafka acknowledged a batch, before the checkpoint moves. */
   @IsOptional()
   @IsIn(['kill-after-send'], { message: 'RELAY_FAULT must be kill-after-send' })
@@ -135,8 +194,15 @@ export interface LedgerConfig {
   readonly relay: {
     readonly batchSize: number;
     readonly pollMs: number;
+    readonly leaseMs: number;
     /** Test-only: kill the process after Kafka acknowledged batch number `afterBatches` + 1. */
     readonly fault?: { readonly step: 'kill-after-send'; readonly afterBatches: number };
+  };
+  readonly checkpoints: {
+    /** Absent: this process does not sign (only the relay needs the key). */
+    readonly signingKey?: KeyObject;
+    readonly publicKey?: KeyObject;
+    readonly intervalMs: number;
   };
   readonly projector: {
     readonly groupId: string;
@@ -189,9 +255,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     relay: Object.freeze({
       batchSize: parsed.RELAY_BATCH_SIZE,
       pollMs: parsed.RELAY_POLL_MS,
+      leaseMs: parsed.RELAY_LEASE_MS,
       fault: parsed.RELAY_FAULT
         ? Object.freeze({ step: parsed.RELAY_FAULT, afterBatches: parsed.RELAY_FAULT_AFTER_BATCHES })
         : undefined,
+    }),
+    checkpoints: Object.freeze({
+      signingKey: parsed.CHECKPOINT_SIGNING_KEY
+        ? parseCheckpointPrivateKey(parsed.CHECKPOINT_SIGNING_KEY)
+        : undefined,
+      publicKey: parsed.CHECKPOINT_PUBLIC_KEY
+        ? parseCheckpointPublicKey(parsed.CHECKPOINT_PUBLIC_KEY)
+        : undefined,
+      intervalMs: parsed.CHECKPOINT_INTERVAL_MS,
     }),
     projector: Object.freeze({
       groupId: parsed.PROJECTOR_GROUP_ID,

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, loadConfig } from './ledger-config';
 
 describe('loadConfig', () => {
@@ -29,9 +30,25 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, 'PORT must not be greater than 65535'],
     [{ KAFKA_TOPIC: 'bad topic' }, 'KAFKA_TOPIC must be a valid Kafka topic name'],
     [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY must be at least 16 characters'],
+    [{ CHECKPOINT_SIGNING_KEY: 'not a key' }, 'CHECKPOINT_SIGNING_KEY must be an Ed25519 private key'],
+    [{ CHECKPOINT_PUBLIC_KEY: 'bm90IGEga2V5' }, 'CHECKPOINT_PUBLIC_KEY must be an Ed25519 public key'],
+    [{ RELAY_LEASE_MS: '500' }, 'RELAY_LEASE_MS must not be less than 1000'],
   ])('rejects %j with a clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads the checkpoint keys, as PEM or base64 DER', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const config = loadConfig({
+      CHECKPOINT_SIGNING_KEY: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+      CHECKPOINT_PUBLIC_KEY: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+      CHECKPOINT_INTERVAL_MS: '250',
+    });
+    expect(config.checkpoints.signingKey?.asymmetricKeyType).toBe('ed25519');
+    expect(config.checkpoints.publicKey?.equals(publicKey)).toBe(true);
+    expect(config.checkpoints.intervalMs).toBe(250);
+    expect(loadConfig({}).checkpoints).toMatchObject({ signingKey: undefined, publicKey: undefined });
   });
 
   it('lists every problem at once', () => {

@@ -76,11 +76,11 @@ describe('the Postgres event journal', () => {
     await db.drop();
   });
 
-  it('starts empty: head position 0, no streams, no relay checkpoint', async () => {
+  it('starts empty: head position 0, no streams, nothing published', async () => {
     expect(await journal.headPosition()).toBe(0);
     expect(await journal.readAll(0, 100)).toEqual([]);
     expect(await journal.readStream('us-reciprocal-cn')).toBeNull();
-    expect(await journal.readCheckpoint('policy.events')).toBe(0);
+    expect(await journal.publicationsOf('policy.events')).toEqual([]);
   });
 
   describe('append and read back', () => {
@@ -419,18 +419,6 @@ describe('the Postgres event journal', () => {
     });
     expect(await journal.headPosition()).toBe(head);
     expect(await journal.readStream('contract-breaker')).toBeNull();
-  });
-
-  describe('the relay checkpoint', () => {
-    it('only moves forward', async () => {
-      await journal.saveCheckpoint('policy.events', 5);
-      expect(await journal.readCheckpoint('policy.events')).toBe(5);
-      await journal.saveCheckpoint('policy.events', 3);
-      expect(await journal.readCheckpoint('policy.events')).toBe(5);
-      await journal.saveCheckpoint('policy.events', 9);
-      expect(await journal.readCheckpoint('policy.events')).toBe(9);
-      expect(await journal.readCheckpoint('policy.events.mirror')).toBe(0);
-    });
   });
 
   describe('publications, per topic instance', () => {

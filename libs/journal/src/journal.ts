@@ -27,13 +27,19 @@ const EVENTS_AFTER = `
 
 const HEAD_POSITION = `SELECT coalesce(max(position), 0)::text AS position FROM journal.events`;
 
-const READ_CHECKPOINT = `SELECT position::text AS position FROM journal.relay_checkpoint WHERE topic = $1`;
+const EVENT_AT = `SELECT ${EVENT_COLUMNS} FROM journal.events WHERE position = $1`;
 
-/** Only forward: a late acknowledgement from a deposed relay leader cannot move it back. */
-const SAVE_CHECKPOINT = `
-  INSERT INTO journal.relay_checkpoint (topic, position) VALUES ($1, $2)
-  ON CONFLICT (topic) DO UPDATE
-  SET position = greatest(journal.relay_checkpoint.position, excluded.position), updated_at = now()`;
+const LAST_EVENT_OF_STREAM = `
+  SELECT ${EVENT_COLUMNS} FROM journal.events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1`;
+
+/** Walks the position index backwards and stops at the first event of a policy stream. */
+const LAST_POLICY_POSITION = `
+  SELECT position::text AS position FROM journal.events
+  WHERE stream_type <> 'ledger' ORDER BY position DESC LIMIT 1`;
+
+const LAST_POSITION_OF_STREAMS = `
+  SELECT stream_id, max(position)::text AS position FROM journal.events
+  WHERE position <= $1 GROUP BY stream_id`;
 
 const JOURNAL_ID = `SELECT journal_id::text AS journal_id FROM journal.identity`;
 
@@ -150,20 +156,37 @@ export class Journal {
     return rows.map(toEnvelope);
   }
 
+  /** The event at exactly this position; null when there is none (a rolled-back append's gap). */
+  async eventAt(position: number): Promise<AnyEventEnvelope | null> {
+    const { rows } = await this.pool.query<EventRow>(EVENT_AT, [position]);
+    return rows.length === 0 ? null : toEnvelope(rows[0]);
+  }
+
+  /** A stream's last event; null when the stream does not exist. */
+  async lastEventOf(streamId: string): Promise<AnyEventEnvelope | null> {
+    const { rows } = await this.pool.query<EventRow>(LAST_EVENT_OF_STREAM, [streamId]);
+    return rows.length === 0 ? null : toEnvelope(rows[0]);
+  }
+
+  /** The position of the last event of any policy stream (the ledger's own events left out); 0 if none. */
+  async lastPolicyPosition(): Promise<number> {
+    const { rows } = await this.pool.query<{ position: string }>(LAST_POLICY_POSITION);
+    return rows.length === 0 ? 0 : Number(rows[0].position);
+  }
+
+  /** Each stream's last position at or below `upTo`. */
+  async lastPositionsOfStreams(upTo: number): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ stream_id: string; position: string }>(
+      LAST_POSITION_OF_STREAMS,
+      [upTo],
+    );
+    return new Map(rows.map((row) => [row.stream_id, Number(row.position)]));
+  }
+
   /** The highest committed position; 0 when the journal is empty. */
   async headPosition(): Promise<number> {
     const { rows } = await this.pool.query<{ position: string }>(HEAD_POSITION);
     return Number(rows[0].position);
-  }
-
-  /** The last position Kafka acknowledged for topic; 0 before the first. */
-  async readCheckpoint(topic: string): Promise<number> {
-    const { rows } = await this.pool.query<{ position: string }>(READ_CHECKPOINT, [topic]);
-    return rows.length === 0 ? 0 : Number(rows[0].position);
-  }
-
-  async saveCheckpoint(topic: string, position: number): Promise<void> {
-    await this.pool.query(SAVE_CHECKPOINT, [topic, position]);
   }
 
   /** This journal's id (journal.identity): kept by a restored backup, new for a new database. */
