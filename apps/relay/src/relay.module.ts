@@ -2,8 +2,8 @@ import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { LEDGER_CONFIG, LedgerConfigModule, type LedgerConfig } from '@ledger/config';
 import { DatabaseModule } from '@ledger/database';
-import { OperationsModule, loggerParams } from '@ledger/http';
-import { MessagingModule } from '@ledger/messaging';
+import { OperationsModule, PostgresReadiness, READINESS_CHECKS, loggerParams } from '@ledger/http';
+import { KafkaReadiness, MessagingModule } from '@ledger/messaging';
 import { RelayService } from './relay.service';
 
 @Module({
@@ -17,6 +17,13 @@ import { RelayService } from './relay.service';
     MessagingModule,
     OperationsModule,
   ],
-  providers: [RelayService],
+  providers: [
+    {
+      provide: READINESS_CHECKS,
+      inject: [PostgresReadiness, KafkaReadiness],
+      useFactory: (postgres: PostgresReadiness, kafka: KafkaReadiness) => [postgres, kafka],
+    },
+    RelayService,
+  ],
 })
 export class RelayModule {}

@@ -1,14 +1,11 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import { Pool } from 'pg';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
 import { postgresClientConfig } from './client-config';
-import { PostgresHealthIndicator } from './postgres.health';
 import { PG_POOL } from './tokens';
 
 @Global()
 @Module({
-  imports: [TerminusModule],
   providers: [
     {
       provide: PG_POOL,
@@ -23,9 +20,8 @@ import { PG_POOL } from './tokens';
         return pool;
       },
     },
-    PostgresHealthIndicator,
   ],
-  exports: [PG_POOL, PostgresHealthIndicator],
+  exports: [PG_POOL],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}

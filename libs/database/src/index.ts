@@ -1,6 +1,5 @@
 export { DatabaseModule } from './database.module';
 export { postgresClientConfig } from './client-config';
 export { isDatabaseUnavailable } from './unavailable';
-export { PostgresHealthIndicator } from './postgres.health';
 export { PG_POOL } from './tokens';
 export { inTransaction } from './transaction';

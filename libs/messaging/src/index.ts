@@ -5,7 +5,7 @@ export type { OutgoingRecord } from './event-producer';
 export { readPartitionTails, readTopic } from './topic-reader';
 export type { StoredRecord } from './stored-record';
 export { MessagingModule } from './messaging.module';
-export { KafkaHealthIndicator } from './kafka.health';
+export { KafkaReadiness } from './kafka.health';
 export { KAFKA, KAFKA_ADMIN } from './tokens';
 export { BatchConsumer } from './batch-consumer';
 export type { BatchConsumerSettings, BatchHandlers, BatchVerdict, ConsumedBatch } from './batch-consumer';
