@@ -10,9 +10,15 @@ const KEEPALIVE_PROBES = 3;
  * from the first statement, including a zero ("no limit") that overrides a server default.
  * Keep-alive runs on both ends: the client notices a vanished server, and the server ends the
  * session of a vanished client — releasing its locks — after idle + probes × interval.
+ * `overrides` serve a connection with other needs, e.g. an auditor's long reads
+ * (`{ statementTimeoutMs: 0 }`) or a connection that waits on a lock on purpose.
  */
-export function postgresClientConfig(config: LedgerConfig, applicationName: string): ClientConfig {
-  const { database } = config;
+export function postgresClientConfig(
+  config: LedgerConfig,
+  applicationName: string,
+  overrides: Partial<LedgerConfig['database']> = {},
+): ClientConfig {
+  const database = { ...config.database, ...overrides };
   const keepAliveSeconds = Math.max(1, Math.round(database.keepAliveIdleMs / 1000));
   return {
     connectionString: config.databaseUrl,

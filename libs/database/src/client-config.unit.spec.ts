@@ -35,6 +35,13 @@ describe('postgresClientConfig', () => {
     expect(settings.options).toContain('-c tcp_keepalives_idle=30');
   });
 
+  it('lets one connection override a limit, leaving the others configured', () => {
+    const settings = postgresClientConfig(loadConfig({ DB_LOCK_TIMEOUT_MS: '2500' }), 'ledger-auditor', {
+      statementTimeoutMs: 0,
+    });
+    expect(settings.options).toContain('-c statement_timeout=0 -c lock_timeout=2500');
+  });
+
   it.each([
     [{ DB_STATEMENT_TIMEOUT_MS: '-1' }, 'DB_STATEMENT_TIMEOUT_MS must not be less than 0'],
     [{ DB_LOCK_TIMEOUT_MS: '10s' }, 'DB_LOCK_TIMEOUT_MS must be an integer'],
