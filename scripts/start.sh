@@ -36,16 +36,19 @@ npm run --silent build
 node scripts/db.js migrate
 node scripts/topic.js
 
+# Each app runs under scripts/supervise.sh, which starts it again whenever it exits (a crash,
+# a lost database connection) until `npm stop`; restarts are logged in the app's log.
 start_app() {
   local name="$1" port="$2"
   local pid_file="$RUN_DIR/$name.pid"
   if [[ -f "$pid_file" ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
-    log "$name already running (pid $(cat "$pid_file"))"
+    log "$name already running (supervisor pid $(cat "$pid_file"))"
     return
   fi
-  PORT="$port" setsid node "dist/apps/$name/src/main.js" >"$RUN_DIR/$name.log" 2>&1 </dev/null &
+  PORT="$port" setsid bash scripts/supervise.sh "$name" node "dist/apps/$name/src/main.js" \
+    >"$RUN_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$pid_file"
-  log "$name started on port $port (pid $!, log .cache/run/$name.log)"
+  log "$name started on port $port (supervisor pid $!, log .cache/run/$name.log)"
 }
 
 start_app admin-api "${PORT:-3000}"
@@ -53,7 +56,7 @@ start_app relay "${RELAY_PORT:-3001}"
 start_app projector "${PROJECTOR_PORT:-3002}"
 
 for port in "${PORT:-3000}" "${RELAY_PORT:-3001}" "${PROJECTOR_PORT:-3002}"; do
-  node scripts/wait-http.js "http://127.0.0.1:$port/health" 60
+  node scripts/wait-http.js "http://127.0.0.1:$port/health/ready" 60
 done
 
 API="http://127.0.0.1:${PORT:-3000}"
@@ -62,7 +65,7 @@ if [[ -f scripts/seed.js ]]; then node scripts/seed.js "$API"; fi
 cat <<INFO
 
 The ledger is up.
-  API      $API/v1  (Swagger UI: $API/docs, health: $API/health, metrics: $API/metrics)
+  API      $API/v1  (Swagger UI: $API/docs, readiness: $API/health/ready, metrics: $API/metrics)
   keys     .cache/run/keys.env  (admin, reader, auditor; send as 'Authorization: Bearer <key>')
   Kafka    $KAFKA_BROKERS, topic ${KAFKA_TOPIC:-policy.events}
   stop     npm stop

@@ -7,11 +7,12 @@ import { DatabaseModule } from '@ledger/database';
 import {
   AuthModule,
   OperationsModule,
+  PostgresReadiness,
   ProblemDetailsFilter,
+  READINESS_CHECKS,
   loggerParams,
   strictValidationPipe,
 } from '@ledger/http';
-import { MessagingModule } from '@ledger/messaging';
 import { adminApiProblems } from './problems';
 import { ReadsModule } from './reads/reads.module';
 import { WritesModule } from './writes/writes.module';
@@ -25,13 +26,18 @@ import { WritesModule } from './writes/writes.module';
     }),
     CqrsModule.forRoot(),
     DatabaseModule,
-    MessagingModule,
     AuthModule,
     OperationsModule,
     WritesModule,
     ReadsModule,
   ],
   providers: [
+    // Writes go to the journal and reads to the read models: Postgres is all it needs to serve.
+    {
+      provide: READINESS_CHECKS,
+      inject: [PostgresReadiness],
+      useFactory: (postgres: PostgresReadiness) => [postgres],
+    },
     { provide: APP_PIPE, useFactory: strictValidationPipe },
     { provide: APP_FILTER, useFactory: () => new ProblemDetailsFilter(adminApiProblems) },
   ],

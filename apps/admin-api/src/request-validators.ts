@@ -3,7 +3,10 @@ import { STREAM_ID, isElementSymbol, isHsCode, isJurisdiction } from '@ledger/co
 
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/i;
 
-/** RFC 3339 date-time with an explicit offset, and a real calendar date (no 30 February). */
+/**
+ * RFC 3339 date-time with an explicit offset, a real calendar date (no 30 February), and an
+ * instant whose UTC form still has a four-digit year (9999-12-31T23:00:00-23:59 is in 10000).
+ */
 export function isInstant(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const match = INSTANT.exec(value);
@@ -18,7 +21,8 @@ export function isInstant(value: unknown): value is string {
     hour < 24 &&
     minute < 60 &&
     second < 60 &&
-    offsetOk
+    offsetOk &&
+    new Date(value).getUTCFullYear() <= 9999
   );
 }
 

@@ -2,8 +2,8 @@ import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { LEDGER_CONFIG, LedgerConfigModule, type LedgerConfig } from '@ledger/config';
 import { DatabaseModule } from '@ledger/database';
-import { OperationsModule, loggerParams } from '@ledger/http';
-import { MessagingModule } from '@ledger/messaging';
+import { OperationsModule, PostgresReadiness, READINESS_CHECKS, loggerParams } from '@ledger/http';
+import { KafkaReadiness, MessagingModule } from '@ledger/messaging';
 import { ProjectorMetrics } from './projector.metrics';
 import { ProjectorService } from './projector.service';
 
@@ -18,6 +18,14 @@ import { ProjectorService } from './projector.service';
     MessagingModule,
     OperationsModule,
   ],
-  providers: [ProjectorMetrics, ProjectorService],
+  providers: [
+    {
+      provide: READINESS_CHECKS,
+      inject: [PostgresReadiness, KafkaReadiness],
+      useFactory: (postgres: PostgresReadiness, kafka: KafkaReadiness) => [postgres, kafka],
+    },
+    ProjectorMetrics,
+    ProjectorService,
+  ],
 })
 export class ProjectorModule {}

@@ -1,4 +1,6 @@
 import { Client } from 'pg';
+import type { LedgerConfig } from '@ledger/config';
+import { postgresClientConfig } from '@ledger/database';
 
 /** The session that held the publishing lock ended: another relay may lead now. */
 export class LeadershipLost extends Error {
@@ -6,12 +8,6 @@ export class LeadershipLost extends Error {
     super(`lost the leader session: ${cause}`);
     this.name = 'LeadershipLost';
   }
-}
-
-export interface SessionSettings {
-  readonly databaseUrl: string;
-  /** Postgres ends the session after this much silence, which frees the lock for a standby. */
-  readonly leaseMs: number;
 }
 
 /**
@@ -40,22 +36,19 @@ export class LeaderSession {
     this.heartbeat.unref();
   }
 
-  static async open(settings: SessionSettings): Promise<LeaderSession> {
-    const client = new Client({
-      connectionString: settings.databaseUrl,
-      application_name: 'ledger-relay-leader',
-      // A half-open connection must not keep the lock (and leadership) for hours.
-      keepAlive: true,
-      keepAliveInitialDelayMillis: Math.max(1_000, Math.floor(settings.leaseMs / 2)),
-      connectionTimeoutMillis: Math.max(1_000, settings.leaseMs),
-    });
+  static async open(config: LedgerConfig): Promise<LeaderSession> {
+    const leaseMs = config.relay.leaseMs;
+    // The server also drops a vanished client within about 4 leases (keep-alive probes).
+    const client = new Client(
+      postgresClientConfig(config, 'ledger-relay-leader', { keepAliveIdleMs: Math.max(1_000, leaseMs) }),
+    );
     let early: unknown;
     client.on('error', (error) => {
       early = error;
     });
     await client.connect();
-    await client.query(`SET idle_session_timeout = ${Math.floor(settings.leaseMs)}`);
-    const session = new LeaderSession(client, settings.leaseMs);
+    await client.query(`SET idle_session_timeout = ${Math.floor(leaseMs)}`);
+    const session = new LeaderSession(client, leaseMs);
     client.removeAllListeners('error');
     client.on('error', (error) => session.markLost(error));
     client.on('end', () => session.markLost(new Error('the connection ended')));

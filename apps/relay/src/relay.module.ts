@@ -2,9 +2,10 @@ import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { LEDGER_CONFIG, LedgerConfigModule, type LedgerConfig } from '@ledger/config';
 import { DatabaseModule } from '@ledger/database';
-import { OperationsModule, loggerParams } from '@ledger/http';
-import { MessagingModule } from '@ledger/messaging';
+import { OperationsModule, PostgresReadiness, READINESS_CHECKS, loggerParams } from '@ledger/http';
+import { KafkaReadiness, MessagingModule } from '@ledger/messaging';
 import { RelayMetrics } from './relay.metrics';
+import { RelayReadiness } from './relay.readiness';
 import { RelayService } from './relay.service';
 
 @Module({
@@ -18,6 +19,19 @@ import { RelayService } from './relay.service';
     MessagingModule,
     OperationsModule,
   ],
-  providers: [RelayMetrics, RelayService],
+  providers: [
+    {
+      provide: READINESS_CHECKS,
+      inject: [PostgresReadiness, KafkaReadiness, RelayReadiness],
+      useFactory: (postgres: PostgresReadiness, kafka: KafkaReadiness, relay: RelayReadiness) => [
+        postgres,
+        kafka,
+        relay,
+      ],
+    },
+    RelayMetrics,
+    RelayService,
+    RelayReadiness,
+  ],
 })
 export class RelayModule {}

@@ -99,10 +99,7 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
   private async serveOneTerm(): Promise<void> {
     const { topic, partitions } = this.config.kafka;
     const clusterId = await this.clusterId();
-    const session = await LeaderSession.open({
-      databaseUrl: this.config.databaseUrl,
-      leaseMs: this.config.relay.leaseMs,
-    });
+    const session = await LeaderSession.open(this.config);
     try {
       this.setState({ role: 'standby', clusterId });
       const lock = `ledger-relay:${clusterId}/${topic}`;

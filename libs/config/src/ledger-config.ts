@@ -57,6 +57,42 @@ class LedgerEnvironment {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/ledger';
 
+  /**
+   * Server-side limits of every connection (0 = none, as in Postgres). Appends queue on the
+   * journal's append lock under load, so the lock timeout leaves room for normal contention;
+   * the statement timeout leaves room for the projector's largest batches.
+   */
+  @Transform(toInt)
+  @Max(3_600_000)
+  @Min(0)
+  @IsInt({ message: 'DB_STATEMENT_TIMEOUT_MS must be an integer' })
+  DB_STATEMENT_TIMEOUT_MS = 30_000;
+
+  @Transform(toInt)
+  @Max(3_600_000)
+  @Min(0)
+  @IsInt({ message: 'DB_LOCK_TIMEOUT_MS must be an integer' })
+  DB_LOCK_TIMEOUT_MS = 10_000;
+
+  @Transform(toInt)
+  @Max(3_600_000)
+  @Min(0)
+  @IsInt({ message: 'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS must be an integer' })
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 15_000;
+
+  @Transform(toInt)
+  @Max(600_000)
+  @Min(100)
+  @IsInt({ message: 'DB_CONNECT_TIMEOUT_MS must be an integer' })
+  DB_CONNECT_TIMEOUT_MS = 5_000;
+
+  /** Idle time before TCP keep-alive probes start, on both ends of every connection. */
+  @Transform(toInt)
+  @Max(3_600_000)
+  @Min(1_000)
+  @IsInt({ message: 'DB_TCP_KEEPALIVE_IDLE_MS must be an integer' })
+  DB_TCP_KEEPALIVE_IDLE_MS = 10_000;
+
   @Transform(splitList)
   @ArrayNotEmpty({ message: 'KAFKA_BROKERS must list at least one host:port' })
   @Matches(/^[^\s:,]+:\d{1,5}$/, {
@@ -178,6 +214,13 @@ class LedgerEnvironment {
 
 export interface LedgerConfig {
   readonly databaseUrl: string;
+  readonly database: {
+    readonly statementTimeoutMs: number;
+    readonly lockTimeoutMs: number;
+    readonly idleInTransactionTimeoutMs: number;
+    readonly connectTimeoutMs: number;
+    readonly keepAliveIdleMs: number;
+  };
   readonly kafka: {
     readonly brokers: readonly string[];
     readonly topic: string;
@@ -239,6 +282,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   }
   return Object.freeze({
     databaseUrl: parsed.DATABASE_URL,
+    database: Object.freeze({
+      statementTimeoutMs: parsed.DB_STATEMENT_TIMEOUT_MS,
+      lockTimeoutMs: parsed.DB_LOCK_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: parsed.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      connectTimeoutMs: parsed.DB_CONNECT_TIMEOUT_MS,
+      keepAliveIdleMs: parsed.DB_TCP_KEEPALIVE_IDLE_MS,
+    }),
     kafka: Object.freeze({
       brokers: Object.freeze([...parsed.KAFKA_BROKERS]),
       topic: parsed.KAFKA_TOPIC,

@@ -1,4 +1,5 @@
 export { DatabaseModule } from './database.module';
-export { PostgresHealthIndicator } from './postgres.health';
+export { postgresClientConfig } from './client-config';
+export { isDatabaseUnavailable } from './unavailable';
 export { PG_POOL } from './tokens';
 export { inTransaction } from './transaction';

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
-import { Problem } from './problems/problem';
+import { Problem, validationProblem, type FieldError } from './problems/problem';
 
 export const BODY_LIMIT = '1mb';
 
@@ -38,6 +38,35 @@ function parseErrorsAsProblems(
   );
 }
 
+const NUL = 'must not contain the NUL character (\\u0000)';
+
+/** Where NUL characters sit in a parsed body, as field paths like `items.0.description`. */
+function nulFields(value: unknown, path: string, found: FieldError[]): FieldError[] {
+  if (typeof value === 'string' && value.includes('\0')) found.push({ field: path, message: NUL });
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const visible = key.replaceAll('\0', '\\u0000');
+      const field = path === '' ? visible : `${path}.${visible}`;
+      if (key.includes('\0')) found.push({ field, message: `name ${NUL}` });
+      nulFields(item, field, found);
+    }
+  }
+  return found;
+}
+
+/**
+ * Postgres cannot store NUL in text or jsonb, so a body holding one anywhere — in a value or
+ * in a key — is refused here, naming each field, before any handler sees it.
+ */
+function refuseNulCharacters(
+  request: { body?: unknown },
+  _response: unknown,
+  next: (error?: unknown) => void,
+) {
+  const fields = nulFields(request.body, '', []);
+  next(fields.length > 0 ? validationProblem(fields) : undefined);
+}
+
 export interface HttpAppOptions {
   readonly title: string;
   readonly description: string;
@@ -59,6 +88,7 @@ export async function createHttpApp(
     reviver: refusePrototypeKeys,
   });
   app.use(parseErrorsAsProblems);
+  app.use(refuseNulCharacters);
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

@@ -1,4 +1,6 @@
 export { OperationsModule } from './operations.module';
+export { READINESS_CHECKS, NotReady, type ReadinessCheck } from './health/readiness';
+export { PostgresReadiness } from './health/postgres.readiness';
 export { loggerParams, requestCorrelationId } from './logging';
 export { createHttpApp, listen } from './bootstrap';
 export type { Caller, Role } from './auth/api-keys';

@@ -5,6 +5,8 @@ import type { LedgerConfig } from '@ledger/config';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 const CORRELATION_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
+/** Probes and scrapes arrive every few seconds; logging each would drown the requests. */
+const QUIET_PATHS = /^\/(health(\/(live|ready))?|metrics)(\?|$)/;
 
 /** Accepts a well-formed caller correlation id, otherwise makes one; it lands on every event. */
 export function correlationIdOf(request: IncomingMessage): string {
@@ -24,7 +26,7 @@ export function loggerParams(config: LedgerConfig, app: string): Params {
       },
       customProps: (request) => ({ correlationId: request.id }),
       redact: ['req.headers.authorization'],
-      autoLogging: { ignore: (request) => request.url === '/health' || request.url === '/metrics' },
+      autoLogging: { ignore: (request) => QUIET_PATHS.test(request.url ?? '') },
     },
   };
 }

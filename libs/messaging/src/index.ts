@@ -6,7 +6,7 @@ export { readFirstRecords, readLastRecords, readTopic, topicWatermarks } from '.
 export type { Watermarks } from './topic-reader';
 export type { StoredRecord } from './stored-record';
 export { MessagingModule } from './messaging.module';
-export { KafkaHealthIndicator } from './kafka.health';
+export { KafkaReadiness } from './kafka.health';
 export { KAFKA, KAFKA_ADMIN } from './tokens';
 export { BatchConsumer } from './batch-consumer';
 export type { BatchConsumerSettings, BatchHandlers, BatchVerdict, ConsumedBatch } from './batch-consumer';

@@ -1,22 +1,52 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import type { Admin } from 'kafkajs';
-import { KAFKA_ADMIN } from './tokens';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
+import { NotReady, type ReadinessCheck } from '@ledger/http';
 
+/**
+ * The cluster answers a metadata request. The check has a client of its own, tuned to fail
+ * fast: the shared client retries for tens of seconds, which made readiness hang during a
+ * broker outage. A client that failed once is thrown away, so a half-broken connection never
+ * answers a later probe.
+ */
 @Injectable()
-export class KafkaHealthIndicator {
-  constructor(
-    @Inject(KAFKA_ADMIN) private readonly admin: Admin,
-    private readonly health: HealthIndicatorService,
-  ) {}
+export class KafkaReadiness implements ReadinessCheck, OnApplicationShutdown {
+  readonly name = 'kafka';
+  private admin: Promise<Admin> | undefined;
 
-  async check(key = 'kafka'): Promise<HealthIndicatorResult> {
-    const indicator = this.health.check(key);
+  constructor(@Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {}
+
+  async check(): Promise<Record<string, unknown>> {
+    const admin = (this.admin ??= this.connect());
     try {
-      const cluster = await this.admin.describeCluster();
-      return indicator.up({ brokers: cluster.brokers.length, controller: cluster.controller });
+      const cluster = await (await admin).describeCluster();
+      return { brokers: cluster.brokers.length, controller: cluster.controller };
     } catch (error) {
-      return indicator.down({ message: (error as Error).message });
+      void this.discard(admin);
+      throw new NotReady('unreachable', {}, error);
     }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.admin) await this.discard(this.admin);
+  }
+
+  private async connect(): Promise<Admin> {
+    const admin = new Kafka({
+      clientId: `${this.config.kafka.clientId}-readiness`,
+      brokers: [...this.config.kafka.brokers],
+      connectionTimeout: 1_000,
+      requestTimeout: 1_500,
+      retry: { retries: 0 },
+      // Failures reach the log once, through the readiness report, not on every probe.
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    return admin;
+  }
+
+  private async discard(admin: Promise<Admin>): Promise<void> {
+    if (this.admin === admin) this.admin = undefined;
+    await admin.then((connected) => connected.disconnect()).catch(() => undefined);
   }
 }

@@ -1,14 +1,12 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import type { Admin, Kafka } from 'kafkajs';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
 import { createKafka } from './kafka';
-import { KafkaHealthIndicator } from './kafka.health';
+import { KafkaReadiness } from './kafka.health';
 import { KAFKA, KAFKA_ADMIN } from './tokens';
 
 @Global()
 @Module({
-  imports: [TerminusModule],
   providers: [
     {
       provide: KAFKA,
@@ -24,9 +22,9 @@ import { KAFKA, KAFKA_ADMIN } from './tokens';
         return admin;
       },
     },
-    KafkaHealthIndicator,
+    KafkaReadiness,
   ],
-  exports: [KAFKA, KAFKA_ADMIN, KafkaHealthIndicator],
+  exports: [KAFKA, KAFKA_ADMIN, KafkaReadiness],
 })
 export class MessagingModule implements OnApplicationShutdown {
   constructor(@Inject(KAFKA_ADMIN) private readonly admin: Admin) {}

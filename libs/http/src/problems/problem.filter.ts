@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { isDatabaseUnavailable } from '@ledger/database';
 import { requestCorrelationId } from '../logging';
 import { Problem } from './problem';
 
@@ -38,9 +39,14 @@ interface BodyParserError {
   message?: string;
 }
 
+/** How long a client should wait before retrying a request the database could not serve. */
+const DATABASE_RETRY_AFTER_SECONDS = 2;
+
 /**
  * The one place errors become HTTP answers: RFC 7807 `application/problem+json` with a stable
- * `code`. Unknown errors become a 500 with a logged error id and no internals in the body.
+ * `code`. A database that is down, restarting or too busy is a 503 with Retry-After on every
+ * endpoint (guards included), never a 500 or 401. Unknown errors become a 500 with a logged
+ * error id and no internals in the body.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -73,6 +79,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof Problem) return error;
     const mapped = this.mapApplicationError(error);
     if (mapped) return mapped;
+    if (isDatabaseUnavailable(error)) {
+      this.logger.warn({ err: error }, 'database unavailable');
+      return new Problem(
+        503,
+        'database-unavailable',
+        'The database is unavailable or too busy; retry shortly (a write retried with the same Idempotency-Key is never applied twice)',
+        undefined,
+        { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+      );
+    }
     const parserError = error as BodyParserError;
     if (parserError?.type === 'entity.too.large') {
       return new Problem(413, 'payload-too-large', 'The request body is larger than 1 MiB');
