@@ -17,15 +17,9 @@ if [[ -z "${KAFKA_BROKERS:-}" ]]; then
   export KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT:-9092}"
 fi
 
-# API keys: taken from the environment when set, else made once and kept in .cache/run/keys.env.
-if [[ ! -f "$RUN_DIR/keys.env" ]]; then
-  {
-    echo "ADMIN_API_KEY=admin-$(node -e "process.stdout.write(require('crypto').randomBytes(18).toString('base64url'))")"
-    echo "READER_API_KEY=reader-$(node -e "process.stdout.write(require('crypto').randomBytes(18).toString('base64url'))")"
-    echo "AUDITOR_API_KEY=auditor-$(node -e "process.stdout.write(require('crypto').randomBytes(18).toString('base64url'))")"
-  } >"$RUN_DIR/keys.env"
-  chmod 600 "$RUN_DIR/keys.env"
-fi
+# Secrets: taken from the environment when set, else made once and kept in .cache/run/keys.env —
+# the bootstrap API keys, and the key pair with which the relay signs checkpoints.
+node scripts/keys.js "$RUN_DIR/keys.env"
 while IFS='=' read -r name value; do
   if [[ -z "${!name:-}" ]]; then export "$name=$value"; fi
 done <"$RUN_DIR/keys.env"
@@ -45,7 +39,10 @@ start_app() {
     log "$name already running (supervisor pid $(cat "$pid_file"))"
     return
   fi
-  PORT="$port" setsid bash scripts/supervise.sh "$name" node "dist/apps/$name/src/main.js" \
+  # Only the relay signs checkpoints: no other app gets the private key.
+  local withheld=()
+  if [[ "$name" != relay ]]; then withheld=(-u CHECKPOINT_SIGNING_KEY); fi
+  PORT="$port" setsid env "${withheld[@]}" bash scripts/supervise.sh "$name" node "dist/apps/$name/src/main.js" \
     >"$RUN_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$pid_file"
   log "$name started on port $port (supervisor pid $!, log .cache/run/$name.log)"

@@ -13,6 +13,7 @@ import {
   loggerParams,
   strictValidationPipe,
 } from '@ledger/http';
+import { CheckpointKeyController } from './ledger/checkpoint-key.controller';
 import { adminApiProblems } from './problems';
 import { ReadsModule } from './reads/reads.module';
 import { WritesModule } from './writes/writes.module';
@@ -31,6 +32,7 @@ import { WritesModule } from './writes/writes.module';
     WritesModule,
     ReadsModule,
   ],
+  controllers: [CheckpointKeyController],
   providers: [
     // Writes go to the journal and reads to the read models: Postgres is all it needs to serve.
     {
