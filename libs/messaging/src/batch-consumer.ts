@@ -67,9 +67,10 @@ export interface BatchHandlers {
   handleBatch(batch: ConsumedBatch, control: BatchControl): Promise<BatchVerdict>;
   /**
    * Next offsets per partition as the handler's own store knows them. Asked whenever partitions
-   * are assigned, so a consumer resumes where the store is rather than where Kafka's (later
-   * written) commit is. Best effort: the handler must still skip what it has already seen,
-   * since kafkajs has no rebalance listener to seek before the first fetch (tulios/kafkajs#1088).
+   * are assigned (which stay paused meanwhile), so a consumer resumes where the store is rather
+   * than where Kafka's (later written) commit is. Best effort: the handler must still skip what it
+   * has already seen, since a slow store is not waited for and a batch fetched before a rebalance
+   * may still arrive (kafkajs has no rebalance listener, tulios/kafkajs#1088).
    */
   storedOffsets?(partitions: readonly number[]): Promise<ReadonlyMap<number, string>>;
   onAssigned?(partitions: readonly number[]): void;
@@ -78,6 +79,9 @@ export interface BatchHandlers {
   /** Something consumption survives failed: resuming on assignment, or a heartbeat while a batch is held. */
   onError?(error: unknown, during: 'resume' | 'heartbeat'): void;
 }
+
+/** Assigned partitions stay paused at most this long while their stored offsets are read. */
+const RESUME_WITHIN_MS = 10_000;
 
 /** kafkajs' batches carry the offset their fetch asked for, though its typings leave it out. */
 function fetchedOffsetOf(batch: Batch): string {
@@ -116,6 +120,7 @@ export class BatchConsumer {
   private admin: Admin | undefined;
   /** Per partition, the offsets of the fetches since the last batch that held only markers or aborted records. */
   private readonly skipped = new Map<number, { readonly from: bigint; readonly to: bigint }>();
+  private joins = 0;
 
   constructor(
     private readonly kafka: Kafka,
@@ -153,12 +158,20 @@ export class BatchConsumer {
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.skipped.clear();
+      const join = ++this.joins;
       const partitions = payload.memberAssignment[topic] ?? [];
       handlers.onAssigned?.(partitions);
       if (handlers.storedOffsets && partitions.length > 0) {
-        this.resume(consumer, partitions, handlers).catch((error: unknown) =>
-          handlers.onError?.(error, 'resume'),
-        );
+        // Paused until the seeks are placed, so the first fetch reads from the stored offsets and
+        // Kafka's committed ones are read before anything moves them. Only the latest join
+        // resumes: a later one has paused (and will resume) its own partitions.
+        const assigned = [{ topic, partitions: [...partitions] }];
+        consumer.pause(assigned);
+        this.resume(consumer, partitions, handlers)
+          .catch((error: unknown) => handlers.onError?.(error, 'resume'))
+          .finally(() => {
+            if (join === this.joins) consumer.resume(assigned);
+          });
       }
     });
     await admin.connect();
@@ -227,13 +240,24 @@ export class BatchConsumer {
     partitions: readonly number[],
     handlers: BatchHandlers,
   ): Promise<void> {
-    const [stored, committed] = await Promise.all([
-      handlers.storedOffsets!(partitions),
-      this.committedOffsets().catch((error: unknown) => {
-        handlers.onError?.(error, 'resume');
-        return new Map<number, string>();
-      }),
-    ]);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new Error(`stored offsets not read within ${RESUME_WITHIN_MS} ms; consuming from Kafka's`)),
+        RESUME_WITHIN_MS,
+      );
+    });
+    const [stored, committed] = await Promise.race([
+      Promise.all([
+        handlers.storedOffsets!(partitions),
+        this.committedOffsets().catch((error: unknown) => {
+          handlers.onError?.(error, 'resume');
+          return new Map<number, string>();
+        }),
+      ]),
+      late,
+    ]).finally(() => clearTimeout(timer));
     const points: ResumePoint[] = [];
     for (const [partition, offset] of stored) {
       this.seek(consumer, partition, offset);

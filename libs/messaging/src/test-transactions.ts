@@ -30,6 +30,8 @@ export async function produceTransactions(
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
+    // As the idempotent publisher does: a retried send is deduplicated only within its session.
+    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
   });
   await producer.connect();
   try {
