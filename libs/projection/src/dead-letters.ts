@@ -111,6 +111,14 @@ const REFUSE_DEAD_LETTERS = `
   FROM unnest($1::bigint[], $2::text[]) AS refused(id, reason)
   WHERE letter.id = refused.id`;
 
+const SELECT_UNRESOLVED_BY_KIND = `
+  SELECT kind, count(*)::int AS letters FROM projector.dead_letters
+  WHERE resolved_at IS NULL
+  GROUP BY kind`;
+
+const SELECT_PARKED_STREAMS = `
+  SELECT count(DISTINCT stream_id)::int AS streams FROM projector.dead_letters WHERE parked`;
+
 function toDeadLetter(row: DeadLetterRow): DeadLetter {
   return {
     id: row.id,
@@ -242,4 +250,30 @@ export async function refuseDeadLetters(
     refused.map((letter) => letter.id),
     refused.map((letter) => storableText(letter.reason)),
   ]);
+}
+
+export const DEAD_LETTER_KINDS: readonly DeadLetterKind[] = [
+  'unparseable',
+  'schema-violation',
+  'oversized',
+  'foreign',
+  'apply-failed',
+  'parked',
+];
+
+/** What the dead-letter table holds unresolved: letters per kind, and streams waiting behind a gap. */
+export interface DeadLetterSummary {
+  readonly unresolved: Readonly<Record<DeadLetterKind, number>>;
+  readonly parkedStreams: number;
+}
+
+export async function deadLetterSummary(db: Pick<PoolClient, 'query'>): Promise<DeadLetterSummary> {
+  const { rows } = await db.query<{ kind: DeadLetterKind; letters: number }>(SELECT_UNRESOLVED_BY_KIND);
+  const { rows: parked } = await db.query<{ streams: number }>(SELECT_PARKED_STREAMS);
+  const unresolved = Object.fromEntries(DEAD_LETTER_KINDS.map((kind) => [kind, 0])) as Record<
+    DeadLetterKind,
+    number
+  >;
+  for (const row of rows) unresolved[row.kind] = row.letters;
+  return { unresolved, parkedStreams: parked[0].streams };
 }

@@ -1,7 +1,12 @@
 import type { Pool } from 'pg';
 import { TOPIC_INSTANCE_HEADER, isGenesisRecord, type AnyEventEnvelope } from '@ledger/contracts';
 import type { StoredRecord } from '@ledger/messaging';
-import { insertDeadLetters, type DeadLetterKind, type NewDeadLetter } from './dead-letters';
+import {
+  DEAD_LETTER_KINDS,
+  insertDeadLetters,
+  type DeadLetterKind,
+  type NewDeadLetter,
+} from './dead-letters';
 import { parseRecord, type RecordLimits } from './parse-record';
 import { settle, type SettleOptions } from './settle';
 import { TopicInstances, genesisInstance, resolveInstance } from './topic-instance';
@@ -176,14 +181,10 @@ export async function projectBatch(
       redelivered: batch.records.length - fresh.length,
       genesis,
       unparked: settlement.resolved,
-      deadLettered: {
-        unparseable: count('unparseable'),
-        'schema-violation': count('schema-violation'),
-        oversized: count('oversized'),
-        foreign: count('foreign'),
-        'apply-failed': count('apply-failed'),
-        parked: count('parked'),
-      },
+      deadLettered: Object.fromEntries(DEAD_LETTER_KINDS.map((kind) => [kind, count(kind)])) as Record<
+        DeadLetterKind,
+        number
+      >,
     };
     beforeCommit?.(result);
     await client.query('COMMIT');
