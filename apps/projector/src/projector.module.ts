@@ -4,8 +4,10 @@ import { LEDGER_CONFIG, LedgerConfigModule, type LedgerConfig } from '@ledger/co
 import { DatabaseModule } from '@ledger/database';
 import { OperationsModule, loggerParams } from '@ledger/http';
 import { MessagingModule } from '@ledger/messaging';
+import { ProjectionReadiness } from './projection.readiness';
 import { ProjectorMetrics } from './projector.metrics';
 import { ProjectorService } from './projector.service';
+import { ProjectorStatus } from './projector.status';
 
 @Module({
   imports: [
@@ -18,6 +20,6 @@ import { ProjectorService } from './projector.service';
     MessagingModule,
     OperationsModule,
   ],
-  providers: [ProjectorMetrics, ProjectorService],
+  providers: [ProjectorMetrics, ProjectorStatus, ProjectorService, ProjectionReadiness],
 })
 export class ProjectorModule {}
