@@ -11,7 +11,13 @@ import {
   type EventEnvelope,
 } from '@ledger/contracts';
 import { evaluateMeasure, evaluateTariffs } from '@ledger/domain';
-import { EventProducer, produceTransactions, type Kafka, type OutgoingRecord } from '@ledger/messaging';
+import {
+  EventProducer,
+  ensureEventTopic,
+  produceTransactions,
+  type Kafka,
+  type OutgoingRecord,
+} from '@ledger/messaging';
 import { measureState, tariffsEffective } from '@ledger/read-models';
 import { eventually } from '@ledger/testing';
 import { AppProcess, freePort } from './app-process';
@@ -126,6 +132,26 @@ export async function openTopicInstance(kafka: Kafka, topic: string): Promise<To
   }
   openInstances.set(topic, instance);
   return instance;
+}
+
+/**
+ * Deletes `topic` and creates it again with the same partitions, as an operator might: a new
+ * topic instance (opened with its genesis records) that holds none of the old records.
+ */
+export async function recreateTopic(kafka: Kafka, topic: string, partitions: number): Promise<TopicInstance> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: [topic] });
+    // The broker refuses to create a topic of that name until the deletion has completed.
+    await eventually(() => ensureEventTopic(admin, { topic, partitions }), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
+  } finally {
+    await admin.disconnect();
+  }
+  return openTopicInstance(kafka, topic);
 }
 
 /**
