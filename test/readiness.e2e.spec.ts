@@ -5,7 +5,7 @@ import { PrivateKafka } from './support/private-kafka';
 /** What a probe may say about a check that is down: a stable reason, nothing from a driver. */
 const STABLE_REASONS = ['unreachable', 'timeout'];
 /** The relay also vouches for its own duty; a term that failed for want of Kafka says so. */
-const CHECKS = { relay: ['kafka', 'postgres', 'publishing'], projector: ['kafka', 'postgres'] };
+const CHECKS = { relay: ['kafka', 'postgres', 'publishing'], projector: ['kafka', 'postgres', 'projection'] };
 /** The readiness bound (2 s) plus room for the HTTP round trip on a busy machine. */
 const PROBE_BOUND_MS = 3_500;
 

@@ -4,8 +4,10 @@ import { LEDGER_CONFIG, LedgerConfigModule, type LedgerConfig } from '@ledger/co
 import { DatabaseModule } from '@ledger/database';
 import { OperationsModule, PostgresReadiness, READINESS_CHECKS, loggerParams } from '@ledger/http';
 import { KafkaReadiness, MessagingModule } from '@ledger/messaging';
+import { ProjectionReadiness } from './projection.readiness';
 import { ProjectorMetrics } from './projector.metrics';
 import { ProjectorService } from './projector.service';
+import { ProjectorStatus } from './projector.status';
 
 @Module({
   imports: [
@@ -21,11 +23,17 @@ import { ProjectorService } from './projector.service';
   providers: [
     {
       provide: READINESS_CHECKS,
-      inject: [PostgresReadiness, KafkaReadiness],
-      useFactory: (postgres: PostgresReadiness, kafka: KafkaReadiness) => [postgres, kafka],
+      inject: [PostgresReadiness, KafkaReadiness, ProjectionReadiness],
+      useFactory: (postgres: PostgresReadiness, kafka: KafkaReadiness, projection: ProjectionReadiness) => [
+        postgres,
+        kafka,
+        projection,
+      ],
     },
     ProjectorMetrics,
+    ProjectorStatus,
     ProjectorService,
+    ProjectionReadiness,
   ],
 })
 export class ProjectorModule {}

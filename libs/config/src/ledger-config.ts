@@ -8,6 +8,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateIf,
   validateSync,
   ArrayNotEmpty,
   ValidateBy,
@@ -199,17 +200,52 @@ class LedgerEnvironment {
   @Matches(/^[a-zA-Z0-9._-]{1,200}$/, { message: 'PROJECTOR_GROUP_ID must be a short identifier' })
   PROJECTOR_GROUP_ID = 'ledger-projector';
 
-  /** Test-only fault hook: kills the projector at a chosen step so crash recovery can be proven. */
+  /** Attempts at a batch failing with a non-transient error before its events are isolated. */
+  @Transform(toInt)
+  @Max(100)
+  @Min(1)
+  @IsInt({ message: 'PROJECTOR_APPLY_ATTEMPTS must be an integer' })
+  PROJECTOR_APPLY_ATTEMPTS = 3;
+
+  /** A partition whose batch keeps failing this long is reported stuck (metrics, readiness). */
+  @Transform(toInt)
+  @Max(3_600_000)
+  @Min(1_000)
+  @IsInt({ message: 'PROJECTOR_STUCK_AFTER_MS must be an integer' })
+  PROJECTOR_STUCK_AFTER_MS = 30_000;
+
+  /** Record values longer than this are kept as 'oversized' dead letters, not parsed. */
+  @Transform(toInt)
+  @Max(64 * 1024 * 1024)
+  @Min(1024)
+  @IsInt({ message: 'PROJECTOR_MAX_RECORD_BYTES must be an integer' })
+  PROJECTOR_MAX_RECORD_BYTES = 4 * 1024 * 1024;
+
+  /**
+   * Test-only fault hook: kills the projector at a chosen step so crash recovery can be proven,
+   * or makes applying the events of one stream throw a number of times.
+   */
   @IsOptional()
-  @IsIn(['kill-before-commit', 'kill-after-commit'], {
-    message: 'PROJECTOR_FAULT must be kill-before-commit or kill-after-commit',
+  @IsIn(['kill-before-commit', 'kill-after-commit', 'apply-throws'], {
+    message: 'PROJECTOR_FAULT must be kill-before-commit, kill-after-commit or apply-throws',
   })
-  PROJECTOR_FAULT?: 'kill-before-commit' | 'kill-after-commit';
+  PROJECTOR_FAULT?: 'kill-before-commit' | 'kill-after-commit' | 'apply-throws';
 
   @Transform(toInt)
   @Min(0)
   @IsInt({ message: 'PROJECTOR_FAULT_AFTER_BATCHES must be an integer' })
   PROJECTOR_FAULT_AFTER_BATCHES = 0;
+
+  @ValidateIf((env: LedgerEnvironment) => env.PROJECTOR_FAULT === 'apply-throws')
+  @Matches(/^[a-z0-9][a-z0-9-]{2,99}$/, {
+    message: 'PROJECTOR_FAULT_STREAM must be a stream id (with PROJECTOR_FAULT=apply-throws)',
+  })
+  PROJECTOR_FAULT_STREAM?: string;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt({ message: 'PROJECTOR_FAULT_TIMES must be an integer' })
+  PROJECTOR_FAULT_TIMES = 1;
 }
 
 export interface LedgerConfig {
@@ -249,11 +285,16 @@ export interface LedgerConfig {
   };
   readonly projector: {
     readonly groupId: string;
-    /** Test-only: kill the process at `step` in the batch after `afterBatches` applying batches. */
-    readonly fault?: {
-      readonly step: 'kill-before-commit' | 'kill-after-commit';
-      readonly afterBatches: number;
-    };
+    readonly applyAttempts: number;
+    readonly stuckAfterMs: number;
+    readonly maxRecordBytes: number;
+    /**
+     * Test-only: kill the process at `step` in the batch after `afterBatches` applying batches,
+     * or make applyEvents throw the first `times` times it is given events of `streamId`.
+     */
+    readonly fault?:
+      | { readonly step: 'kill-before-commit' | 'kill-after-commit'; readonly afterBatches: number }
+      | { readonly step: 'apply-throws'; readonly streamId: string; readonly times: number };
   };
 }
 
@@ -321,9 +362,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     }),
     projector: Object.freeze({
       groupId: parsed.PROJECTOR_GROUP_ID,
-      fault: parsed.PROJECTOR_FAULT
-        ? Object.freeze({ step: parsed.PROJECTOR_FAULT, afterBatches: parsed.PROJECTOR_FAULT_AFTER_BATCHES })
-        : undefined,
+      applyAttempts: parsed.PROJECTOR_APPLY_ATTEMPTS,
+      stuckAfterMs: parsed.PROJECTOR_STUCK_AFTER_MS,
+      maxRecordBytes: parsed.PROJECTOR_MAX_RECORD_BYTES,
+      fault:
+        parsed.PROJECTOR_FAULT === 'apply-throws'
+          ? Object.freeze({
+              step: parsed.PROJECTOR_FAULT,
+              streamId: parsed.PROJECTOR_FAULT_STREAM ?? '',
+              times: parsed.PROJECTOR_FAULT_TIMES,
+            })
+          : parsed.PROJECTOR_FAULT
+            ? Object.freeze({
+                step: parsed.PROJECTOR_FAULT,
+                afterBatches: parsed.PROJECTOR_FAULT_AFTER_BATCHES,
+              })
+            : undefined,
     }),
   });
 }

@@ -168,16 +168,32 @@ function parseCloudEvent(value: Buffer | string | null): Record<string, unknown>
   if (value === null) {
     throw new ContractViolation('record has no value');
   }
+  const text = typeof value === 'string' ? value : value.toString('utf8');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new ContractViolation(`value is not JSON: ${(error as Error).message}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ContractViolation('value is not a CloudEvent JSON object');
   }
+  // Postgres text and jsonb cannot hold U+0000, so a subscriber storing the event would fail on
+  // it at every retry. JSON text carries it only as the escape \u0000 (a raw NUL is not JSON),
+  // which lets the common case skip the walk.
+  if (text.includes('\\u0000') && holdsNul(parsed)) {
+    throw new ContractViolation('value holds a NUL character (\\u0000)');
+  }
   return parsed as Record<string, unknown>;
+}
+
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).some(([name, inner]) => name.includes('\0') || holdsNul(inner));
+  }
+  return false;
 }
 
 /** A citation always has a url or a reference, so without either there was none. */

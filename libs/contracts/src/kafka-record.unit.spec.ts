@@ -121,6 +121,27 @@ describe('fromKafkaRecord', () => {
     expect(violationOf(record)).toMatch(/hash does not recompute/);
   });
 
+  it('refuses an event holding a NUL character, even with a hash that recomputes', () => {
+    const { hash: _hash, ...unhashed } = reciprocalCut;
+    const withNul = { ...unhashed, citation: { reference: 'Joint statement\u0000, Geneva' } };
+    const event = { ...withNul, hash: computeEventHash(withNul) } as AnyEventEnvelope;
+    const record = toKafkaRecord(event);
+    expect(record.value).toContain('\\u0000');
+
+    expect(violationOf(record)).toBe('value holds a NUL character (\\u0000)');
+    expect(violationOf({ ...record, value: Buffer.from(record.value, 'utf8') })).toBe(
+      'value holds a NUL character (\\u0000)',
+    );
+  });
+
+  it('accepts the text \\u0000 written as an escaped backslash, which holds no NUL', () => {
+    const { hash: _hash, ...unhashed } = reciprocalCut;
+    const withText = { ...unhashed, citation: { reference: 'see \\u0000 in the annex' } };
+    const event = { ...withText, hash: computeEventHash(withText) } as AnyEventEnvelope;
+
+    expect(fromKafkaRecord(toKafkaRecord(event))).toEqual(event);
+  });
+
   it('refuses a source or ce_ header that disagrees with the event', () => {
     const record = toKafkaRecord(reciprocalCut);
     expect(violationOf({ ...record, headers: { ...record.headers, ce_streamversion: '3' } })).toMatch(

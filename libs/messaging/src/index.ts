@@ -9,7 +9,15 @@ export { MessagingModule } from './messaging.module';
 export { KafkaReadiness } from './kafka.health';
 export { KAFKA, KAFKA_ADMIN } from './tokens';
 export { BatchConsumer } from './batch-consumer';
-export type { BatchConsumerSettings, BatchHandlers, BatchVerdict, ConsumedBatch } from './batch-consumer';
+export type {
+  BatchConsumerSettings,
+  BatchControl,
+  BatchHandlers,
+  BatchVerdict,
+  ConsumedBatch,
+  ResumePoint,
+} from './batch-consumer';
+export { produceTransactions, type TestTransaction, type TransactionRecord } from './test-transactions';
 export type { Admin, Kafka } from 'kafkajs';
 export { consumeEachMessage, type MessageConsumerSettings } from './message-consumer';
 export { ProducerFenced, TransactionalProducer } from './transactional-producer';

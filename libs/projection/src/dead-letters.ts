@@ -1,7 +1,12 @@
 import type { PoolClient } from 'pg';
-import { parseRecord, type ParsedRecord, type RawRecord } from './parse-record';
+import { parseRecord, type ParsedRecord, type QuarantineKind, type RawRecord } from './parse-record';
 
-export type DeadLetterKind = 'unparseable' | 'schema-violation' | 'parked';
+/**
+ * Why a record was not applied: it is no event (see QuarantineKind), it does not belong to its
+ * partition's topic instance ('foreign'), the read models refused it ('apply-failed'), or it
+ * waits for a gap in its stream to close ('parked').
+ */
+export type DeadLetterKind = QuarantineKind | 'foreign' | 'apply-failed' | 'parked';
 export type Resolution = 'applied' | 'duplicate';
 
 export interface NewDeadLetter {
@@ -10,6 +15,8 @@ export interface NewDeadLetter {
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
+  /** The topic instance of the partition it was read from; its offset means nothing without it. */
+  readonly topicInstance: string;
   readonly record: RawRecord;
   readonly streamId: string | null;
   readonly streamVersion: number | null;
@@ -23,6 +30,8 @@ export interface DeadLetter {
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
+  /** Null for letters recorded before offsets were kept per topic instance. */
+  readonly topicInstance: string | null;
   readonly streamId: string | null;
   readonly streamVersion: number | null;
   readonly createdAt: Date;
@@ -38,6 +47,7 @@ interface DeadLetterRow {
   topic: string;
   partition: number;
   offset: string;
+  topic_instance: string | null;
   raw_key: Buffer | null;
   raw_value: Buffer | null;
   raw_headers: Record<string, string>;
@@ -48,14 +58,17 @@ interface DeadLetterRow {
   resolution: Resolution | null;
 }
 
+// Ordered by dead_letters.id, not by the text form of id these columns give back.
 const DEAD_LETTER_COLUMNS = `id::text, kind, reason, topic, partition, "offset"::text AS offset,
-  raw_key, raw_value, raw_headers, stream_id, stream_version, created_at, resolved_at, resolution`;
+  topic_instance::text, raw_key, raw_value, raw_headers, stream_id, stream_version, created_at,
+  resolved_at, resolution`;
 
 const INSERT_DEAD_LETTERS = `
   INSERT INTO projector.dead_letters
-    (kind, reason, topic, partition, "offset", raw_key, raw_value, raw_headers, stream_id, stream_version)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::bytea[],
-                       $7::bytea[], $8::jsonb[], $9::text[], $10::int[])`;
+    (kind, reason, topic, partition, "offset", topic_instance, raw_key, raw_value, raw_headers,
+     stream_id, stream_version)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::uuid[],
+                       $7::bytea[], $8::bytea[], $9::jsonb[], $10::text[], $11::int[])`;
 
 const SELECT_PARKED_OF_STREAMS = `
   SELECT ${DEAD_LETTER_COLUMNS} FROM projector.dead_letters
@@ -66,12 +79,12 @@ const SELECT_PARKED_OF_STREAMS = `
 const SELECT_UNRESOLVED = `
   SELECT ${DEAD_LETTER_COLUMNS} FROM projector.dead_letters
   WHERE resolved_at IS NULL AND ($1::bigint[] IS NULL OR id = ANY($1::bigint[]))
-  ORDER BY id`;
+  ORDER BY dead_letters.id`;
 
 const SELECT_DEAD_LETTERS = `
   SELECT ${DEAD_LETTER_COLUMNS} FROM projector.dead_letters
   WHERE $1::boolean OR resolved_at IS NULL
-  ORDER BY id`;
+  ORDER BY dead_letters.id`;
 
 const RESOLVE_DEAD_LETTERS = `
   UPDATE projector.dead_letters AS letter
@@ -89,6 +102,23 @@ const REPARK_DEAD_LETTERS = `
     AS waiting(id, stream_id, stream_version, reason)
   WHERE letter.id = waiting.id`;
 
+// A waiting event the read models refused when its turn came: from now on it waits for a redrive,
+// not for a gap, so later batches of its stream stop offering it again.
+const REFUSE_DEAD_LETTERS = `
+  UPDATE projector.dead_letters AS letter
+  SET kind = 'apply-failed',
+      reason = refused.reason || ' (was ' || letter.kind || ': ' || letter.reason || ')'
+  FROM unnest($1::bigint[], $2::text[]) AS refused(id, reason)
+  WHERE letter.id = refused.id`;
+
+const SELECT_UNRESOLVED_BY_KIND = `
+  SELECT kind, count(*)::int AS letters FROM projector.dead_letters
+  WHERE resolved_at IS NULL
+  GROUP BY kind`;
+
+const SELECT_PARKED_STREAMS = `
+  SELECT count(DISTINCT stream_id)::int AS streams FROM projector.dead_letters WHERE parked`;
+
 function toDeadLetter(row: DeadLetterRow): DeadLetter {
   return {
     id: row.id,
@@ -97,6 +127,7 @@ function toDeadLetter(row: DeadLetterRow): DeadLetter {
     topic: row.topic,
     partition: row.partition,
     offset: row.offset,
+    topicInstance: row.topic_instance,
     streamId: row.stream_id,
     streamVersion: row.stream_version,
     createdAt: row.created_at,
@@ -114,6 +145,23 @@ export function parseDeadLetter(letter: DeadLetter): ParsedRecord {
   return parseRecord(letter.record);
 }
 
+/**
+ * Postgres text and jsonb refuse U+0000, and a dead letter must be storable whatever the record
+ * held: its reason and headers keep a visible U+FFFD instead. The raw key and value are bytea,
+ * kept byte for byte.
+ */
+function storableText(text: string): string {
+  return text.replaceAll('\0', '\uFFFD');
+}
+
+function storableHeaders(headers: Readonly<Record<string, string>>): string {
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [storableText(name), storableText(value)]),
+    ),
+  );
+}
+
 export async function insertDeadLetters(
   client: PoolClient,
   letters: readonly NewDeadLetter[],
@@ -121,13 +169,14 @@ export async function insertDeadLetters(
   if (letters.length === 0) return;
   await client.query(INSERT_DEAD_LETTERS, [
     letters.map((letter) => letter.kind),
-    letters.map((letter) => letter.reason),
+    letters.map((letter) => storableText(letter.reason)),
     letters.map((letter) => letter.topic),
     letters.map((letter) => letter.partition),
     letters.map((letter) => letter.offset),
+    letters.map((letter) => letter.topicInstance),
     letters.map((letter) => (letter.record.key === null ? null : Buffer.from(letter.record.key, 'utf8'))),
     letters.map((letter) => letter.record.value),
-    letters.map((letter) => JSON.stringify(letter.record.headers)),
+    letters.map((letter) => storableHeaders(letter.record.headers)),
     letters.map((letter) => letter.streamId),
     letters.map((letter) => letter.streamVersion),
   ]);
@@ -190,4 +239,41 @@ export async function reparkDeadLetters(
     waiting.map((letter) => letter.streamVersion),
     waiting.map((letter) => letter.reason),
   ]);
+}
+
+export async function refuseDeadLetters(
+  client: PoolClient,
+  refused: readonly { readonly id: string; readonly reason: string }[],
+): Promise<void> {
+  if (refused.length === 0) return;
+  await client.query(REFUSE_DEAD_LETTERS, [
+    refused.map((letter) => letter.id),
+    refused.map((letter) => storableText(letter.reason)),
+  ]);
+}
+
+export const DEAD_LETTER_KINDS: readonly DeadLetterKind[] = [
+  'unparseable',
+  'schema-violation',
+  'oversized',
+  'foreign',
+  'apply-failed',
+  'parked',
+];
+
+/** What the dead-letter table holds unresolved: letters per kind, and streams waiting behind a gap. */
+export interface DeadLetterSummary {
+  readonly unresolved: Readonly<Record<DeadLetterKind, number>>;
+  readonly parkedStreams: number;
+}
+
+export async function deadLetterSummary(db: Pick<PoolClient, 'query'>): Promise<DeadLetterSummary> {
+  const { rows } = await db.query<{ kind: DeadLetterKind; letters: number }>(SELECT_UNRESOLVED_BY_KIND);
+  const { rows: parked } = await db.query<{ streams: number }>(SELECT_PARKED_STREAMS);
+  const unresolved = Object.fromEntries(DEAD_LETTER_KINDS.map((kind) => [kind, 0])) as Record<
+    DeadLetterKind,
+    number
+  >;
+  for (const row of rows) unresolved[row.kind] = row.letters;
+  return { unresolved, parkedStreams: parked[0].streams };
 }

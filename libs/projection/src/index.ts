@@ -1,8 +1,13 @@
 export { projectBatch, storedOffsets } from './project-batch';
-export type { BatchHooks, BatchOutcome, BatchResult, PartitionBatch } from './project-batch';
+export type { BatchOptions, BatchOutcome, BatchResult, PartitionBatch } from './project-batch';
 export { startProjection } from './start-projection';
-export type { ProjectionHooks, ProjectionSettings, RunningProjection } from './start-projection';
-export { listDeadLetters } from './dead-letters';
-export type { DeadLetter, DeadLetterKind } from './dead-letters';
+export type {
+  BatchFailure,
+  ProjectionHooks,
+  ProjectionSettings,
+  RunningProjection,
+} from './start-projection';
+export { DEAD_LETTER_KINDS, deadLetterSummary, listDeadLetters } from './dead-letters';
+export type { DeadLetter, DeadLetterKind, DeadLetterSummary } from './dead-letters';
 export { redriveDeadLetters } from './redrive';
 export type { RedriveReport } from './redrive';

@@ -1,16 +1,32 @@
-import { toKafkaRecord, type AnyEventEnvelope } from '@ledger/contracts';
+import { randomUUID } from 'node:crypto';
+import {
+  computeEventHash,
+  toGenesisRecord,
+  toKafkaRecord,
+  withTopicInstance,
+  type AnyEventEnvelope,
+} from '@ledger/contracts';
 import type { StoredRecord } from '@ledger/messaging';
 import { appliedVersions } from '@ledger/read-models';
 import { createTestDatabase, uniqueName, type TestDatabase } from '@ledger/testing';
 import { tariffStream } from '../../../test/support/projector-harness';
 import { listDeadLetters } from './dead-letters';
-import { projectBatch } from './project-batch';
+import { projectBatch, storedOffsets, type PartitionBatch } from './project-batch';
 import { redriveDeadLetters } from './redrive';
+import { TopicInstances } from './topic-instance';
 
 const TOPIC = 'policy.events';
 
-function asRecord(event: AnyEventEnvelope, offset: number): StoredRecord {
-  const record = toKafkaRecord(event);
+function genesis(instance: string, offset: number): StoredRecord {
+  const record = toGenesisRecord({
+    topicInstanceId: instance,
+    clusterId: 'test-cluster',
+    topic: TOPIC,
+    partition: 0,
+    partitions: 1,
+    journalId: randomUUID(),
+    createdAt: '2025-04-01T00:00:00.000Z',
+  });
   return {
     ...record,
     value: Buffer.from(record.value),
@@ -20,14 +36,47 @@ function asRecord(event: AnyEventEnvelope, offset: number): StoredRecord {
   };
 }
 
-function rawRecord(offset: number, key: string | null, value: string | null): StoredRecord {
+function asRecord(event: AnyEventEnvelope, offset: number, instance: string): StoredRecord {
+  const record = withTopicInstance(toKafkaRecord(event), instance);
+  return {
+    ...record,
+    value: Buffer.from(record.value),
+    partition: 0,
+    offset: String(offset),
+    timestamp: '0',
+  };
+}
+
+function rawRecord(
+  offset: number,
+  key: string | null,
+  value: Buffer | string | null,
+  headers: Record<string, string>,
+): StoredRecord {
   return {
     partition: 0,
     offset: String(offset),
     key,
     value: value === null ? null : Buffer.from(value),
-    headers: { ce_type: 'Broken' },
+    headers,
     timestamp: '0',
+  };
+}
+
+/** A batch as the consumer hands it over: read from `fetchedOffset` (default: its first record). */
+function batchOf(
+  groupId: string,
+  records: readonly StoredRecord[],
+  { fetchedOffset, nextOffset }: { fetchedOffset?: number; nextOffset?: number } = {},
+): PartitionBatch {
+  const last = BigInt(records[records.length - 1].offset);
+  return {
+    groupId,
+    topic: TOPIC,
+    partition: 0,
+    fetchedOffset: String(fetchedOffset ?? records[0].offset),
+    nextOffset: String(nextOffset ?? last + 1n),
+    records,
   };
 }
 
@@ -51,77 +100,351 @@ describe('projectBatch on real Postgres', () => {
     }
   }
 
-  async function storedOffset(groupId: string): Promise<string> {
-    const { rows } = await db.pool.query<{ next_offset: string }>(
-      'SELECT next_offset::text AS next_offset FROM projector.consumed_offsets WHERE group_id = $1',
+  async function offsetsOf(groupId: string): Promise<Record<string, string>> {
+    const { rows } = await db.pool.query<{ topic_instance: string; next_offset: string }>(
+      `SELECT topic_instance::text AS topic_instance, next_offset::text AS next_offset
+       FROM projector.consumed_offsets WHERE group_id = $1`,
       [groupId],
     );
-    return rows[0].next_offset;
+    return Object.fromEntries(rows.map((row) => [row.topic_instance, row.next_offset]));
   }
 
-  it('applies a batch once, however often it is delivered', async () => {
+  async function lettersOf(instance: string) {
+    return (await listDeadLetters(db.pool, { includeResolved: true })).filter(
+      (letter) => letter.topicInstance === instance,
+    );
+  }
+
+  it('applies a batch once, however often it is delivered, and counts the genesis record as consumed', async () => {
     const groupId = uniqueName('group-');
+    const instance = randomUUID();
     const steel = tariffStream('us-steel-redelivery', 3);
-    const records = steel.map(asRecord);
-    const batch = { groupId, topic: TOPIC, partition: 0, records };
+    const batch = batchOf(groupId, [
+      genesis(instance, 0),
+      ...steel.map((event, index) => asRecord(event, index + 1, instance)),
+    ]);
 
     const first = await projectBatch(db.pool, batch);
     const again = await projectBatch(db.pool, batch);
 
-    expect(first).toMatchObject({ outcome: 'processed', result: { applied: 3 } });
-    expect(again).toMatchObject({ outcome: 'processed', result: { applied: 0, redelivered: 3 } });
+    expect(first).toMatchObject({
+      outcome: 'processed',
+      topicInstance: instance,
+      result: { applied: 3, genesis: 1 },
+    });
+    expect(again).toMatchObject({ outcome: 'processed', result: { applied: 0, genesis: 0, redelivered: 4 } });
     expect(await versions('us-steel-redelivery')).toEqual({ 'us-steel-redelivery': 3 });
-    expect(await storedOffset(groupId)).toBe('3');
+    expect(await offsetsOf(groupId)).toEqual({ [instance]: '4' });
+    expect(await lettersOf(instance)).toEqual([]);
   });
 
   it('skips an already applied stream version even when it arrives at a new offset', async () => {
     const groupId = uniqueName('group-');
+    const instance = randomUUID();
     const [imposed, changed] = tariffStream('us-steel-republished', 2);
-    await projectBatch(db.pool, { groupId, topic: TOPIC, partition: 0, records: [asRecord(imposed, 0)] });
+    await projectBatch(db.pool, batchOf(groupId, [genesis(instance, 0), asRecord(imposed, 1, instance)]));
 
-    const outcome = await projectBatch(db.pool, {
-      groupId,
-      topic: TOPIC,
-      partition: 0,
-      records: [asRecord(imposed, 1), asRecord(changed, 2)],
-    });
+    const outcome = await projectBatch(
+      db.pool,
+      batchOf(groupId, [asRecord(imposed, 2, instance), asRecord(changed, 3, instance)]),
+    );
 
     expect(outcome).toMatchObject({ outcome: 'processed', result: { applied: 1, duplicates: 1 } });
     expect(await versions('us-steel-republished')).toEqual({ 'us-steel-republished': 2 });
   });
 
-  it('asks to re-read from the stored offset when a batch starts beyond it', async () => {
+  it('goes on past transaction markers and aborted records, whose offsets the records skip', async () => {
     const groupId = uniqueName('group-');
-    const events = tariffStream('us-steel-behind', 3);
+    const instance = randomUUID();
+    const events = tariffStream('us-steel-transactions', 3);
+    // Offsets as a transactional producer leaves them: 1 and 4 are commit markers, 5-6 aborted
+    // records and 7 their abort marker, none of them handed to the consumer.
+    const first = await projectBatch(
+      db.pool,
+      batchOf(
+        groupId,
+        [genesis(instance, 0), asRecord(events[0], 2, instance), asRecord(events[1], 3, instance)],
+        {
+          fetchedOffset: 0,
+          nextOffset: 5,
+        },
+      ),
+    );
+    const second = await projectBatch(
+      db.pool,
+      batchOf(groupId, [asRecord(events[2], 8, instance)], { fetchedOffset: 5, nextOffset: 10 }),
+    );
 
-    const outcome = await projectBatch(db.pool, {
-      groupId,
-      topic: TOPIC,
-      partition: 0,
-      records: [asRecord(events[2], 2)],
+    expect(first).toMatchObject({ outcome: 'processed', result: { applied: 2 } });
+    expect(second).toMatchObject({ outcome: 'processed', result: { applied: 1, redelivered: 0 } });
+    expect(await versions('us-steel-transactions')).toEqual({ 'us-steel-transactions': 3 });
+    expect(await offsetsOf(groupId)).toEqual({ [instance]: '10' });
+  });
+
+  it('asks to re-read from the stored offset when the reading began beyond it', async () => {
+    const groupId = uniqueName('group-');
+    const instance = randomUUID();
+    const events = tariffStream('us-steel-behind', 3);
+    await projectBatch(db.pool, batchOf(groupId, [genesis(instance, 0), asRecord(events[0], 1, instance)]));
+
+    const outcome = await projectBatch(db.pool, batchOf(groupId, [asRecord(events[2], 3, instance)]));
+
+    expect(outcome).toMatchObject({ outcome: 'rewind', nextOffset: '2' });
+    expect(await versions('us-steel-behind')).toEqual({ 'us-steel-behind': 1 });
+    expect(await offsetsOf(groupId)).toEqual({ [instance]: '2' });
+  });
+
+  it('reads a partition from offset 0 when no offsets are stored for it', async () => {
+    const groupId = uniqueName('group-');
+    const events = tariffStream('us-steel-unknown', 3);
+
+    const outcome = await projectBatch(db.pool, batchOf(groupId, [asRecord(events[2], 7, randomUUID())]));
+
+    expect(outcome).toMatchObject({ outcome: 'rewind', nextOffset: '0' });
+    expect(await versions('us-steel-unknown')).toEqual({});
+    expect(await offsetsOf(groupId)).toEqual({});
+  });
+
+  it('reads a new topic instance from its start and applies only what the read models lack', async () => {
+    const groupId = uniqueName('group-');
+    const instances = new TopicInstances();
+    const [old, renewed] = [randomUUID(), randomUUID()];
+    const events = tariffStream('us-steel-new-instance', 4);
+    await projectBatch(
+      db.pool,
+      batchOf(groupId, [genesis(old, 0), asRecord(events[0], 1, old), asRecord(events[1], 2, old)]),
+      { instances },
+    );
+
+    // The re-created topic already holds more records than the old one had: the consumer's
+    // position (3) lands in the middle of it.
+    const renewedRecords = [
+      genesis(renewed, 0),
+      ...events.map((event, index) => asRecord(event, index + 1, renewed)),
+    ];
+    const midway = await projectBatch(
+      db.pool,
+      batchOf(groupId, renewedRecords.slice(3), { fetchedOffset: 3 }),
+      {
+        instances,
+      },
+    );
+    const fromStart = await projectBatch(db.pool, batchOf(groupId, renewedRecords, { fetchedOffset: 0 }), {
+      instances,
     });
 
-    expect(outcome).toEqual({ outcome: 'rewind', nextOffset: '0' });
-    expect(await versions('us-steel-behind')).toEqual({});
+    expect(midway).toMatchObject({ outcome: 'rewind', nextOffset: '0' });
+    expect(fromStart).toMatchObject({
+      outcome: 'processed',
+      topicInstance: renewed,
+      result: { applied: 2, duplicates: 2, genesis: 1, redelivered: 0 },
+    });
+    expect(await versions('us-steel-new-instance')).toEqual({ 'us-steel-new-instance': 4 });
+    expect(await offsetsOf(groupId)).toEqual({ [old]: '3', [renewed]: '5' });
+    expect(await storedOffsets(db.pool, groupId, TOPIC, [0])).toEqual(new Map([[0, '5']]));
+    const { rows } = await db.pool.query<{ events: number }>(
+      `SELECT count(*)::int AS events FROM read_models.events WHERE stream_id = 'us-steel-new-instance'`,
+    );
+    expect(rows[0].events).toBe(4);
+  });
+
+  it('dead-letters foreign records: without the instance header, or of an instance the partition does not open with', async () => {
+    const groupId = uniqueName('group-');
+    const instances = new TopicInstances();
+    const [own, other] = [randomUUID(), randomUUID()];
+    const events = tariffStream('us-steel-foreign', 3);
+    const stray = tariffStream('us-steel-stray', 1);
+    const partition = [
+      genesis(own, 0),
+      asRecord(events[0], 1, own),
+      { ...asRecord(stray[0], 2, own), headers: toKafkaRecord(stray[0]).headers },
+      asRecord(events[1], 3, own),
+      asRecord(stray[0], 4, other),
+      asRecord(events[2], 5, own),
+    ];
+    await projectBatch(db.pool, batchOf(groupId, partition.slice(0, 4)), { instances });
+
+    const suspicious = await projectBatch(db.pool, batchOf(groupId, partition.slice(4)), { instances });
+    const fromStart = await projectBatch(db.pool, batchOf(groupId, partition), { instances });
+    const again = await projectBatch(db.pool, batchOf(groupId, partition.slice(4)), { instances });
+
+    expect(suspicious).toMatchObject({ outcome: 'rewind', nextOffset: '0' });
+    expect(fromStart).toMatchObject({
+      outcome: 'processed',
+      result: { applied: 1, redelivered: 4, deadLettered: { foreign: 1 } },
+    });
+    expect(again).toMatchObject({ outcome: 'processed', result: { applied: 0, redelivered: 2 } });
+    expect(await versions('us-steel-foreign', 'us-steel-stray')).toEqual({ 'us-steel-foreign': 3 });
+    const letters = await lettersOf(own);
+    expect(letters.map(({ kind, offset }) => ({ kind, offset }))).toEqual([
+      { kind: 'foreign', offset: '2' },
+      { kind: 'foreign', offset: '4' },
+    ]);
+    expect(letters[0].reason).toContain('no ledger-topic-instance header');
+    expect(letters[1].reason).toContain(`written for topic instance ${other}`);
+  });
+
+  it('dead-letters every record of a partition that does not open with a genesis record', async () => {
+    const groupId = uniqueName('group-');
+    const instance = randomUUID();
+    const events = tariffStream('us-steel-no-genesis', 2);
+
+    const outcome = await projectBatch(
+      db.pool,
+      batchOf(groupId, [asRecord(events[0], 0, instance), asRecord(events[1], 1, instance)]),
+    );
+
+    expect(outcome).toMatchObject({
+      outcome: 'processed',
+      topicInstance: '00000000-0000-0000-0000-000000000000',
+      result: { applied: 0, deadLettered: { foreign: 2 } },
+    });
+    expect(await versions('us-steel-no-genesis')).toEqual({});
+  });
+
+  it('keeps NUL, invalid UTF-8 and oversized records as dead letters byte for byte, and goes on', async () => {
+    const groupId = uniqueName('group-');
+    const instance = randomUUID();
+    const [imposed] = tariffStream('us-steel-unstorable', 1);
+    const [other] = tariffStream('us-steel-with-nul', 1);
+    const { hash: _hash, ...unhashed } = { ...other, citation: { reference: 'EO\u0000 14257' } };
+    const withNul = { ...unhashed, hash: computeEventHash(unhashed) } as AnyEventEnvelope;
+    const nulRecord = asRecord(withNul, 1, instance);
+    const invalidUtf8 = Buffer.concat([
+      Buffer.from('{"specversion":"1.0","id":"'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}'),
+    ]);
+    const oversized = Buffer.from(JSON.stringify({ specversion: '1.0', padding: 'x'.repeat(5000) }));
+
+    const outcome = await projectBatch(
+      db.pool,
+      batchOf(groupId, [
+        genesis(instance, 0),
+        { ...nulRecord, headers: { ...nulRecord.headers, 'x-note': 'a\u0000b' } },
+        rawRecord(2, 'us-steel-unstorable', invalidUtf8, { 'ledger-topic-instance': instance }),
+        rawRecord(3, 'us-steel-unstorable', oversized, { 'ledger-topic-instance': instance }),
+        asRecord(imposed, 4, instance),
+      ]),
+      { limits: { maxValueBytes: 4096 } },
+    );
+
+    expect(outcome).toMatchObject({
+      outcome: 'processed',
+      result: { applied: 1, deadLettered: { 'schema-violation': 1, unparseable: 1, oversized: 1 } },
+    });
+    expect(await versions('us-steel-unstorable', 'us-steel-with-nul')).toEqual({ 'us-steel-unstorable': 1 });
+    const letters = await lettersOf(instance);
+    expect(letters.map(({ kind, offset }) => ({ kind, offset }))).toEqual([
+      { kind: 'schema-violation', offset: '1' },
+      { kind: 'unparseable', offset: '2' },
+      { kind: 'oversized', offset: '3' },
+    ]);
+    expect(letters[0].reason).toBe('value holds a NUL character (\\u0000)');
+    expect(letters[0].record.value).toEqual(nulRecord.value);
+    expect(letters[0].record.headers['x-note']).toBe('a\uFFFDb');
+    expect(letters[1].reason).toBe('value is not valid UTF-8');
+    expect(letters[1].record.value).toEqual(invalidUtf8);
+    expect(letters[2].reason).toBe(`value of ${oversized.length} bytes is over the limit of 4096`);
+    expect(letters[2].record.value).toEqual(oversized);
+  });
+
+  it('sets aside an event the read models refuse, parks its stream behind it, and applies the other streams', async () => {
+    const groupId = uniqueName('group-');
+    const instance = randomUUID();
+    const refused = tariffStream('us-steel-refused', 3);
+    const fine = tariffStream('us-steel-fine', 2);
+    const refuse = (events: readonly AnyEventEnvelope[]) => {
+      if (events.some((event) => event.streamId === 'us-steel-refused'))
+        throw new Error('refused by the read models');
+    };
+    const batch = batchOf(groupId, [
+      genesis(instance, 0),
+      asRecord(refused[0], 1, instance),
+      asRecord(fine[0], 2, instance),
+      asRecord(refused[1], 3, instance),
+      asRecord(fine[1], 4, instance),
+    ]);
+
+    await expect(projectBatch(db.pool, batch, { beforeApply: refuse })).rejects.toThrow(
+      'refused by the read models',
+    );
+    expect(await offsetsOf(groupId)).toEqual({});
+
+    const isolated = await projectBatch(db.pool, batch, { beforeApply: refuse, isolate: true });
+    const later = await projectBatch(db.pool, batchOf(groupId, [asRecord(refused[2], 5, instance)]), {
+      beforeApply: refuse,
+    });
+
+    expect(isolated).toMatchObject({
+      outcome: 'processed',
+      result: { applied: 2, deadLettered: { 'apply-failed': 1, parked: 1 } },
+    });
+    expect(later).toMatchObject({
+      outcome: 'processed',
+      result: { applied: 0, deadLettered: { parked: 1 } },
+    });
+    expect(await versions('us-steel-refused', 'us-steel-fine')).toEqual({ 'us-steel-fine': 2 });
+    const letters = await lettersOf(instance);
+    expect(letters.map(({ kind, streamVersion }) => ({ kind, streamVersion }))).toEqual([
+      { kind: 'apply-failed', streamVersion: 1 },
+      { kind: 'parked', streamVersion: 2 },
+      { kind: 'parked', streamVersion: 3 },
+    ]);
+    expect(letters[0].reason).toBe('applying it failed: refused by the read models');
+    expect(letters[1].reason).toContain('version 1 failed to apply');
+
+    // The cause is gone (no hook): the refused event and the ones parked behind it are applied.
+    const report = await redriveDeadLetters(db.pool, [letters[0].id]);
+
+    expect(report).toMatchObject({ resolved: 3, stillWaiting: [], stillInvalid: [] });
+    expect(await versions('us-steel-refused')).toEqual({ 'us-steel-refused': 3 });
+    expect((await lettersOf(instance)).map(({ resolution }) => resolution)).toEqual([
+      'applied',
+      'applied',
+      'applied',
+    ]);
+  });
+
+  it('retries a transient error rather than setting anything aside, even when isolating', async () => {
+    const groupId = uniqueName('group-');
+    const instance = randomUUID();
+    const [imposed] = tariffStream('us-steel-transient', 1);
+    const restarting = Object.assign(new Error('terminating connection due to administrator command'), {
+      code: '57P01',
+    });
+
+    await expect(
+      projectBatch(db.pool, batchOf(groupId, [genesis(instance, 0), asRecord(imposed, 1, instance)]), {
+        isolate: true,
+        beforeApply: () => {
+          throw restarting;
+        },
+      }),
+    ).rejects.toBe(restarting);
+
+    expect(await offsetsOf(groupId)).toEqual({});
+    expect(await lettersOf(instance)).toEqual([]);
   });
 
   it('quarantines bad records with their raw bytes and parks a gapped stream until the gap closes', async () => {
     const groupId = uniqueName('group-');
+    const instance = randomUUID();
     const rare = tariffStream('cn-rare-earths-gap', 3);
     const copper = tariffStream('cl-copper-fine', 1);
+    const stamp = { 'ledger-topic-instance': instance, ce_type: 'Broken' };
 
-    const outcome = await projectBatch(db.pool, {
-      groupId,
-      topic: TOPIC,
-      partition: 0,
-      records: [
-        rawRecord(0, 'garbage', '{not json'),
-        asRecord(rare[0], 1),
-        rawRecord(2, 'cn-rare-earths-gap', JSON.stringify({ specversion: '1.0', id: 'x' })),
-        asRecord(rare[2], 3),
-        asRecord(copper[0], 4),
-      ],
-    });
+    const outcome = await projectBatch(
+      db.pool,
+      batchOf(groupId, [
+        genesis(instance, 0),
+        rawRecord(1, 'garbage', '{not json', stamp),
+        asRecord(rare[0], 2, instance),
+        rawRecord(3, 'cn-rare-earths-gap', JSON.stringify({ specversion: '1.0', id: 'x' }), stamp),
+        asRecord(rare[2], 4, instance),
+        asRecord(copper[0], 5, instance),
+      ]),
+    );
 
     expect(outcome).toMatchObject({
       outcome: 'processed',
@@ -131,36 +454,29 @@ describe('projectBatch on real Postgres', () => {
       'cn-rare-earths-gap': 1,
       'cl-copper-fine': 1,
     });
-    const letters = (await listDeadLetters(db.pool, { includeResolved: true })).filter(
-      (letter) => letter.record.key === 'garbage' || letter.record.key === 'cn-rare-earths-gap',
-    );
+    const letters = await lettersOf(instance);
     expect(letters.map(({ kind, offset, streamVersion }) => ({ kind, offset, streamVersion }))).toEqual([
-      { kind: 'unparseable', offset: '0', streamVersion: null },
-      { kind: 'schema-violation', offset: '2', streamVersion: null },
-      { kind: 'parked', offset: '3', streamVersion: 3 },
+      { kind: 'unparseable', offset: '1', streamVersion: null },
+      { kind: 'schema-violation', offset: '3', streamVersion: null },
+      { kind: 'parked', offset: '4', streamVersion: 3 },
     ]);
     expect(letters[0].record.value?.toString()).toBe('{not json');
-    expect(letters[0].record.headers).toEqual({ ce_type: 'Broken' });
+    expect(letters[0].record.headers).toEqual(stamp);
 
-    const filled = await projectBatch(db.pool, {
-      groupId,
-      topic: TOPIC,
-      partition: 0,
-      records: [asRecord(rare[1], 5)],
-    });
+    const filled = await projectBatch(db.pool, batchOf(groupId, [asRecord(rare[1], 6, instance)]));
 
     expect(filled).toMatchObject({ outcome: 'processed', result: { applied: 2, unparked: 1 } });
     expect(await versions('cn-rare-earths-gap')).toEqual({ 'cn-rare-earths-gap': 3 });
-    const parked = (await listDeadLetters(db.pool, { includeResolved: true })).find(
-      (letter) => letter.kind === 'parked' && letter.streamId === 'cn-rare-earths-gap',
-    );
+    const parked = (await lettersOf(instance)).find((letter) => letter.kind === 'parked');
     expect(parked).toMatchObject({ resolution: 'applied' });
     expect(parked?.resolvedAt).toBeInstanceOf(Date);
   });
 
-  it('re-drives a quarantined record that is valid now, and leaves the still invalid ones', async () => {
+  it('re-drives a quarantined record that is valid now, and leaves the still invalid and the foreign ones', async () => {
     const groupId = uniqueName('group-');
+    const instance = randomUUID();
     const [imposed] = tariffStream('eu-steel-redrive', 1);
+    const [foreign] = tariffStream('eu-steel-foreign', 1);
     const fixed = toKafkaRecord(imposed);
     // As if the contracts were since fixed: the stored bytes are a valid event today.
     const { rows } = await db.pool.query<{ id: string }>(
@@ -168,23 +484,26 @@ describe('projectBatch on real Postgres', () => {
        VALUES ('schema-violation', 'unknown type at the time', $1, 0, 99, $2, $3, $4) RETURNING id::text`,
       [TOPIC, Buffer.from(fixed.key), Buffer.from(fixed.value), JSON.stringify(fixed.headers)],
     );
-    await projectBatch(db.pool, {
-      groupId,
-      topic: TOPIC,
-      partition: 0,
-      records: [rawRecord(0, 'still-broken', 'nope')],
-    });
-    const broken = (await listDeadLetters(db.pool, { includeResolved: false })).find(
-      (letter) => letter.record.key === 'still-broken',
+    await projectBatch(
+      db.pool,
+      batchOf(groupId, [
+        genesis(instance, 0),
+        rawRecord(1, 'still-broken', 'nope', { 'ledger-topic-instance': instance }),
+        asRecord(foreign, 2, randomUUID()),
+      ]),
     );
+    const [broken, stray] = await lettersOf(instance);
 
-    const report = await redriveDeadLetters(db.pool, [rows[0].id, broken!.id]);
+    const report = await redriveDeadLetters(db.pool, [rows[0].id, broken.id, stray.id]);
 
     expect(report.resolved).toBe(1);
-    expect(report.stillInvalid.map(({ letter }) => letter.id)).toEqual([broken!.id]);
-    expect(await versions('eu-steel-redrive')).toEqual({ 'eu-steel-redrive': 1 });
-    const unresolved = await listDeadLetters(db.pool, { includeResolved: false });
-    expect(unresolved.map((letter) => letter.id)).toContain(broken!.id);
-    expect(unresolved.map((letter) => letter.id)).not.toContain(rows[0].id);
+    expect(report.stillInvalid.map(({ letter }) => letter.id)).toEqual([broken.id, stray.id]);
+    expect(report.stillInvalid[1].reason).toMatch(/^foreign: written for topic instance/);
+    expect(await versions('eu-steel-redrive', 'eu-steel-foreign')).toEqual({ 'eu-steel-redrive': 1 });
+    const unresolved = (await listDeadLetters(db.pool, { includeResolved: false })).map(
+      (letter) => letter.id,
+    );
+    expect(unresolved).toEqual(expect.arrayContaining([broken.id, stray.id]));
+    expect(unresolved).not.toContain(rows[0].id);
   });
 });

@@ -4,12 +4,14 @@ import { applyEvents, appliedVersions } from '@ledger/read-models';
 import {
   parkedOfStreams,
   parseDeadLetter,
+  refuseDeadLetters,
   reparkDeadLetters,
   resolveDeadLetters,
   type DeadLetter,
   type Resolution,
 } from './dead-letters';
 import { planProjection, type Candidate } from './plan';
+import { isTransientError } from './transient';
 
 /**
  * Serialises every writer of a stream's read models (projector members during a rebalance,
@@ -24,6 +26,17 @@ export type EventSource<R> =
   | { readonly from: 'consumed'; readonly record: R }
   | { readonly from: 'dead-letter'; readonly letter: DeadLetter };
 
+export interface SettleOptions {
+  /**
+   * Apply stream by stream, and a stream that fails event by event, each under a savepoint:
+   * an event the read models refuse is set aside (with the error) together with the versions
+   * after it, instead of failing the whole transaction.
+   */
+  readonly isolate?: boolean;
+  /** Called with the events of every applyEvents call (the test-only fault hook). */
+  readonly beforeApply?: (events: readonly AnyEventEnvelope[]) => void;
+}
+
 export interface Settlement<R> {
   readonly applied: number;
   readonly duplicates: number;
@@ -35,25 +48,95 @@ export interface Settlement<R> {
     readonly event: AnyEventEnvelope;
     readonly reason: string;
   }[];
+  /** Consumed events the read models refused (only when isolating), with the error. */
+  readonly refused: readonly {
+    readonly record: R;
+    readonly event: AnyEventEnvelope;
+    readonly reason: string;
+  }[];
   /** Dead letters that still wait. */
   readonly stillWaiting: readonly DeadLetter[];
+  /** Dead letters the read models refused again (only when isolating), with the error. */
+  readonly stillRefused: readonly { readonly letter: DeadLetter; readonly reason: string }[];
+}
+
+type Refusal = { readonly failed: string } | { readonly behind: AnyEventEnvelope };
+
+async function attempt(
+  client: PoolClient,
+  events: readonly AnyEventEnvelope[],
+  beforeApply: SettleOptions['beforeApply'],
+): Promise<{ readonly error: unknown } | undefined> {
+  await client.query('SAVEPOINT isolated_apply');
+  try {
+    beforeApply?.(events);
+    await applyEvents(client, events);
+  } catch (error) {
+    // A lost connection fails the whole transaction anyway; it is retried, not set aside.
+    if (isTransientError(error)) throw error;
+    await client.query('ROLLBACK TO SAVEPOINT isolated_apply');
+    await client.query('RELEASE SAVEPOINT isolated_apply');
+    return { error };
+  }
+  await client.query('RELEASE SAVEPOINT isolated_apply');
+  return undefined;
+}
+
+/**
+ * Applies `events` (gapless per stream, in version order) one stream at a time; in a stream
+ * that fails, one event at a time up to the first that fails, which is refused with its error
+ * and the versions after it are left behind it. Returns the events not applied.
+ */
+async function applyIsolating(
+  client: PoolClient,
+  events: readonly AnyEventEnvelope[],
+  beforeApply: SettleOptions['beforeApply'],
+): Promise<Map<AnyEventEnvelope, Refusal>> {
+  const streams = new Map<string, AnyEventEnvelope[]>();
+  for (const event of events) {
+    const stream = streams.get(event.streamId);
+    if (stream) stream.push(event);
+    else streams.set(event.streamId, [event]);
+  }
+  const refused = new Map<AnyEventEnvelope, Refusal>();
+  for (const stream of streams.values()) {
+    if ((await attempt(client, stream, beforeApply)) === undefined) continue;
+    for (const [index, event] of stream.entries()) {
+      const failure = await attempt(client, [event], beforeApply);
+      if (failure === undefined) continue;
+      const { error } = failure;
+      refused.set(event, { failed: error instanceof Error ? error.message : String(error) });
+      for (const later of stream.slice(index + 1)) refused.set(later, { behind: event });
+      break;
+    }
+  }
+  return refused;
 }
 
 /**
  * Offers consumed events (and dead letters being re-driven) to the read models within the
  * caller's transaction: the events already waiting in their streams join in, every event that
  * extends its stream without a gap is applied in one `applyEvents` call, and the dead letters
- * that got applied are resolved. Consumed events that must wait are returned for the caller to
- * park together with its other dead letters.
+ * that got applied are resolved. Consumed events that must wait (or, when isolating, that the
+ * read models refused) are returned for the caller to dead-letter with its other records.
  */
 export async function settle<R>(
   client: PoolClient,
   consumed: readonly { readonly record: R; readonly event: AnyEventEnvelope }[],
   redriven: readonly { readonly letter: DeadLetter; readonly event: AnyEventEnvelope }[] = [],
+  { isolate = false, beforeApply }: SettleOptions = {},
 ): Promise<Settlement<R>> {
   const streamIds = [...new Set([...redriven, ...consumed].map(({ event }) => event.streamId))];
   if (streamIds.length === 0) {
-    return { applied: 0, duplicates: 0, resolved: 0, toPark: [], stillWaiting: [] };
+    return {
+      applied: 0,
+      duplicates: 0,
+      resolved: 0,
+      toPark: [],
+      refused: [],
+      stillWaiting: [],
+      stillRefused: [],
+    };
   }
   await client.query(LOCK_STREAMS, [streamIds]);
 
@@ -76,25 +159,40 @@ export async function settle<R>(
 
   const versions = await appliedVersions(client, streamIds);
   const plan = planProjection(candidates, versions);
-  await applyEvents(client, plan.apply);
+  let refusals = new Map<AnyEventEnvelope, Refusal>();
+  if (isolate) {
+    refusals = await applyIsolating(client, plan.apply, beforeApply);
+  } else {
+    beforeApply?.(plan.apply);
+    await applyEvents(client, plan.apply);
+  }
 
   let duplicates = 0;
   const settled: { id: string; resolution: Resolution }[] = [];
   const toPark: { record: R; event: AnyEventEnvelope; reason: string }[] = [];
+  const refused: { record: R; event: AnyEventEnvelope; reason: string }[] = [];
   const stillWaiting: DeadLetter[] = [];
+  const stillRefused: { letter: DeadLetter; reason: string }[] = [];
   const reparked: { id: string; streamId: string; streamVersion: number; reason: string }[] = [];
   for (const { candidate, decision } of plan.decided) {
     const { event, source } = candidate;
-    const reason = `stream ${event.streamId} is at version ${versions.get(event.streamId) ?? 0}; version ${event.streamVersion} waits for the versions before it`;
+    const refusal = decision === 'apply' ? refusals.get(event) : undefined;
+    let reason = `stream ${event.streamId} is at version ${versions.get(event.streamId) ?? 0}; version ${event.streamVersion} waits for the versions before it`;
+    if (refusal && 'behind' in refusal) {
+      reason = `stream ${event.streamId}: version ${refusal.behind.streamVersion} failed to apply; version ${event.streamVersion} waits behind it`;
+    }
+    const waits = decision === 'park' || (refusal !== undefined && 'behind' in refusal);
+    const failed = refusal !== undefined && 'failed' in refusal ? refusal.failed : undefined;
     switch (source.from) {
       case 'consumed':
         if (decision === 'duplicate') duplicates += 1;
-        if (decision === 'park') toPark.push({ record: source.record, event, reason });
+        if (waits) toPark.push({ record: source.record, event, reason });
+        if (failed !== undefined) refused.push({ record: source.record, event, reason: failed });
         break;
       case 'dead-letter':
-        if (decision === 'apply' || decision === 'duplicate') {
-          settled.push({ id: source.letter.id, resolution: decision === 'apply' ? 'applied' : 'duplicate' });
-        } else {
+        if (failed !== undefined) {
+          stillRefused.push({ letter: source.letter, reason: failed });
+        } else if (waits) {
           stillWaiting.push(source.letter);
           if (source.letter.kind !== 'parked') {
             reparked.push({
@@ -104,11 +202,27 @@ export async function settle<R>(
               reason,
             });
           }
+        } else {
+          settled.push({ id: source.letter.id, resolution: decision === 'apply' ? 'applied' : 'duplicate' });
         }
         break;
     }
   }
   await resolveDeadLetters(client, settled);
   await reparkDeadLetters(client, reparked);
-  return { applied: plan.apply.length, duplicates, resolved: settled.length, toPark, stillWaiting };
+  await refuseDeadLetters(
+    client,
+    stillRefused
+      .filter(({ letter }) => letter.kind !== 'apply-failed')
+      .map(({ letter, reason }) => ({ id: letter.id, reason: `applying it failed: ${reason}` })),
+  );
+  return {
+    applied: plan.apply.length - refusals.size,
+    duplicates,
+    resolved: settled.length,
+    toPark,
+    refused,
+    stillWaiting,
+    stillRefused,
+  };
 }
