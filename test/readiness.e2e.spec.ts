@@ -72,7 +72,9 @@ describe('relay and projector readiness through a broker outage', () => {
         const down = await probe(port);
         expect({ app: app.name, status: down.status }).toEqual({ app: app.name, status: 503 });
         expect(down.elapsedMs).toBeLessThan(PROBE_BOUND_MS);
-        expect(down.body.info).toEqual({ postgres: expect.objectContaining({ status: 'up' }) });
+        // Postgres is up; an idle leader or a projector between batches may still be fine with its duty.
+        expect(down.body.info.postgres).toMatchObject({ status: 'up' });
+        expect(Object.keys(down.body.info)).not.toContain('kafka');
         expect(Object.keys(down.body.error)).toContain('kafka');
         const { status, reason, ...rest } = down.body.error.kafka;
         expect(status).toBe('down');
