@@ -194,7 +194,7 @@ export const EQUIVALENCE_CASES = propertyCases({ maxActions: 60, maxCuts: 6, max
 export const TOPIC_CASES = propertyCases({ maxActions: 60, maxCuts: 4, maxProbes: 4 });
 
 /** Every valid-time instant the events name: where a status or a rate may change. */
-function boundaries(events: readonly AnyEventEnvelope[]): string[] {
+export function boundaries(events: readonly AnyEventEnvelope[]): string[] {
   const named = events.flatMap((event) =>
     Object.entries(event.data).flatMap(([field, value]) =>
       ['validFrom', 'validTo', 'decidedAt'].includes(field) && typeof value === 'string' ? [value] : [],
