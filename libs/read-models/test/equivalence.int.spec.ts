@@ -1,8 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@ledger/testing';
 import fc from 'fast-check';
-import { resetReadModels } from '../src';
 import { EQUIVALENCE_CASES, batches, expectEvaluatorAnswers, history } from './random-histories';
-import { project } from './sql-views';
+import { emptyReadModels, project } from './sql-views';
 
 /**
  * Random histories of a few measures, applied in random batches, probed at random (asOf,
@@ -29,7 +28,7 @@ describe('the Postgres read models agree with the in-memory evaluator', () => {
         EQUIVALENCE_CASES.probes,
         async (actions, cuts, probes) => {
           const events = history(actions);
-          await resetReadModels(db.pool);
+          await emptyReadModels(db.pool);
           for (const batch of batches(events, cuts)) await project(db.pool, batch);
           await expectEvaluatorAnswers(db.pool, events, probes);
         },
