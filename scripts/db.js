@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Database chores for scripts and tests (plain Node, no build step):
 //   node scripts/db.js migrate            create the DATABASE_URL database if missing, migrate up
+//   node scripts/db.js down COUNT|all     undo the last COUNT migrations of DATABASE_URL, or all
+//                                         of them (drops the ledger's schemas and their data)
 //   node scripts/db.js drop NAME          drop database NAME (with FORCE)
 const path = require('node:path');
 const { Client } = require('pg');
@@ -44,18 +46,30 @@ async function createIfMissing(url) {
   });
 }
 
-async function migrate(url) {
-  await createIfMissing(url);
+async function runMigrations(url, direction, count) {
   const { runner } = await import('node-pg-migrate');
   await runner({
     databaseUrl: url,
     dir: path.join(__dirname, '..', 'migrations'),
-    direction: 'up',
+    direction,
+    count,
     migrationsTable: 'pgmigrations',
     checkOrder: true,
     singleTransaction: true,
     log: () => undefined,
   });
+}
+
+async function migrate(url) {
+  await createIfMissing(url);
+  await runMigrations(url, 'up', Infinity);
+}
+
+function downCount(arg) {
+  if (arg === 'all') return Infinity;
+  if (/^[1-9]\d*$/.test(arg ?? '')) return Number(arg);
+  console.error('usage: node scripts/db.js down COUNT|all   (COUNT: how many migrations to undo, ≥ 1)');
+  process.exit(2);
 }
 
 async function main() {
@@ -65,13 +79,19 @@ async function main() {
       await migrate(databaseUrl);
       console.error(`[db] migrated ${new URL(databaseUrl).pathname.slice(1)}`);
       return;
+    case 'down': {
+      const count = downCount(arg);
+      await runMigrations(databaseUrl, 'down', count);
+      console.error(`[db] migrated ${new URL(databaseUrl).pathname.slice(1)} down (${arg})`);
+      return;
+    }
     case 'drop':
       await withAdmin(databaseUrl, (client) =>
         client.query(`DROP DATABASE IF EXISTS ${quoteIdent(arg)} WITH (FORCE)`),
       );
       return;
     default:
-      console.error('usage: node scripts/db.js migrate | drop NAME');
+      console.error('usage: node scripts/db.js migrate | down COUNT|all | drop NAME');
       process.exit(2);
   }
 }

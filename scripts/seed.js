@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Loads the seed scenario (seed/scenario.json) through the public write API, then prints example
-// queries with their answers. Idempotent: every write carries an Idempotency-Key and, for changes
-// to an existing stream, If-Match with the version it expects; a second run appends nothing.
+// queries with their answers. Idempotent: every run sends the very same requests — each write
+// with an Idempotency-Key derived from the step and, for changes to an existing stream, If-Match
+// with the version the step expects — so a second run (same admin key) gets every first answer
+// back (Idempotent-Replayed) and appends nothing. A step that neither appends nor replays (the
+// ledger holds that stream from other writes, or another admin key) is named, and the run fails.
 //   node scripts/seed.js [API base URL]      keys from ADMIN_API_KEY and READER_API_KEY
 const { createHash } = require('node:crypto');
 const path = require('node:path');
@@ -15,14 +18,25 @@ if (!adminKey) {
 }
 const { steps } = require(path.join(__dirname, '..', 'seed', 'scenario.json'));
 
+/** How long to keep retrying an answer of 503 (the API says when, with Retry-After). */
+const UNAVAILABLE_FOR_MS = 60_000;
+
 async function call(method, url, key, { body, headers = {} } = {}) {
-  const response = await fetch(`${api}${url}`, {
-    method,
-    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+  const giveUpAt = Date.now() + UNAVAILABLE_FOR_MS;
+  for (;;) {
+    const response = await fetch(`${api}${url}`, {
+      method,
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const retryAfter = Number(response.headers.get('retry-after'));
+    if (response.status === 503 && retryAfter > 0 && Date.now() < giveUpAt) {
+      await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+      continue;
+    }
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+  }
 }
 
 function streamOf(step) {
@@ -30,36 +44,43 @@ function streamOf(step) {
   return match ? match[1] : step.body.id;
 }
 
+/** The same request for a step on every run: nothing in it depends on what the ledger holds. */
+function requestOf(step, expectedVersion) {
+  const headers = {
+    'Idempotency-Key': `seed-${createHash('sha256').update(JSON.stringify(step)).digest('hex').slice(0, 32)}`,
+  };
+  if (expectedVersion > 0) headers['If-Match'] = `"${expectedVersion}"`;
+  return { body: step.body, headers };
+}
+
 async function load() {
   const versions = new Map();
   const tokens = new Map();
-  let appended = 0;
-  for (const step of steps) {
+  const outcomes = { appended: 0, replayed: 0, refused: [] };
+  for (const [index, step] of steps.entries()) {
     const streamId = streamOf(step);
     const expected = versions.get(streamId) ?? 0;
-    const headers = {
-      'Idempotency-Key': `seed-${createHash('sha256').update(JSON.stringify(step)).digest('hex').slice(0, 32)}`,
-    };
-    if (expected > 0) headers['If-Match'] = `"${expected}"`;
-    const {
-      status,
-      headers: answer,
-      body,
-    } = await call('POST', step.path, adminKey, { body: step.body, headers });
-    const alreadyThere =
-      (status === 409 && body?.code === 'stream-exists') ||
-      (status === 412 && body?.code === 'stale-version');
-    if (status === 201) {
-      if (answer.get('idempotent-replayed') !== 'true') appended++;
-      tokens.set(streamId, answer.get('consistency-token'));
-    } else if (!alreadyThere) {
-      throw new Error(`${step.path} answered ${status}: ${JSON.stringify(body)}`);
-    }
     versions.set(streamId, expected + 1);
+    const { status, headers, body } = await call('POST', step.path, adminKey, requestOf(step, expected));
+    if (status === 201) {
+      outcomes[headers.get('idempotent-replayed') === 'true' ? 'replayed' : 'appended']++;
+      tokens.set(streamId, headers.get('consistency-token'));
+    } else {
+      outcomes.refused.push(
+        `step ${index + 1} (POST ${step.path}) answered ${status} ${body?.code ?? ''}: ${body?.detail ?? JSON.stringify(body)}`,
+      );
+    }
   }
   console.log(
-    `[seed] ${steps.length} seed events: ${appended} appended, ${steps.length - appended} already in the ledger`,
+    `[seed] ${steps.length} seed events: ${outcomes.appended} appended, ${outcomes.replayed} replayed (already in the ledger)`,
   );
+  if (outcomes.refused.length > 0) {
+    throw new Error(
+      `${outcomes.refused.length} seed steps neither appended nor replayed an earlier seed run's answer ` +
+        `(the ledger holds these streams from other writes, or they were seeded with another admin key):\n  ` +
+        outcomes.refused.join('\n  '),
+    );
+  }
   return tokens;
 }
 

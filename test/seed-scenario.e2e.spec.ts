@@ -1,13 +1,92 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { RARE_EARTH_ELEMENTS } from '@ledger/contracts';
+import { RARE_EARTH_ELEMENTS, type AnyEventEnvelope } from '@ledger/contracts';
+import { evaluateExportControls, evaluateMeasure, evaluateTariffs } from '@ledger/domain';
+import { Journal } from '@ledger/journal';
 import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
+import { boundaries } from '../libs/read-models/test/random-histories';
 import { AppProcess, ensureBuilt, freePort, runAuditor } from './support/app-process';
 import { KEYS, prepareLedger, type Ledger } from './support/ledger-harness';
 import { startProjector, type RunningProjector } from './support/projector-harness';
 
 const run = promisify(execFile);
+
+/** One request the seed script sent and the answer it got. */
+interface Exchange {
+  readonly method: string;
+  readonly path: string;
+  readonly idempotencyKey: string | undefined;
+  readonly ifMatch: string | undefined;
+  readonly body: string;
+  readonly status: number;
+  readonly replayed: string | null;
+  readonly answer: string;
+}
+
+/** Headers that belong to one connection, not to the request or answer passed on. */
+const HOP_BY_HOP = ['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'];
+
+/**
+ * A proxy between the seed script and the admin API that records every exchange, so the test
+ * sees what the script sent and what it was answered instead of trusting the script's summary.
+ */
+async function recordingProxy(
+  target: string,
+): Promise<{ url: string; exchanges: Exchange[]; server: Server }> {
+  const exchanges: Exchange[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).flatMap(([name, value]) =>
+          typeof value === 'string' && !HOP_BY_HOP.includes(name) ? [[name, value]] : [],
+        ),
+      );
+      fetch(`${target}${request.url}`, { method: request.method, headers, body: body || undefined })
+        .then(async (answer) => {
+          const text = await answer.text();
+          exchanges.push({
+            method: request.method ?? '',
+            path: request.url ?? '',
+            idempotencyKey: headers['idempotency-key'],
+            ifMatch: headers['if-match'],
+            body,
+            status: answer.status,
+            replayed: answer.headers.get('idempotent-replayed'),
+            answer: text,
+          });
+          const passed = [...answer.headers].filter(([name]) => !HOP_BY_HOP.includes(name));
+          response.writeHead(answer.status, Object.fromEntries(passed)).end(text);
+        })
+        .catch((error: unknown) => response.writeHead(502).end(String(error)));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, exchanges, server };
+}
+
+/** (imposer, origin, product) and (imposer, item, destination) asked of the seed's measures. */
+const TARIFF_QUESTIONS = [
+  ['US', 'CN', '850511'],
+  ['US', 'HK', '847130'],
+  ['US', 'VN', '271111'],
+  ['CN', 'US', '850511'],
+] as const;
+const CONTROL_QUESTIONS = [
+  ['CN', 'Dy', 'US'],
+  ['CN', 'W', 'DE'],
+  ['CN', '850511', 'US'],
+] as const;
+const PARALLEL_READS = 8;
+
+const writesOf = (exchanges: readonly Exchange[]) =>
+  exchanges.filter((exchange) => exchange.method === 'POST');
 
 interface EffectiveTariffs {
   total: number;
@@ -20,14 +99,50 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
   let relay: AppProcess;
   let projector: RunningProjector;
   let baseUrl: string;
+  let journal: Journal;
   let seedOutput: string;
+  let firstRun: Exchange[];
 
-  const seed = async () =>
-    (
-      await run(process.execPath, [path.join(__dirname, '../scripts/seed.js'), baseUrl], {
-        env: { ...process.env, ADMIN_API_KEY: KEYS.admin, READER_API_KEY: KEYS.reader },
-      })
-    ).stdout;
+  /** Runs scripts/seed.js through a recording proxy: its output and every exchange it had. */
+  const seed = async ({ adminKey }: { adminKey?: string } = {}): Promise<{
+    stdout: string;
+    exchanges: Exchange[];
+  }> => {
+    const proxy = await recordingProxy(baseUrl);
+    try {
+      const { stdout } = await run(
+        process.execPath,
+        [path.join(__dirname, '../scripts/seed.js'), proxy.url],
+        {
+          env: { ...process.env, ADMIN_API_KEY: adminKey ?? KEYS.admin, READER_API_KEY: KEYS.reader },
+        },
+      );
+      return { stdout, exchanges: proxy.exchanges };
+    } finally {
+      await new Promise((resolve) => proxy.server.close(resolve));
+    }
+  };
+
+  /** Every event in the journal, in position order. */
+  const journalEvents = async (): Promise<AnyEventEnvelope[]> => {
+    const events: AnyEventEnvelope[] = [];
+    for (;;) {
+      const page = await journal.readAll(events.at(-1)?.position ?? 0, 1000);
+      if (page.length === 0) return events;
+      events.push(...page);
+    }
+  };
+
+  /** The journal's policy events: the ledger's own stream (signed checkpoints) grows by itself. */
+  const policyEvents = async () => (await journalEvents()).filter((event) => event.streamType !== 'ledger');
+
+  /** A read's JSON body, or null when the API answers 404. */
+  const answer = async (url: string): Promise<unknown> => {
+    const response = await fetch(`${baseUrl}${url}`, { headers: { Authorization: `Bearer ${KEYS.reader}` } });
+    if (response.status === 404) return null;
+    expect({ url, status: response.status }).toEqual({ url, status: 200 });
+    return response.json();
+  };
 
   const get = async <T>(url: string): Promise<T> => {
     const response = await fetch(`${baseUrl}${url}`, { headers: { Authorization: `Bearer ${KEYS.reader}` } });
@@ -49,7 +164,8 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
       groupId: uniqueName('seed-projector-'),
     });
     await eventually(async () => expect((await fetch(`${baseUrl}/health`)).status).toBe(200));
-    seedOutput = await seed();
+    journal = new Journal(ledger.db.pool);
+    ({ stdout: seedOutput, exchanges: firstRun } = await seed());
   });
 
   afterAll(async () => {
@@ -60,7 +176,10 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
   });
 
   it('loads every seed event through the write API and prints the example answers', () => {
-    expect(seedOutput).toMatch(/18 seed events: 18 appended, 0 already in the ledger/);
+    expect(writesOf(firstRun).map(({ status, replayed }) => ({ status, replayed }))).toEqual(
+      Array.from({ length: 18 }, () => ({ status: 201, replayed: null })),
+    );
+    expect(seedOutput).toMatch(/18 seed events: 18 appended, 0 replayed/);
     expect(seedOutput).toMatch(/→ 145% = /);
     expect(seedOutput).toMatch(/→ 30% = /);
   });
@@ -208,8 +327,115 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
     expect(await response.json()).toMatchObject({ code: 'consistency-token-malformed' });
   });
 
-  it('a second seed run appends nothing', async () => {
-    expect(await seed()).toMatch(/18 seed events: 0 appended, 18 already in the ledger/);
+  it('a second seed run sends the same writes, gets every first answer back replayed, and appends nothing', async () => {
+    const before = await policyEvents();
+    const second = await seed();
+    const request = ({ method, path: url, idempotencyKey, ifMatch, body }: Exchange) => ({
+      method,
+      url,
+      idempotencyKey,
+      ifMatch,
+      body,
+    });
+    expect(writesOf(second.exchanges).map(request)).toEqual(writesOf(firstRun).map(request));
+    expect(
+      writesOf(second.exchanges).map(({ status, replayed, answer }) => ({
+        status,
+        replayed,
+        event: JSON.parse(answer) as unknown,
+      })),
+    ).toEqual(
+      writesOf(firstRun).map(({ answer }) => ({
+        status: 201,
+        replayed: 'true',
+        event: JSON.parse(answer) as unknown,
+      })),
+    );
+    const after = await policyEvents();
+    expect(after.at(-1)?.position).toBe(before.at(-1)?.position);
+    expect(after.map((event) => event.id)).toEqual(before.map((event) => event.id));
+    expect(second.stdout).toMatch(/18 seed events: 0 appended, 18 replayed/);
+  });
+
+  it('names every seed step that neither appends nor replays, fails, and appends nothing (another admin key)', async () => {
+    // Idempotency keys are scoped to the API key: under a second admin key nothing replays, and
+    // every step meets the streams the first key created.
+    const otherAdmin = 'test-second-admin-key-0000001';
+    const digest = createHash('sha256').update(otherAdmin).digest('hex');
+    await ledger.db.pool.query(
+      `INSERT INTO access.api_keys (key_id, key_hash, role, label) VALUES ($1, $2, 'admin', 'second admin')`,
+      [`key-${digest.slice(0, 12)}`, digest],
+    );
+    const before = await policyEvents();
+    const failed = await seed({ adminKey: otherAdmin }).then(
+      () => undefined,
+      (error: { code?: number; stderr?: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toMatch(/18 seed steps neither appended nor replayed/);
+    expect(failed?.stderr).toMatch(/step 1 \(POST \/v1\/tariff-measures\) answered 409 stream-exists/);
+    expect(failed?.stderr).toMatch(
+      /step 2 \(POST \/v1\/tariff-measures\/us-ieepa-fentanyl-cn\/rate-changes\) answered 412 stale-version/,
+    );
+    expect(await policyEvents()).toEqual(before);
+  });
+
+  it('the read models hold exactly the journal events, by id, and answer what the in-memory evaluator answers over them', async () => {
+    const committed = await journalEvents();
+    const projected = await eventually(async () => {
+      const { rows } = await ledger.db.pool.query<{ envelope: AnyEventEnvelope }>(
+        'SELECT envelope FROM read_models.events ORDER BY position',
+      );
+      const ids = new Set(rows.map(({ envelope }) => envelope.id));
+      expect(committed.filter((event) => !ids.has(event.id)).map((event) => event.position)).toEqual([]);
+      return rows.map(({ envelope }) => envelope);
+    });
+    const journalById = new Map((await journalEvents()).map((event) => [event.id, event]));
+    for (const event of projected) expect(event).toEqual(journalById.get(event.id));
+
+    const events = [...journalById.values()];
+    const policy = events.filter((event) => event.streamType !== 'ledger');
+    const recorded = policy.map((event) => Date.parse(event.recordedAt));
+    const knownAts = [
+      Math.min(...recorded) - 1,
+      recorded[Math.floor(recorded.length / 2)],
+      Math.max(...recorded),
+    ];
+    // Rules differ exactly at the instants the events name: ask at each and just before it.
+    const asOfs = boundaries(events).flatMap((instant) => [Date.parse(instant) - 1, Date.parse(instant)]);
+    const checks: Array<() => Promise<void>> = [];
+    for (const [asOf, knownAt] of asOfs.flatMap((t) => knownAts.map((k) => [t, k]))) {
+      const at = { asOf: new Date(asOf).toISOString(), knownAt: new Date(knownAt).toISOString() };
+      for (const [imposer, origin, product] of TARIFF_QUESTIONS) {
+        const query = { imposer, origin, product, ...at };
+        checks.push(async () =>
+          expect(await answer(`/v1/tariffs/effective?${new URLSearchParams(query).toString()}`)).toEqual(
+            evaluateTariffs(events, query),
+          ),
+        );
+      }
+      for (const [imposer, item, destination] of CONTROL_QUESTIONS) {
+        const query = { imposer, item, destination, ...at };
+        checks.push(async () =>
+          expect(await answer(`/v1/export-controls/active?${new URLSearchParams(query).toString()}`)).toEqual(
+            {
+              controls: evaluateExportControls(events, query),
+            },
+          ),
+        );
+      }
+      for (const id of new Set([...policy.map((event) => event.streamId), 'no-such-measure'])) {
+        checks.push(async () =>
+          expect(await answer(`/v1/measures/${id}?${new URLSearchParams(at).toString()}`)).toEqual(
+            evaluateMeasure(events, id, at),
+          ),
+        );
+      }
+    }
+    for (let next = 0; next < checks.length; next += PARALLEL_READS) {
+      await Promise.all(checks.slice(next, next + PARALLEL_READS).map((check) => check()));
+    }
+    expect(checks.length).toBeGreaterThan(500);
   });
 
   it('auditors find every hash chain intact and a rebuild from the topic equal to the live views', async () => {

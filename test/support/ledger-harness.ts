@@ -45,6 +45,8 @@ export async function prepareLedger({ partitions = 3 }: { partitions?: number } 
     READER_API_KEY: KEYS.reader,
     AUDITOR_API_KEY: KEYS.auditor,
     RELAY_POLL_MS: '100',
+    // A loaded CI machine may take seconds to project a write; a read-your-writes read must not fail for it.
+    CONSISTENCY_WAIT_MS: '60000',
   };
   return { db, kafka, topic, env, close: () => db.drop() };
 }

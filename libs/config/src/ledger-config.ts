@@ -122,6 +122,13 @@ class LedgerEnvironment {
   @IsInt({ message: 'PORT must be an integer' })
   PORT = 3000;
 
+  /** Read-your-writes: how long a read with a Consistency-Token waits for the read models before 503. */
+  @Transform(toInt)
+  @Max(300_000)
+  @Min(0)
+  @IsInt({ message: 'CONSISTENCY_WAIT_MS must be an integer' })
+  CONSISTENCY_WAIT_MS = 5000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -264,6 +271,7 @@ export interface LedgerConfig {
     readonly clientId: string;
   };
   readonly http: { readonly port: number };
+  readonly consistencyWaitMs: number;
   readonly logLevel: string;
   readonly bootstrapKeys: {
     readonly admin?: string;
@@ -337,6 +345,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       clientId: parsed.KAFKA_CLIENT_ID,
     }),
     http: Object.freeze({ port: parsed.PORT }),
+    consistencyWaitMs: parsed.CONSISTENCY_WAIT_MS,
     logLevel: parsed.LOG_LEVEL,
     bootstrapKeys: Object.freeze({
       admin: parsed.ADMIN_API_KEY,

@@ -291,6 +291,41 @@ export function specification(): { events: readonly AnyEventEnvelope[]; scenario
     },
   );
 
+  // The API refuses to retract a retraction, but the journal's contract allows one; readers
+  // must not let it revive the event it retracted.
+  ledger.record(
+    'pk-duty',
+    'TariffImposed',
+    tariff({ imposer: 'PK', rate: 10, validFrom: day('2025-02-01') }),
+    {
+      at: day('2025-01-10'),
+    },
+  );
+  const raise = { rate: 30, validFrom: day('2025-03-01') };
+  const raised = ledger.record('pk-duty', 'TariffRateChanged', raise, { at: day('2025-02-20') });
+  const retraction = ledger.retract(raised, { at: day('2025-02-25') });
+  ledger.retract(retraction, { at: day('2025-03-05') });
+  ledger.record('pk-duty', 'TariffRateChanged', raise, { at: day('2025-03-10') });
+  scenario(
+    'a retracted retraction does not revive the event it retracted; recording the event again does',
+    async (views) => {
+      const query = { imposer: 'PK', origin: 'CN', product: '850511', asOf: day('2025-03-15') };
+      const total = async (knownAt: string) => (await duty(views, { ...query, knownAt: day(knownAt) })).total;
+      expect(await total('2025-02-21')).toBe(30);
+      expect(await total('2025-02-25')).toBe(10);
+      expect(await total('2025-03-05')).toBe(10);
+      expect(await total('2025-03-10')).toBe(30);
+      expect(await views.measure('pk-duty', asOf('2025-03-15', '2025-03-05'))).toMatchObject({
+        version: 4,
+        state: { rate: 10 },
+      });
+      expect(await views.measure('pk-duty', asOf('2025-03-15'))).toMatchObject({
+        version: 5,
+        state: { rate: 30 },
+      });
+    },
+  );
+
   // ---- HS code coverage -----------------------------------------------------------------------
   for (const [id, code] of [
     ['br-chapter-85', '85'],

@@ -47,7 +47,9 @@ export class ReadsController {
   @Get('tariffs/effective')
   @Authorize(ROLE_SETS.read)
   @ApiOperation({ summary: 'Additional duty layers in force on a product from an origin, and their sum' })
-  @ApiServiceUnavailableResponse({ description: 'Consistency-Token not projected within 5 s' })
+  @ApiServiceUnavailableResponse({
+    description: 'Consistency-Token not projected within CONSISTENCY_WAIT_MS',
+  })
   async tariffsEffective(
     @Query() query: TariffsEffectiveQueryDto,
     @Req() request: Request,

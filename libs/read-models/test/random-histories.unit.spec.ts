@@ -1,0 +1,93 @@
+import fc from 'fast-check';
+import {
+  EQUIVALENCE_CASES,
+  TOPIC_CASES,
+  TRAITS,
+  history,
+  historyTraits,
+  knownAtPlace,
+  probeInstants,
+  type KnownAtPlace,
+  type PropertyCases,
+} from './random-histories';
+
+/**
+ * The property tests prove only what their generators produce. This reports what the cases of
+ * each property test cover (fc.statistics) and fails when a generator stops producing the
+ * histories and probes that matter, so a weakened generator cannot pass unnoticed.
+ */
+
+const SAMPLES = 1_000;
+
+/** fc.statistics' report of `classify` over `arbitrary`, and the share of samples with each label. */
+function coverage<T>(title: string, arbitrary: fc.Arbitrary<T>, classify: (value: T) => string[]) {
+  const counts = new Map<string, number>();
+  let samples = 0;
+  const report = [title];
+  fc.statistics(
+    arbitrary,
+    (value) => {
+      const labels = classify(value);
+      samples++;
+      for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+      return labels;
+    },
+    { numRuns: SAMPLES, logger: (line) => report.push(`  ${line}`) },
+  );
+  console.log(report.join('\n'));
+  return (label: string): number => (counts.get(label) ?? 0) / samples;
+}
+
+/** The labels whose share is under its minimum, with both, for a failure message that says what is missing. */
+function below(minimums: Record<string, number>, share: (label: string) => number): string[] {
+  return Object.entries(minimums).flatMap(([label, minimum]) =>
+    share(label) < minimum ? [`${label}: ${share(label).toFixed(3)} < ${minimum}`] : [],
+  );
+}
+
+const HISTORY_MINIMUM: Record<string, number> = {
+  [TRAITS.fullTariff]: 0.2,
+  [TRAITS.retractedRetraction]: 0.15,
+  [TRAITS.voidStream]: 0.1,
+  [TRAITS.busyControl]: 0.15,
+  [TRAITS.revokedLicence]: 0.2,
+  [TRAITS.long]: 0.35,
+};
+
+const PROBE_MINIMUM: Record<KnownAtPlace, number> = {
+  'inside the recorded span': 0.6,
+  'before the first event': 0.05,
+  'at or after the last event': 0.05,
+};
+
+describe.each([
+  ['the read models against the evaluator', EQUIVALENCE_CASES],
+  ['a rebuild from the topic', TOPIC_CASES],
+])('the random cases of the property test of %s', (title: string, cases: PropertyCases) => {
+  it('hold the histories that matter often enough', () => {
+    const share = coverage(`${title}: histories`, cases.histories, (actions) =>
+      historyTraits(history(actions)),
+    );
+    expect(below(HISTORY_MINIMUM, share)).toEqual([]);
+  });
+
+  it('probe knownAt mostly inside the recorded span of the history, and some outside', () => {
+    const probes = fc
+      .tuple(cases.histories, cases.probes)
+      .chain(([actions, drawn]) =>
+        fc.constantFrom(...drawn).map((probed) => ({ events: history(actions), probed })),
+      );
+    const share = coverage(`${title}: knownAt of probes`, probes, ({ events, probed }) => [
+      knownAtPlace(events, probeInstants(events, probed).knownAt),
+    ]);
+    expect(below(PROBE_MINIMUM, share)).toEqual([]);
+  });
+
+  it('record every drawn action as an event', () => {
+    fc.assert(
+      fc.property(cases.histories, (actions) => {
+        expect(history(actions)).toHaveLength(actions.length);
+      }),
+    );
+  });
+});

@@ -1,0 +1,163 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { AdminApiModule } from '../apps/admin-api/src/admin-api.module';
+import type { AnyEventEnvelope } from '@ledger/contracts';
+import { KEYS, prepareLedger, startInProcess, type Ledger } from './support/ledger-harness';
+import { imposeReciprocalOnChina, raiseTo84 } from './support/policy-bodies';
+
+/** How long a message may take to arrive before the test gives up on it. */
+const MESSAGE_TIMEOUT_MS = 30_000;
+
+interface SseMessage {
+  readonly id: string | undefined;
+  readonly event: string | undefined;
+  readonly data: string;
+}
+
+/** One open Server-Sent Events connection, read message by message. */
+class SseClient {
+  private buffer = '';
+
+  private constructor(
+    private readonly reader: ReadableStreamDefaultReader<Uint8Array>,
+    private readonly controller: AbortController,
+  ) {}
+
+  static async open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
+    const controller = new AbortController();
+    const response = await fetch(url, {
+      headers: { Authorization: `Bearer ${KEYS.reader}`, ...headers },
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    return new SseClient(response.body!.getReader(), controller);
+  }
+
+  /** The next complete message (fields up to a blank line); fails if none arrives in time. */
+  async next(): Promise<SseMessage> {
+    const deadline = Date.now() + MESSAGE_TIMEOUT_MS;
+    for (;;) {
+      const end = this.buffer.indexOf('\n\n');
+      if (end >= 0) {
+        const block = this.buffer.slice(0, end);
+        this.buffer = this.buffer.slice(end + 2);
+        return parseMessage(block);
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error('no Server-Sent Event arrived in time')),
+          deadline - Date.now(),
+        );
+      });
+      try {
+        const { value, done } = await Promise.race([this.reader.read(), timeout]);
+        if (done) throw new Error('the event stream ended');
+        this.buffer += Buffer.from(value).toString('utf8');
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+
+  close(): void {
+    this.controller.abort();
+  }
+}
+
+function parseMessage(block: string): SseMessage {
+  const fields = new Map<string, string[]>();
+  for (const line of block.split('\n')) {
+    const colon = line.indexOf(':');
+    const name = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    fields.set(name, [...(fields.get(name) ?? []), value]);
+  }
+  return {
+    id: fields.get('id')?.at(-1),
+    event: fields.get('event')?.at(-1),
+    data: (fields.get('data') ?? []).join('\n'),
+  };
+}
+
+describe('Server-Sent Events from the journal: history first, then every new event live', () => {
+  let ledger: Ledger;
+  let api: INestApplication;
+  let streamUrl: string;
+  const clients: SseClient[] = [];
+
+  const write = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+    const response = await request(api.getHttpServer())
+      .post(path)
+      .set({ Authorization: `Bearer ${KEYS.admin}`, ...headers })
+      .send(body as object);
+    expect(response.status).toBe(201);
+    return response.body as AnyEventEnvelope;
+  };
+
+  const open = async (headers: Record<string, string> = {}) => {
+    const client = await SseClient.open(streamUrl, headers);
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    ledger = await prepareLedger();
+    api = await startInProcess(AdminApiModule, ledger.env);
+    await api.listen(0, '127.0.0.1');
+    streamUrl = `http://127.0.0.1:${((api.getHttpServer() as Server).address() as AddressInfo).port}/v1/events/stream`;
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await api?.close();
+    await ledger?.close();
+  });
+
+  it('sends an event appended after the client connected on the open stream, with its position as the SSE id', async () => {
+    const imposed = await write('/v1/tariff-measures', imposeReciprocalOnChina('sse-live-measure'));
+    const client = await open();
+    // The stored event has come through: the stream now waits for new ones.
+    expect((await client.next()).id).toBe(String(imposed.position));
+
+    const raised = await write('/v1/tariff-measures/sse-live-measure/rate-changes', raiseTo84);
+    const live = await client.next();
+    expect(live).toMatchObject({ id: String(raised.position), event: 'policy-event' });
+    expect(JSON.parse(live.data)).toEqual(raised);
+  });
+
+  it('resumes after Last-Event-ID: a client that saw the head gets only what is appended after it', async () => {
+    const seen = await write('/v1/tariff-measures', imposeReciprocalOnChina('sse-resumed-measure'));
+    const client = await open({ 'Last-Event-ID': String(seen.position) });
+    const next = await write('/v1/tariff-measures/sse-resumed-measure/rate-changes', raiseTo84);
+    const message = await client.next();
+    expect(message.id).toBe(String(next.position));
+    expect(JSON.parse(message.data)).toEqual(next);
+  });
+
+  it.each(['abc', '-1', '1.5', '0x10', '12 13', '9999999999999999', ''])(
+    'refuses Last-Event-ID %j with 400 last-event-id-malformed, not a stream or a 500',
+    async (lastEventId) => {
+      const response = await request(api.getHttpServer())
+        .get('/v1/events/stream')
+        .set({ Authorization: `Bearer ${KEYS.reader}`, 'Last-Event-ID': lastEventId });
+      expect(response.status).toBe(400);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body).toMatchObject({ status: 400, code: 'last-event-id-malformed' });
+    },
+  );
+
+  it('refuses a malformed ?after= with 400 naming the field', async () => {
+    const response = await request(api.getHttpServer())
+      .get('/v1/events/stream?after=yesterday')
+      .set({ Authorization: `Bearer ${KEYS.reader}` });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({
+      code: 'validation-failed',
+      errors: expect.arrayContaining([expect.objectContaining({ field: 'after' })]) as unknown,
+    });
+  });
+});
