@@ -3,7 +3,14 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import { loadConfig } from '@ledger/config';
-import { fromKafkaRecord, toKafkaRecord, type AnyEventEnvelope } from '@ledger/contracts';
+import { randomUUID } from 'node:crypto';
+import {
+  fromKafkaRecord,
+  toGenesisRecord,
+  toKafkaRecord,
+  withTopicInstance,
+  type AnyEventEnvelope,
+} from '@ledger/contracts';
 import { EventProducer, createKafka, ensureEventTopic, type Kafka } from '@ledger/messaging';
 import { createMigratedDatabase, databaseUrlFor, dropDatabase } from './databases';
 import {
@@ -109,16 +116,39 @@ function checkContracts(events: readonly AnyEventEnvelope[]): void {
   }
 }
 
-async function produce(kafka: Kafka, topic: string, events: readonly AnyEventEnvelope[]): Promise<void> {
+/**
+ * Writes the topic as the relay would: a genesis record opening every partition, then every
+ * event stamped with the topic instance. Returns how many records that is.
+ */
+async function produce(kafka: Kafka, topic: string, events: readonly AnyEventEnvelope[]): Promise<number> {
+  const topicInstanceId = randomUUID();
+  const createdAt = new Date().toISOString();
+  const genesis = Array.from({ length: PARTITIONS }, (_, partition) =>
+    toGenesisRecord({
+      topicInstanceId,
+      clusterId: 'benchmark',
+      topic,
+      partition,
+      partitions: PARTITIONS,
+      journalId: randomUUID(),
+      createdAt,
+    }),
+  );
   const producer = new EventProducer(kafka, topic);
   await producer.connect();
   try {
+    await producer.send(genesis);
     for (let from = 0; from < events.length; from += PRODUCE_BATCH) {
-      await producer.send(events.slice(from, from + PRODUCE_BATCH).map((event) => toKafkaRecord(event)));
+      await producer.send(
+        events
+          .slice(from, from + PRODUCE_BATCH)
+          .map((event) => withTopicInstance(toKafkaRecord(event), topicInstanceId)),
+      );
     }
   } finally {
     await producer.disconnect();
   }
+  return genesis.length + events.length;
 }
 
 async function count(pool: Pool, sql: string): Promise<number> {
@@ -151,8 +181,9 @@ async function bench(options: Options, cleanup: Cleanup): Promise<string> {
   const topic = `bench.events.${runId}`;
   await ensureEventTopic(admin, { topic, partitions: PARTITIONS });
   cleanup.add(`delete topic ${topic}`, () => admin.deleteTopics({ topics: [topic] }));
-  await timed(`produced ${options.events} records to ${topic} (${config.kafka.brokers.join(',')})`, () =>
-    produce(kafka, topic, ledger.events),
+  const records = await timed(
+    `produced ${options.events} events (and a genesis record per partition) to ${topic} (${config.kafka.brokers.join(',')})`,
+    () => produce(kafka, topic, ledger.events),
   );
   const source: TopicUnderTest = { kafka, topic, partitions: PARTITIONS };
 
@@ -163,7 +194,7 @@ async function bench(options: Options, cleanup: Cleanup): Promise<string> {
   const copyDb = await database('copy');
 
   log('(a) projector rebuild from offset 0 ...');
-  const projector = await measureProjector(source, projectorDb, `bench-projector-${runId}`, options.events);
+  const projector = await measureProjector(source, projectorDb, `bench-projector-${runId}`, records);
   const [projected, deadLetters] = [
     await count(projectorDb, COUNT_EVENTS),
     await count(projectorDb, COUNT_DEAD_LETTERS),
@@ -185,7 +216,7 @@ async function bench(options: Options, cleanup: Cleanup): Promise<string> {
   }
 
   log('(c1) Kafka consume only ...');
-  const consumeOnly = await measureConsumeOnly(source, `bench-consume-${runId}`, options.events);
+  const consumeOnly = await measureConsumeOnly(source, `bench-consume-${runId}`, records);
   log('(c2) Postgres COPY ...');
   const copy = await measureCopy(copyDb, ledger.events);
   const copied = await count(copyDb, COUNT_EVENTS);

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { fromKafkaRecord, type AnyEventEnvelope } from '@ledger/contracts';
+import { fromKafkaRecord, isGenesisRecord, topicInstanceOf, type AnyEventEnvelope } from '@ledger/contracts';
 import { BatchConsumer, consumeEachMessage, type Kafka } from '@ledger/messaging';
 import { startProjection } from '@ledger/projection';
 import { applyEvents, appliedVersions } from '@ledger/read-models';
@@ -131,9 +131,9 @@ export async function measureProjector(
 }
 
 const SAVE_OFFSET = `
-  INSERT INTO projector.consumed_offsets (group_id, topic, partition, next_offset)
-  VALUES ($1, $2, $3, $4)
-  ON CONFLICT (group_id, topic, partition)
+  INSERT INTO projector.consumed_offsets (group_id, topic, topic_instance, partition, next_offset)
+  VALUES ($1, $2, $3, $4, $5)
+  ON CONFLICT (group_id, topic, topic_instance, partition)
   DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()`;
 
 /**
@@ -149,7 +149,13 @@ export async function measureNaiveBaseline(
   const clock = new ConsumerClock('(b) naive baseline', count);
   const consuming = consumeEachMessage(
     kafka,
-    { groupId, topic, fromBeginning: true, partitionsConsumedConcurrently: partitions },
+    {
+      groupId,
+      topic,
+      fromBeginning: true,
+      partitionsConsumedConcurrently: partitions,
+      accept: (record) => !isGenesisRecord(record),
+    },
     async (record) => {
       clock.started();
       const event = fromKafkaRecord(record);
@@ -161,6 +167,7 @@ export async function measureNaiveBaseline(
         await client.query(SAVE_OFFSET, [
           groupId,
           topic,
+          topicInstanceOf(record),
           record.partition,
           (BigInt(record.offset) + 1n).toString(),
         ]);

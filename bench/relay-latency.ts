@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { NestFactory } from '@nestjs/core';
 import type { Pool } from 'pg';
-import { fromKafkaRecord, type PolicyEvent } from '@ledger/contracts';
+import { fromKafkaRecord, isGenesisRecord, type PolicyEvent } from '@ledger/contracts';
 import { Journal } from '@ledger/journal';
 import { consumeEachMessage, type Kafka } from '@ledger/messaging';
 import { RelayModule } from '../apps/relay/src/relay.module';
@@ -62,7 +62,12 @@ export async function measureRelayLatency(
   const arrivals = new Map<string, number>();
   const consuming = consumeEachMessage(
     kafka,
-    { groupId: settings.groupId, topic: settings.topic, fromBeginning: true },
+    {
+      groupId: settings.groupId,
+      topic: settings.topic,
+      fromBeginning: true,
+      accept: (record) => !isGenesisRecord(record),
+    },
     (record) => {
       arrivals.set(fromKafkaRecord(record).id, performance.now());
       return Promise.resolve();

@@ -7,11 +7,13 @@ export interface MessageConsumerSettings {
   readonly fromBeginning: boolean;
   /** How many partitions' messages may be handled at the same time. */
   readonly partitionsConsumedConcurrently?: number;
+  /** Records it does not accept (e.g. genesis records, which are not events) are passed over. */
+  readonly accept?: (record: StoredRecord) => boolean;
 }
 
 /**
- * The textbook consumer: hands records to `handleRecord` one at a time (kafkajs `eachMessage`)
- * until `untilCount` have been handled, then leaves the group. Commits nothing to Kafka: the
+ * The textbook consumer: hands the records it accepts to `handleRecord` one at a time (kafkajs
+ * `eachMessage`) until `untilCount` have been handled, then leaves the group. Commits nothing to Kafka: the
  * handler keeps its own offsets. The benchmark's naive baseline; the projector uses
  * BatchConsumer instead.
  */
@@ -38,10 +40,11 @@ export async function consumeEachMessage(
           autoCommit: false,
           partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently ?? 1,
           eachMessage: async ({ partition, message }) => {
-            if (started >= untilCount) return;
+            const record = toStoredRecord(partition, message);
+            if (started >= untilCount || !(settings.accept?.(record) ?? true)) return;
             started += 1;
             try {
-              await handleRecord(toStoredRecord(partition, message));
+              await handleRecord(record);
             } catch (error) {
               reject(error instanceof Error ? error : new Error(String(error)));
               return;
