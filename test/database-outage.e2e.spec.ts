@@ -1,9 +1,12 @@
 import { Pool } from 'pg';
-import { eventually } from '@ledger/testing';
+import { Journal } from '@ledger/journal';
+import type { Kafka } from '@ledger/messaging';
+import { eventually, uniqueName } from '@ledger/testing';
 import { AppProcess, ensureBuilt, freePort } from './support/app-process';
-import { KEYS } from './support/ledger-harness';
+import { KEYS, createEventTopic } from './support/ledger-harness';
 import { imposeReciprocalOnChina } from './support/policy-bodies';
 import { PrivatePostgres } from './support/private-postgres';
+import { expectTopicMirrorsJournal, publishedPosition } from './support/relay-harness';
 
 interface Answer {
   readonly id: string;
@@ -73,14 +76,19 @@ class WriteStream {
   }
 }
 
-describe('admin API through a database outage', () => {
+describe('the ledger through a database outage', () => {
   let postgres: PrivatePostgres;
   let api: AppProcess;
+  let relay: AppProcess;
+  let projector: AppProcess;
+  let kafka: Kafka;
   let baseUrl: string;
+  const topic = uniqueName('policy-events-');
 
   beforeAll(async () => {
     await ensureBuilt();
     postgres = await PrivatePostgres.create();
+    kafka = await createEventTopic(topic, 3);
     const port = await freePort();
     api = AppProcess.start(
       'admin-api',
@@ -93,16 +101,23 @@ describe('admin API through a database outage', () => {
       },
       port,
     );
+    const pipeline = { DATABASE_URL: postgres.url(), KAFKA_TOPIC: topic, KAFKA_TOPIC_PARTITIONS: '3' };
+    relay = AppProcess.start(
+      'relay',
+      { ...pipeline, RELAY_POLL_MS: '100', RELAY_LEASE_MS: '5000' },
+      await freePort(),
+    );
+    projector = AppProcess.start('projector', { ...pipeline, PROJECTOR_GROUP_ID: uniqueName('projector-') });
     baseUrl = `http://127.0.0.1:${port}`;
     await eventually(async () => expect((await fetch(`${baseUrl}/health/ready`)).status).toBe(200));
   });
 
   afterAll(async () => {
-    await api?.stop();
+    await Promise.all([api?.stop(), relay?.stop(), projector?.stop()]);
     await postgres?.destroy();
   });
 
-  it('answers 201 or 503 with Retry-After through a restart and a stop, recovers by itself, and keeps exactly the 201s', async () => {
+  it('answers 201 or 503 with Retry-After through a restart and a stop, recovers by itself, and publishes and projects exactly the 201s', async () => {
     const writes = new WriteStream(baseUrl, 4);
     try {
       await eventually(() => expect(writes.count(201)).toBeGreaterThanOrEqual(10));
@@ -160,12 +175,35 @@ describe('admin API through a database outage', () => {
     }
 
     const accepted = writes.answers.filter((answer) => answer.status === 201).map((answer) => answer.id);
-    const pool = new Pool({ connectionString: postgres.url(), max: 1 });
+    const pool = new Pool({ connectionString: postgres.url(), max: 2 });
     try {
       const { rows } = await pool.query<{ stream_id: string }>(
         `SELECT stream_id FROM journal.events WHERE stream_id LIKE 'outage-%'`,
       );
       expect(rows.map((row) => row.stream_id).sort()).toEqual([...accepted].sort());
+
+      // The relay and the projector lived through the same outage and carried on by themselves.
+      const journal = new Journal(pool);
+      const head = await journal.headPosition();
+      await eventually(async () => expect(await publishedPosition(journal, topic)).toBe(head), {
+        timeoutMs: 120_000,
+      });
+      await eventually(() => expectTopicMirrorsJournal(kafka, topic, journal));
+      const projected = async () =>
+        (await pool.query<{ id: string }>('SELECT event_id::text AS id FROM read_models.events ORDER BY 1'))
+          .rows;
+      const inJournal = (await journal.readAll(0, 100_000)).map((event) => ({ id: event.id }));
+      await eventually(
+        async () => expect(await projected()).toEqual([...inJournal].sort((a, b) => (a.id < b.id ? -1 : 1))),
+        {
+          timeoutMs: 120_000,
+        },
+      );
+      const ready = (await (await fetch(`http://127.0.0.1:${relay.port}/health/ready`)).json()) as {
+        info: { publishing?: { role: string } };
+      };
+      expect(ready.info.publishing?.role).toBe('leader');
+      expect([relay.exitedWith(), projector.exitedWith()]).toEqual([undefined, undefined]);
     } finally {
       await pool.end();
     }

@@ -97,7 +97,7 @@ export class AppProcess {
   private constructor(
     readonly name: App,
     private readonly child: ChildProcess,
-    private readonly port: number,
+    readonly port: number,
   ) {
     for (const stream of ['stdout', 'stderr'] as const) {
       child[stream]?.on('data', (chunk: Buffer) => {
@@ -188,11 +188,15 @@ export interface CliResult {
 /** Runs one auditor command against a database's read models and a topic, to its exit. */
 export async function runAuditor(
   args: readonly string[],
-  settings: { databaseUrl: string; topic: string },
+  settings: { databaseUrl: string; topic: string; brokers?: string },
 ): Promise<CliResult> {
   const auditor = AppProcess.start(
     'auditor',
-    { DATABASE_URL: settings.databaseUrl, KAFKA_TOPIC: settings.topic },
+    {
+      DATABASE_URL: settings.databaseUrl,
+      KAFKA_TOPIC: settings.topic,
+      ...(settings.brokers && { KAFKA_BROKERS: settings.brokers }),
+    },
     0,
     args,
   );
