@@ -192,12 +192,14 @@ export class AuditedLedger {
     await this.journal.savePublication(this.instance, recordAs ?? this.publishedUpTo);
   }
 
-  /** Records straight to the topic, in order. */
+  /** Records straight to the topic, in order (in batches the broker accepts). */
   async produce(records: readonly OutgoingRecord[]): Promise<void> {
     const producer = new EventProducer(this.ledger.kafka, this.topic);
     await producer.connect();
     try {
-      await producer.send(records);
+      for (let start = 0; start < records.length; start += 500) {
+        await producer.send(records.slice(start, start + 500));
+      }
     } finally {
       await producer.disconnect();
     }

@@ -77,11 +77,15 @@ export async function checkTopic(
   findings: Findings,
 ): Promise<TopicView> {
   const partitions = await partitionCount(kafka, topic);
-  const records = await readTopic(kafka, topic, { groupPrefix: 'ledger-auditor-verify' });
-  const grouped = byPartition(records, partitions);
+  // Only the partitions' arrays keep the records, so each partition's are freed once checked.
+  const grouped = byPartition(
+    await readTopic(kafka, topic, { groupPrefix: 'ledger-auditor-verify' }),
+    partitions,
+  );
+  const records = grouped.reduce((sum, partitionRecords) => sum + partitionRecords.length, 0);
 
   // An empty topic is one the relay has not opened yet: nothing published, nothing wrong.
-  const opened = records.length > 0;
+  const opened = records > 0;
   const geneses = grouped.map((partitionRecords, partition) =>
     opened ? checkGenesis(partitionRecords[0], partition, { topic, partitions }, findings) : undefined,
   );
@@ -111,8 +115,9 @@ export async function checkTopic(
   const events: TopicEventMark[] = [];
   const lastPositionOf = new Map<number, number>();
   const checkpoints: CheckpointMark[] = [];
-  const firstSeenAt = new Map<string, string>();
+  const firstSeen = new Map<string, TopicEventMark>();
   for (const [partition, partitionRecords] of grouped.entries()) {
+    grouped[partition] = [];
     const streams = new Map<string, { events: AnyEventEnvelope[]; offsets: string[] }>();
     let lastPosition = 0;
     for (const [index, record] of partitionRecords.entries()) {
@@ -153,12 +158,16 @@ export async function checkTopic(
         continue;
       }
       const key = versionKey(event.streamId, event.streamVersion);
-      const seenAt = firstSeenAt.get(key);
-      if (seenAt !== undefined) {
-        findings.integrity('topic', 'duplicate', place, `the same stream version is already at ${seenAt}`);
+      const seen = firstSeen.get(key);
+      if (seen !== undefined) {
+        findings.integrity(
+          'topic',
+          'duplicate',
+          place,
+          `the same stream version is already at ${seen.partition}@${seen.offset}`,
+        );
         continue;
       }
-      firstSeenAt.set(key, `${partition}@${record.offset}`);
       const expected = partitionOf(event.streamId, partitions);
       if (expected !== partition) {
         findings.integrity(
@@ -181,7 +190,9 @@ export async function checkTopic(
       stream.events.push(event);
       stream.offsets.push(record.offset);
       streams.set(event.streamId, stream);
-      events.push({ ...markOf(event), partition, offset: record.offset });
+      const mark = { ...markOf(event), partition, offset: record.offset };
+      firstSeen.set(key, mark);
+      events.push(mark);
       const checkpoint = checkpointOf(event);
       if (checkpoint) checkpoints.push(checkpoint);
     }
@@ -207,7 +218,7 @@ export async function checkTopic(
   }
   return {
     partitions,
-    records: records.length,
+    records,
     genesis,
     carriesThisJournal,
     events,
