@@ -1,5 +1,10 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { toKafkaRecord, type AnyEventEnvelope } from '@ledger/contracts';
+import {
+  CHECKPOINT_STREAM_ID,
+  toKafkaRecord,
+  type AnyEventEnvelope,
+  type LedgerCheckpointSigned,
+} from '@ledger/contracts';
 import { createTestDatabase } from '@ledger/testing';
 import { ensureBuilt } from '../../../test/support/app-process';
 import {
@@ -137,6 +142,28 @@ describe('auditor verify', () => {
             streamVersion: forged.streamVersion,
             position: forged.position,
           }),
+        ]);
+      }),
+    TIMEOUT,
+  );
+
+  it(
+    'names a checkpoint whose signed statement was altered (its chain recomputed)',
+    () =>
+      withLedger(async (ledger) => {
+        await buildLedger(ledger, { publish: false, project: false });
+        await ledger.rewriteWithRecomputedChain(CHECKPOINT_STREAM_ID, 1, (data) => ({
+          ...data,
+          eventCount: (data as LedgerCheckpointSigned).eventCount - 1,
+        }));
+
+        const verified = await ledger.verify();
+        expect(verified.code).toBe(1);
+        // The second checkpoint covers the first one's event, whose hash has changed.
+        expect(named(findingsOf(verified, 'integrity'))).toEqual([
+          'checkpoint/signature-invalid ledger-checkpoints v1',
+          'checkpoint/journal-differs-from-checkpoint ledger-checkpoints v1',
+          'checkpoint/journal-differs-from-checkpoint ledger-checkpoints v2',
         ]);
       }),
     TIMEOUT,
@@ -404,6 +431,32 @@ describe('auditor verify', () => {
         );
         expect(missing.map((finding) => [finding.streamId, finding.streamVersion, finding.position])).toEqual(
           events.slice(4).map((event) => [event.streamId, event.streamVersion, event.position]),
+        );
+      }),
+    TIMEOUT,
+  );
+
+  it(
+    'reports an empty topic as lag and notes the earlier instance the relay published to',
+    () =>
+      withLedger(async (ledger) => {
+        const events = await buildLedger(ledger, { publish: false });
+        const earlier = { ...ledger.instance, topicInstance: randomUUID() };
+        await ledger.journal.startPublication(earlier, 3);
+        await ledger.journal.savePublication(earlier, events.at(-1)!.position);
+
+        const verified = await ledger.verify();
+        expect(verified.code).toBe(2);
+        expect(findingsOf(verified, 'notice')).toEqual([
+          expect.objectContaining({
+            code: 'earlier-topic-instance',
+            detail: expect.stringContaining(
+              `position ${events.at(-1)!.position} to topic instance ${earlier.topicInstance}`,
+            ),
+          }),
+        ]);
+        expect(new Set(findingsOf(verified, 'lag').map((finding) => finding.code))).toEqual(
+          new Set(['not-yet-published']),
         );
       }),
     TIMEOUT,

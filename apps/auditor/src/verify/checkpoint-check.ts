@@ -1,5 +1,11 @@
 import type { KeyObject } from 'node:crypto';
-import { merkleRoot, verifyCheckpointSignature, type CheckpointStatement } from '@ledger/contracts';
+import {
+  merkleRoot,
+  verifyCheckpointSignature,
+  type CheckpointStatement,
+  type LedgerCheckpointSigned,
+  type SignatureVerdict,
+} from '@ledger/contracts';
 import type { Findings } from './findings';
 import type { JournalView } from './journal-check';
 import type { CheckpointMark, EventMark } from './marks';
@@ -47,6 +53,18 @@ function differences(signed: Statement, found: Statement): string | undefined {
   return parts.length === 0 ? undefined : parts.join(', ');
 }
 
+/** A checkpoint altered into a malformed one (its chain recomputed) is reported, never a crash. */
+function signatureVerdict(
+  signed: LedgerCheckpointSigned,
+  trustedKeys: readonly KeyObject[],
+): SignatureVerdict {
+  try {
+    return verifyCheckpointSignature(signed, trustedKeys);
+  } catch {
+    return 'invalid';
+  }
+}
+
 /**
  * Checks every signed checkpoint, whether the journal or the topic holds it (a checkpoint only
  * the topic still has is evidence too): its signature by a trusted key, its journal id, and its
@@ -88,7 +106,7 @@ export function checkCheckpoints(
       eventId: checkpoint.eventId,
     };
     if (trustedKeys.length > 0) {
-      switch (verifyCheckpointSignature(signed, trustedKeys)) {
+      switch (signatureVerdict(signed, trustedKeys)) {
         case 'valid':
           break;
         case 'invalid':

@@ -38,6 +38,7 @@ export type FindingCode =
   | 'differs-from-journal'
   | 'missing-from-topic'
   | 'not-yet-published'
+  | 'earlier-topic-instance'
   // read models
   | 'read-models-behind'
   | 'read-models-ahead'

@@ -44,6 +44,15 @@ export async function verifyLedger({
       candidate.clusterId === topicView.genesis.clusterId,
   );
   const publishedPosition = publication?.position ?? 0;
+  for (const earlier of publications.filter((candidate) => candidate !== publication)) {
+    findings.add(
+      'notice',
+      'journal-topic',
+      'earlier-topic-instance',
+      {},
+      `the relay published up to position ${earlier.position} to topic instance ${earlier.topicInstance} (cluster ${earlier.clusterId}), which this topic is not: none of that counts for this one`,
+    );
+  }
 
   return inTransaction(
     pool,
