@@ -35,7 +35,14 @@ export interface VerifyFinding {
 export interface VerifyOutcome extends CliResult {
   /** The parsed --json report; undefined when the auditor printed none (it could not check). */
   readonly report:
-    { result: string; exitCode: number; findings: VerifyFinding[]; [part: string]: unknown } | undefined;
+    | {
+        result: string;
+        exitCode: number;
+        journal: { events: number; streams: number; headPosition: number; checkpoints: number };
+        findings: VerifyFinding[];
+        [part: string]: unknown;
+      }
+    | undefined;
 }
 
 const IMPOSED: PolicyEvent = {
@@ -103,6 +110,16 @@ export class AuditedLedger {
 
   get topic(): string {
     return this.ledger.topic;
+  }
+
+  /** What the apps need for this database and topic. */
+  get env(): Record<string, string> {
+    return this.ledger.env;
+  }
+
+  /** The checkpoint signing key, as the relay's CHECKPOINT_SIGNING_KEY takes it. */
+  get signingKeyText(): string {
+    return this.signingKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
   }
 
   /** A tariff measure of `length` events (imposed, then rate changes), or more events on an existing one. */

@@ -5,8 +5,8 @@ import {
   type AnyEventEnvelope,
   type LedgerCheckpointSigned,
 } from '@ledger/contracts';
-import { createTestDatabase } from '@ledger/testing';
-import { ensureBuilt } from '../../../test/support/app-process';
+import { createTestDatabase, eventually, uniqueName } from '@ledger/testing';
+import { AppProcess, ensureBuilt, freePort } from '../../../test/support/app-process';
 import {
   AuditedLedger,
   projectInto,
@@ -116,6 +116,43 @@ describe('auditor verify', () => {
             /^verify OK: 0 integrity, 0 unchecked, 0 lag, 0 notice; journal 11 events in 5 streams/,
           ),
         ]);
+      }),
+    TIMEOUT,
+  );
+
+  it(
+    'passes what the running relay and projector wrote, with checkpoints the relay signed',
+    () =>
+      withLedger(async (ledger) => {
+        await ledger.appendTariff('tariff-alpha', 2);
+        await ledger.appendTariff('tariff-bravo', 1);
+        const env = {
+          ...ledger.env,
+          LOG_LEVEL: 'warn',
+          CHECKPOINT_SIGNING_KEY: ledger.signingKeyText,
+          CHECKPOINT_INTERVAL_MS: '200',
+          PROJECTOR_GROUP_ID: uniqueName('auditor-verify-'),
+        };
+        const apps = [
+          AppProcess.start('relay', env, await freePort()),
+          AppProcess.start('projector', env, await freePort()),
+        ];
+        try {
+          await ledger.appendTariff('tariff-alpha', 1);
+          await eventually(
+            async () => {
+              const verified = await ledger.verify();
+              expect({ code: verified.code, findings: findingsOf(verified) }).toEqual({
+                code: 0,
+                findings: [],
+              });
+              expect(verified.report?.journal.checkpoints).toBeGreaterThan(0);
+            },
+            { timeoutMs: 120_000, intervalMs: 500 },
+          );
+        } finally {
+          await Promise.all(apps.map((app) => app.kill()));
+        }
       }),
     TIMEOUT,
   );
