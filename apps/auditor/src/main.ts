@@ -1,30 +1,42 @@
+import type { KeyObject } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import { ConfigError, loadConfig, type LedgerConfig } from '@ledger/config';
-import { createKafka, readTopic } from '@ledger/messaging';
+import { ContractViolation, parseCheckpointPublicKey } from '@ledger/contracts';
+import { createKafka } from '@ledger/messaging';
 import { listDeadLetters, redriveDeadLetters } from '@ledger/projection';
 import { readModelChecksums } from '@ledger/read-models';
 import { differences } from './diff';
 import { rebuildReadModels } from './rebuild';
-import { verifyLog, verifyPassed } from './verify';
+import { EXIT_CODES, humanReport, jsonReport, verdictOf } from './verify/findings';
+import { verifyLedger } from './verify/verify-ledger';
 
 const USAGE = `Usage: auditor <command> [options]
 
+  verify [--json] [--public-key <key> ...]
+                                          check the journal, the topic and the read models,
+                                          each on its own and against the journal, and every
+                                          signed checkpoint
+  checksum [--json]                       a digest per read-model table
+  diff --against <database-url>           compare the read models with another database's
+  rebuild --database-url <url> [--reset]  project the whole topic into that (migrated) database
   dead-letters list [--all] [--json]      unresolved dead letters (--all: with resolved ones)
   dead-letters redrive (--id N ... | --all)
                                           offer dead letters to the read models again
-  checksum [--json]                       a digest per read-model table
-  diff --against <database-url>           compare the read models with another database's;
-                                          exits 1 when they differ
-  rebuild --database-url <url> [--reset]  project the whole topic into that (migrated) database
-  verify                                  check every record, no duplicate stream version,
-                                          every stream's hash chain; exits 1 on a failure
 
-Settings come from the environment: DATABASE_URL (the live read models), KAFKA_BROKERS,
-KAFKA_TOPIC, KAFKA_CLIENT_ID.`;
+Exit codes: 0 all agree; 1 an integrity failure (verify), or the tables differ (diff);
+2 only lag (verify: something is not published or projected yet); 3 could not check (bad
+usage, bad configuration, a dependency unreachable, or checkpoints without a trusted key).
 
-/** A wrong invocation: the usage is printed and the exit code is 2. */
+Settings come from the environment: DATABASE_URL (the journal and the live read models),
+KAFKA_BROKERS, KAFKA_TOPIC, KAFKA_CLIENT_ID, CHECKPOINT_PUBLIC_KEY (the key checkpoints are
+signed with: base64 SPKI DER or PEM; --public-key adds more, e.g. a previous key).`;
+
+/** A wrong invocation: the usage is printed and the exit code is 3. */
 class UsageError extends Error {}
+
+/** Exit code when the auditor could not check: bad usage, bad configuration, a dependency down. */
+const COULD_NOT_CHECK = 3;
 
 const OPTIONS = {
   all: { type: 'boolean' },
@@ -33,6 +45,7 @@ const OPTIONS = {
   against: { type: 'string' },
   'database-url': { type: 'string' },
   reset: { type: 'boolean' },
+  'public-key': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -110,6 +123,22 @@ async function deadLetters(
   }
 }
 
+/** The keys whose checkpoint signatures verify trusts: the configured one and any given on the command line. */
+function trustedCheckpointKeys(config: LedgerConfig, given: readonly string[]): KeyObject[] {
+  const configured = config.checkpoints.publicKey;
+  return [
+    ...(configured === undefined ? [] : [configured]),
+    ...given.map((text) => {
+      try {
+        return parseCheckpointPublicKey(text);
+      } catch (error) {
+        if (error instanceof ContractViolation) throw new UsageError(`--public-key: ${error.reason}`);
+        throw error;
+      }
+    }),
+  ];
+}
+
 async function run(argv: readonly string[]): Promise<number> {
   const { values: options, positionals } = parseArgs({
     args: [...argv],
@@ -120,7 +149,7 @@ async function run(argv: readonly string[]): Promise<number> {
   const [command, action] = positionals;
   if (options.help || command === undefined) {
     print(USAGE);
-    return command === undefined && !options.help ? 2 : 0;
+    return command === undefined && !options.help ? COULD_NOT_CHECK : 0;
   }
   const config = loadConfig();
 
@@ -165,25 +194,13 @@ async function run(argv: readonly string[]): Promise<number> {
       return 0;
     }
     case 'verify': {
-      const records = await readTopic(createKafka(config.kafka), config.kafka.topic, {
-        groupPrefix: 'ledger-auditor-verify',
-      });
-      const report = verifyLog(records);
-      for (const invalid of report.invalidRecords) {
-        print(`invalid record ${invalid.partition}@${invalid.offset}: ${invalid.reason}`);
-      }
-      for (const duplicate of report.duplicates) {
-        print(
-          `duplicate ${duplicate.streamId}@${duplicate.streamVersion} at ${duplicate.offsets.join(', ')}`,
-        );
-      }
-      for (const broken of report.brokenChains) {
-        print(`broken chain ${broken.streamId}@${broken.streamVersion}: ${broken.reason}`);
-      }
-      print(
-        `${report.records} records, ${report.streams} streams, ${report.verifiedEvents} events in verified chains: ${verifyPassed(report) ? 'OK' : 'FAILED'}`,
+      const trustedKeys = trustedCheckpointKeys(config, options['public-key'] ?? []);
+      const report = await withPool(config.databaseUrl, (pool) =>
+        verifyLedger({ pool, kafka: createKafka(config.kafka), topic: config.kafka.topic, trustedKeys }),
       );
-      return verifyPassed(report) ? 0 : 1;
+      if (options.json) print(jsonReport(report));
+      else for (const line of humanReport(report)) print(line);
+      return EXIT_CODES[verdictOf(report.findings)];
     }
     default:
       throw new UsageError(`unknown command ${command}`);
@@ -197,13 +214,11 @@ run(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-      process.exitCode = 2;
     } else if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
-      process.exitCode = 2;
     } else {
-      process.stderr.write(`auditor failed: ${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = 1;
+      process.stderr.write(`auditor could not check: ${(error as Error).stack ?? String(error)}\n`);
     }
+    process.exitCode = COULD_NOT_CHECK;
   },
 );
