@@ -92,5 +92,7 @@ describe('a new Kafka cluster under the same database (the broker wiped)', () =>
     const diff = await runAuditor(['diff', '--against', rebuilt.url], env);
     expect(diff.stdout).toContain('identical');
     expect(diff.code).toBe(0);
+    const verify = await runAuditor(['verify'], env);
+    expect(verify).toMatchObject({ code: 0 });
   });
 });

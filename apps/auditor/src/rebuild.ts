@@ -70,7 +70,7 @@ export async function rebuildReadModels(
     {
       onBatch: ({ partition, records }, answer) => {
         if (answer.outcome === 'rewind') {
-          fail(new Error(`partition ${partition}: records before offset ${records[0].offset} are missing`));
+          fail(new Error(`partition ${partition}: ${answer.reason}; the topic cannot be rebuilt from`));
           return;
         }
         const { result } = answer;

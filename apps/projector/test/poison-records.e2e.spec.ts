@@ -147,7 +147,7 @@ describe('projector: poison records', () => {
     async () => {
       const result = await runAuditor(['dead-letters', 'redrive'], { databaseUrl: db.url, topic });
 
-      expect(result.code).toBe(2);
+      expect(result.code).toBe(3);
       expect(result.stderr).toContain('--id N (repeatable) or --all');
     },
     TIMEOUT,
