@@ -15,6 +15,9 @@ const shared = {
 module.exports = {
   // Generous: tests wait for real processes with bounded retries, never for machine speed.
   testTimeout: 180000,
+  // Most test files wait on brokers, databases and app processes rather than on the CPU, so a
+  // few more workers than the machine's 2 cores run the e2e scenarios side by side.
+  maxWorkers: 3,
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
   projects: [

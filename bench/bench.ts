@@ -6,7 +6,7 @@ import { loadConfig } from '@ledger/config';
 import { randomUUID } from 'node:crypto';
 import {
   fromKafkaRecord,
-  toGenesisRecord,
+  toGenesisRecords,
   toKafkaRecord,
   withTopicInstance,
   type AnyEventEnvelope,
@@ -123,17 +123,14 @@ function checkContracts(events: readonly AnyEventEnvelope[]): void {
 async function produce(kafka: Kafka, topic: string, events: readonly AnyEventEnvelope[]): Promise<number> {
   const topicInstanceId = randomUUID();
   const createdAt = new Date().toISOString();
-  const genesis = Array.from({ length: PARTITIONS }, (_, partition) =>
-    toGenesisRecord({
-      topicInstanceId,
-      clusterId: 'benchmark',
-      topic,
-      partition,
-      partitions: PARTITIONS,
-      journalId: randomUUID(),
-      createdAt,
-    }),
-  );
+  const genesis = toGenesisRecords({
+    topicInstanceId,
+    clusterId: 'benchmark',
+    topic,
+    partitions: PARTITIONS,
+    journalId: randomUUID(),
+    createdAt,
+  });
   const producer = new EventProducer(kafka, topic);
   await producer.connect();
   try {

@@ -22,8 +22,12 @@ const CATALOG: Record<string, string> = {
   relations: `SELECT n.nspname, c.relname, c.relkind, c.relpersistence, obj_description(c.oid, 'pg_class') AS comment
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname NOT IN ${SYSTEM} ORDER BY 1, 2`,
-  columns: `SELECT table_schema, table_name, ordinal_position, column_name, data_type, udt_name, is_nullable,
-      column_default, character_maximum_length, numeric_precision, is_identity, is_generated, generation_expression
+  // The order of columns, not their attribute numbers: a column dropped and added again keeps
+  // its place among the others but not its number (Postgres does not reuse a dropped one's).
+  columns: `SELECT table_schema, table_name,
+      rank() OVER (PARTITION BY table_schema, table_name ORDER BY ordinal_position) AS place, column_name,
+      data_type, udt_name, is_nullable, column_default, character_maximum_length, numeric_precision,
+      is_identity, is_generated, generation_expression
     FROM information_schema.columns WHERE table_schema NOT IN ${SYSTEM} ORDER BY 1, 2, 3`,
   constraints: `SELECT n.nspname, c.conrelid::regclass::text AS relation, c.conname, c.contype, c.convalidated,
       c.condeferrable, c.condeferred, pg_get_constraintdef(c.oid) AS definition

@@ -4,7 +4,7 @@ import { Journal } from '@ledger/journal';
 import { readTopic } from '@ledger/messaging';
 import { createTestDatabase, eventually } from '@ledger/testing';
 import { AppProcess, ensureBuilt, freePort } from './support/app-process';
-import { createEventTopic, prepareLedger, type Ledger } from './support/ledger-harness';
+import { createEventTopic, deleteEventTopic, prepareLedger, type Ledger } from './support/ledger-harness';
 import {
   appendBurst,
   expectTopicMirrorsJournal,
@@ -147,13 +147,7 @@ describe('relay: crashes, failover and changed topics lose nothing and publish n
     await untilPublished();
     const before = await expectTopicMirrorsJournal(ledger.kafka, ledger.topic, journal);
 
-    const admin = ledger.kafka.admin();
-    await admin.connect();
-    try {
-      await admin.deleteTopics({ topics: [ledger.topic] });
-    } finally {
-      await admin.disconnect();
-    }
+    await deleteEventTopic(ledger.kafka, ledger.topic);
     await appendBurst(journal, 5, 1, 'recreated');
     await createEventTopic(ledger.topic, 3);
     await appendBurst(journal, 5, 1, 'recreated');

@@ -4,7 +4,7 @@ import {
   computeEventHash,
   publicKeyText,
   signCheckpoint,
-  toGenesisRecord,
+  toGenesisRecords,
   toKafkaRecord,
   withTopicInstance,
   type AnyEventEnvelope,
@@ -182,9 +182,7 @@ export class AuditedLedger {
       journalId: journalId ?? (await this.journal.journalId()),
       createdAt: new Date().toISOString(),
     };
-    await this.produce(
-      Array.from({ length: this.partitions }, (_, partition) => toGenesisRecord({ ...genesis, partition })),
-    );
+    await this.produce(toGenesisRecords(genesis));
   }
 
   /**

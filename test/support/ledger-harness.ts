@@ -22,6 +22,17 @@ export async function createEventTopic(topic: string, partitions: number): Promi
   return kafka;
 }
 
+/** Deletes the event topic, as an operator might; a topic of that name created later is a new instance. */
+export async function deleteEventTopic(kafka: Kafka, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: [topic] });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export interface Ledger {
   readonly db: TestDatabase;
   readonly kafka: Kafka;

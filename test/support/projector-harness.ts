@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import {
   TOPIC_INSTANCE_HEADER,
   computeEventHash,
-  toGenesisRecord,
+  toGenesisRecords,
   toKafkaRecord,
   withTopicInstance,
   type AnyEventEnvelope,
@@ -18,9 +18,9 @@ import {
   type Kafka,
   type OutgoingRecord,
 } from '@ledger/messaging';
-import { measureState, tariffsEffective } from '@ledger/read-models';
+import { appliedVersions, measureState, tariffsEffective } from '@ledger/read-models';
 import { eventually } from '@ledger/testing';
-import { AppProcess, freePort } from './app-process';
+import { AppProcess, freePort, runAuditor } from './app-process';
 
 // libs/read-models/test imports the topic helper from here.
 export { createEventTopic } from './ledger-harness';
@@ -115,17 +115,7 @@ export async function openTopicInstance(kafka: Kafka, topic: string): Promise<To
   await producer.connect();
   try {
     await producer.send(
-      Array.from({ length: partitions }, (_, partition) =>
-        toGenesisRecord({
-          topicInstanceId: instance.id,
-          clusterId,
-          topic,
-          partition,
-          partitions,
-          journalId,
-          createdAt,
-        }),
-      ),
+      toGenesisRecords({ topicInstanceId: instance.id, clusterId, topic, partitions, journalId, createdAt }),
     );
   } finally {
     await producer.disconnect();
@@ -311,4 +301,39 @@ export async function untilAssigned(projector: RunningProjector): Promise<void> 
     },
     { timeoutMs: 90_000, intervalMs: 250 },
   );
+}
+
+// ---- read models and dead letters ---------------------------------------------------------------
+
+/** Each stream's applied version in the read models (streams never applied are absent). */
+export async function appliedVersionsIn(pool: Pool, ...streamIds: string[]): Promise<Record<string, number>> {
+  const client = await pool.connect();
+  try {
+    return Object.fromEntries(await appliedVersions(client, streamIds));
+  } finally {
+    client.release();
+  }
+}
+
+/** A dead letter as `auditor dead-letters list --json` prints it. */
+export interface ListedLetter {
+  readonly id: string;
+  readonly kind: string;
+  readonly reason: string;
+  readonly streamId: string | null;
+  readonly streamVersion: number | null;
+  readonly resolution: string | null;
+  readonly topicInstance: string | null;
+  readonly value: string | null;
+}
+
+/** The dead letters the auditor lists for this database (`args`: e.g. `--all`). */
+export async function listedDeadLetters(
+  databaseUrl: string,
+  topic: string,
+  ...args: string[]
+): Promise<ListedLetter[]> {
+  const result = await runAuditor(['dead-letters', 'list', '--json', ...args], { databaseUrl, topic });
+  expect(result).toMatchObject({ code: 0 });
+  return JSON.parse(result.stdout) as ListedLetter[];
 }

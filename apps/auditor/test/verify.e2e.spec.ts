@@ -264,6 +264,37 @@ describe('auditor verify', () => {
   );
 
   it(
+    'names a truncated journal: the last events and the checkpoint that covered them deleted',
+    () =>
+      withLedger(async (ledger) => {
+        await buildLedger(ledger);
+        await ledger.asSuperuser([
+          { sql: `DELETE FROM journal.events WHERE stream_id = 'tariff-delta'` },
+          { sql: `DELETE FROM journal.streams WHERE stream_id = 'tariff-delta'` },
+          { sql: `DELETE FROM journal.events WHERE stream_id = 'ledger-checkpoints' AND stream_version = 2` },
+          { sql: `UPDATE journal.streams SET version = 1 WHERE stream_id = 'ledger-checkpoints'` },
+        ]);
+
+        const verified = await ledger.verify();
+        expect(verified.code).toBe(1);
+        // The journal alone still looks whole (its surviving checkpoint covers what is left);
+        // what the relay recorded, the topic and the read models do not.
+        expect(named(findingsOf(verified, 'integrity'))).toEqual(
+          expect.arrayContaining([
+            'journal-topic/journal-behind-publication',
+            'journal-topic/unknown-to-journal tariff-delta v1',
+            'journal-topic/unknown-to-journal tariff-delta v2',
+            'journal-topic/unknown-to-journal ledger-checkpoints v2',
+          ]),
+        );
+        expect(findingsOf(verified, 'integrity').filter((finding) => finding.check === 'journal')).toEqual(
+          [],
+        );
+      }),
+    TIMEOUT,
+  );
+
+  it(
     'names a deleted stream: the checkpoints, the topic and the read models still know it',
     () =>
       withLedger(async (ledger) => {

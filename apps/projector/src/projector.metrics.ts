@@ -1,31 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { Counter, Gauge, Histogram, register } from 'prom-client';
 import { PG_POOL } from '@ledger/database';
+import { counter, gauge, histogram } from '@ledger/http';
 import { DEAD_LETTER_KINDS, deadLetterSummary, type BatchOutcome } from '@ledger/projection';
 
-function counter(name: string, help: string, labelNames: readonly string[] = []): Counter {
-  const existing = register.getSingleMetric(name);
-  return (existing as Counter | undefined) ?? new Counter({ name, help, labelNames });
-}
-
-function gauge(
-  name: string,
-  help: string,
-  labelNames: readonly string[] = [],
-  collect?: (this: Gauge) => Promise<void>,
-): Gauge {
-  const existing = register.getSingleMetric(name);
-  return (existing as Gauge | undefined) ?? new Gauge({ name, help, labelNames, collect });
-}
-
-function histogram(name: string, help: string): Histogram {
-  const existing = register.getSingleMetric(name);
-  return (
-    (existing as Histogram | undefined) ??
-    new Histogram({ name, help, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] })
-  );
-}
+/** Seconds a batch may take: from a handful of events to a rebuild's thousands. */
+const BATCH_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** The projector's Prometheus metrics, on the process-wide registry that /metrics serves. */
 @Injectable()
@@ -85,6 +65,7 @@ export class ProjectorMetrics {
   readonly batchDuration = histogram(
     'projector_batch_duration_seconds',
     'Time to project one partition batch, transaction included.',
+    BATCH_SECONDS,
   );
 
   constructor(@Inject(PG_POOL) pool: Pool) {

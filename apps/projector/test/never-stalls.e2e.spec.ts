@@ -1,31 +1,22 @@
 import { computeEventHash, type AnyEventEnvelope } from '@ledger/contracts';
 import type { Kafka } from '@ledger/messaging';
-import { appliedVersions } from '@ledger/read-models';
 import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
 import { ensureBuilt, runAuditor } from '../../../test/support/app-process';
 import {
+  appliedVersionsIn,
   createEventTopic,
+  listedDeadLetters,
   produce,
   startProjector,
   tariffStream,
   untilAssigned,
+  type ListedLetter,
   type RunningProjector,
 } from '../../../test/support/projector-harness';
 
 const TIMEOUT = 300_000;
 const WAIT = { timeoutMs: 120_000, intervalMs: 250 };
 const FAULTY = 'us-steel-faulty';
-
-interface ListedLetter {
-  id: string;
-  kind: string;
-  reason: string;
-  streamId: string | null;
-  streamVersion: number | null;
-  resolution: string | null;
-  topicInstance: string | null;
-  value: string | null;
-}
 
 /** The same event with a NUL character in its citation, hashed so that only the NUL is wrong. */
 function withNul(event: AnyEventEnvelope): AnyEventEnvelope {
@@ -66,23 +57,9 @@ describe('projector: a partition never stalls on a record it cannot store or app
     await db?.drop();
   }, TIMEOUT);
 
-  async function versions(...streamIds: string[]): Promise<Record<string, number>> {
-    const client = await db.pool.connect();
-    try {
-      return Object.fromEntries(await appliedVersions(client, streamIds));
-    } finally {
-      client.release();
-    }
-  }
+  const versions = (...streamIds: string[]) => appliedVersionsIn(db.pool, ...streamIds);
 
-  async function listed(...args: string[]): Promise<ListedLetter[]> {
-    const result = await runAuditor(['dead-letters', 'list', '--json', ...args], {
-      databaseUrl: db.url,
-      topic,
-    });
-    expect(result).toMatchObject({ code: 0 });
-    return JSON.parse(result.stdout) as ListedLetter[];
-  }
+  const listed = (...args: string[]) => listedDeadLetters(db.url, topic, ...args);
 
   const metric = (name: string) => projector.metric(name);
 

@@ -1,9 +1,10 @@
 import type { Kafka } from '@ledger/messaging';
-import { appliedVersions } from '@ledger/read-models';
 import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
 import { ensureBuilt, runAuditor } from '../../../test/support/app-process';
 import { createEventTopic } from '../../../test/support/ledger-harness';
 import {
+  appliedVersionsIn,
+  listedDeadLetters,
   produce,
   startProjector,
   tariffStream,
@@ -12,15 +13,6 @@ import {
 } from '../../../test/support/projector-harness';
 
 const TIMEOUT = 240_000;
-
-interface ListedLetter {
-  id: string;
-  kind: string;
-  streamId: string | null;
-  streamVersion: number | null;
-  resolution: string | null;
-  value: string | null;
-}
 
 describe('projector: poison records', () => {
   const topic = uniqueName('poison-');
@@ -47,23 +39,9 @@ describe('projector: poison records', () => {
     await db?.drop();
   }, TIMEOUT);
 
-  async function versions(...streamIds: string[]): Promise<Record<string, number>> {
-    const client = await db.pool.connect();
-    try {
-      return Object.fromEntries(await appliedVersions(client, streamIds));
-    } finally {
-      client.release();
-    }
-  }
+  const versions = (...streamIds: string[]) => appliedVersionsIn(db.pool, ...streamIds);
 
-  async function listed(...args: string[]): Promise<ListedLetter[]> {
-    const result = await runAuditor(['dead-letters', 'list', '--json', ...args], {
-      databaseUrl: db.url,
-      topic,
-    });
-    expect(result).toMatchObject({ code: 0 });
-    return JSON.parse(result.stdout) as ListedLetter[];
-  }
+  const listed = (...args: string[]) => listedDeadLetters(db.url, topic, ...args);
 
   it(
     'quarantines a malformed record and parks a version-gapped one, and projects the events after them',

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import {
   isGenesisRecord,
   parseGenesisRecord,
-  toGenesisRecord,
+  toGenesisRecords,
   toKafkaRecord,
   topicInstanceOf,
   withTopicInstance,
@@ -202,17 +202,14 @@ export class OutboxPublisher {
       const topicInstance = randomUUID();
       const createdAt = new Date().toISOString();
       await this.send(
-        Array.from({ length: partitions }, (_, partition) =>
-          toGenesisRecord({
-            topicInstanceId: topicInstance,
-            clusterId,
-            topic,
-            partition,
-            partitions,
-            journalId,
-            createdAt,
-          }),
-        ),
+        toGenesisRecords({
+          topicInstanceId: topicInstance,
+          clusterId,
+          topic,
+          partitions,
+          journalId,
+          createdAt,
+        }),
       );
       this.metrics.instancesCreated.inc();
       return { clusterId, topic, topicInstance };

@@ -1,13 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Gauge, register } from 'prom-client';
-
-function counter(name: string, help: string, labelNames: readonly string[] = []): Counter {
-  return (register.getSingleMetric(name) as Counter | undefined) ?? new Counter({ name, help, labelNames });
-}
-
-function gauge(name: string, help: string, labelNames: readonly string[] = []): Gauge {
-  return (register.getSingleMetric(name) as Gauge | undefined) ?? new Gauge({ name, help, labelNames });
-}
+import { counter, gauge } from '@ledger/http';
 
 /** The relay's Prometheus metrics, on the process-wide registry that /metrics serves. */
 @Injectable()

@@ -41,6 +41,7 @@ export {
   parseGenesisRecord,
   readTopicRecord,
   toGenesisRecord,
+  toGenesisRecords,
   topicInstanceOf,
   withTopicInstance,
   type TopicEntry,

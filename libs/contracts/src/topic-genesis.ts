@@ -66,6 +66,15 @@ export function toGenesisRecord(genesis: TopicGenesis): KafkaRecord & { readonly
   };
 }
 
+/** The genesis records that open a new topic instance, one per partition. */
+export function toGenesisRecords(
+  instance: Omit<TopicGenesis, 'partition'>,
+): (KafkaRecord & { readonly partition: number })[] {
+  return Array.from({ length: instance.partitions }, (_, partition) =>
+    toGenesisRecord({ ...instance, partition }),
+  );
+}
+
 /** The same record with the topic instance it is written to; the relay stamps every event this way. */
 export function withTopicInstance<R extends KafkaRecord>(record: R, topicInstanceId: string): R {
   return { ...record, headers: { ...record.headers, [TOPIC_INSTANCE_HEADER]: topicInstanceId } };

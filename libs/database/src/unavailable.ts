@@ -1,10 +1,34 @@
 /**
- * SQLSTATEs that say "the database cannot serve this now", not "this request is wrong":
- * shutdown or restart in progress (57P01, 57P02, 57P03), too many connections (53300), a lock
- * or statement that waited past its timeout (55P03, 57014), a session ended for idling in a
- * transaction (25P03), and the whole connection-exception class 08.
+ * Why Postgres could not serve a statement, when the reason lies with the database and not
+ * with the statement:
+ * - `unreachable`: no connection, or it was lost — shutdown or restart in progress (57P01,
+ *   57P02, 57P03), the connection-exception class 08, a system or I/O error (class 58), a
+ *   session ended for idling in a transaction (25P03), a socket error, a pool that could not
+ *   connect in time or was closed;
+ * - `contended`: busy — too many connections or too few resources (class 53), a lock wait past
+ *   lock_timeout (55P03), a serialisation failure or a deadlock (40001, 40P01);
+ * - `timed-out`: a statement cancelled by statement_timeout (57014) — the database was too slow
+ *   for it, or it is too big for the limit.
+ * Anything else (a constraint, a bad statement, a bug) is undefined: retrying will not help.
  */
-const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '55P03', '57014', '25P03']);
+export type DatabaseTrouble = 'unreachable' | 'contended' | 'timed-out';
+
+const STATES: ReadonlyMap<string, DatabaseTrouble> = new Map([
+  ['57P01', 'unreachable'],
+  ['57P02', 'unreachable'],
+  ['57P03', 'unreachable'],
+  ['25P03', 'unreachable'],
+  ['55P03', 'contended'],
+  ['40001', 'contended'],
+  ['40P01', 'contended'],
+  ['57014', 'timed-out'],
+]);
+
+const CLASSES: ReadonlyMap<string, DatabaseTrouble> = new Map([
+  ['08', 'unreachable'],
+  ['58', 'unreachable'],
+  ['53', 'contended'],
+]);
 
 /** Socket errors from reaching the server at all. */
 const NETWORK_CODES = new Set([
@@ -32,23 +56,31 @@ const DRIVER_MESSAGES = [
   /^Cannot use a pool after calling end on the pool$/,
 ];
 
-/**
- * True when an error from pg means Postgres is unreachable, restarting or too busy: the
- * request may succeed if retried later. Anything else (a bad statement, a constraint) is not.
- */
-export function isDatabaseUnavailable(error: unknown): boolean {
+/** The trouble an error from pg reports (its causes included); undefined when it is not the database's. */
+export function databaseTrouble(error: unknown): DatabaseTrouble | undefined {
   let cause: unknown = error;
   for (let depth = 0; cause instanceof Error && depth < 5; depth++) {
     const code = (cause as { code?: unknown }).code;
     if (typeof code === 'string') {
-      if (UNAVAILABLE_STATES.has(code) || code.startsWith('08') || NETWORK_CODES.has(code)) return true;
+      const known =
+        STATES.get(code) ?? (/^[0-9A-Z]{5}$/.test(code) ? CLASSES.get(code.slice(0, 2)) : undefined);
+      if (known) return known;
+      if (NETWORK_CODES.has(code)) return 'unreachable';
     }
-    if (cause instanceof AggregateError && cause.errors.some((inner) => isDatabaseUnavailable(inner))) {
-      return true;
+    if (cause instanceof AggregateError) {
+      const inner = cause.errors.map(databaseTrouble).find((trouble) => trouble !== undefined);
+      if (inner) return inner;
     }
-    const { message } = cause;
-    if (DRIVER_MESSAGES.some((pattern) => pattern.test(message))) return true;
+    if (DRIVER_MESSAGES.some((pattern) => pattern.test((cause as Error).message))) return 'unreachable';
     cause = cause.cause;
   }
-  return false;
+  return undefined;
+}
+
+/**
+ * True when an error from pg means Postgres is unreachable, restarting, too busy or too slow:
+ * the request may succeed if retried later. Anything else (a bad statement, a constraint) is not.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return databaseTrouble(error) !== undefined;
 }

@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from './unavailable';
+import { databaseTrouble, isDatabaseUnavailable } from './unavailable';
 
 const withCode = (code: string, message = 'from the server') => Object.assign(new Error(message), { code });
 
@@ -39,5 +39,22 @@ describe('isDatabaseUnavailable', () => {
     ['nothing', undefined],
   ])('%s: no', (_name, error) => {
     expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+});
+
+describe('databaseTrouble', () => {
+  it.each([
+    ['57P01', 'unreachable'],
+    ['08006', 'unreachable'],
+    ['58030', 'unreachable'],
+    ['53300', 'contended'],
+    ['53200', 'contended'],
+    ['55P03', 'contended'],
+    ['40001', 'contended'],
+    ['40P01', 'contended'],
+    ['57014', 'timed-out'],
+    ['23505', undefined],
+  ])('tells %s apart: %s', (code, trouble) => {
+    expect(databaseTrouble(withCode(code))).toBe(trouble);
   });
 });

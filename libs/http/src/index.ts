@@ -10,3 +10,4 @@ export { Problem } from './problems/problem';
 export { ProblemDetailsFilter } from './problems/problem.filter';
 export type { ProblemMapper } from './problems/problem.filter';
 export { strictValidationPipe } from './validation';
+export { counter, gauge, histogram } from './metrics';

@@ -1,5 +1,5 @@
-export { Journal } from './journal';
-export type { Publication, StoredStream, TopicInstance } from './journal';
+export { Journal, readEventsInStreamOrder } from './journal';
+export type { Publication, StoredStream, StreamCursor, TopicInstance } from './journal';
 export { JournalModule } from './journal.module';
 export { JOURNAL_APPENDED_CHANNEL } from './append';
 export type { AppendRequest, AppendResult, IdempotencyClaim, IdempotentAnswer } from './append';

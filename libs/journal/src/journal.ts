@@ -29,6 +29,13 @@ const HEAD_POSITION = `SELECT coalesce(max(position), 0)::text AS position FROM 
 
 const EVENT_AT = `SELECT ${EVENT_COLUMNS} FROM journal.events WHERE position = $1`;
 
+/** Keyset on the (stream_id, stream_version) index: a page of events in stream order. */
+const EVENTS_IN_STREAM_ORDER = `
+  SELECT ${EVENT_COLUMNS} FROM journal.events
+  WHERE (stream_id, stream_version) > ($1, $2)
+  ORDER BY stream_id, stream_version
+  LIMIT $3`;
+
 const LAST_EVENT_OF_STREAM = `
   SELECT ${EVENT_COLUMNS} FROM journal.events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1`;
 
@@ -109,6 +116,30 @@ function toPublication(row: PublicationRow): Publication {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** Where a page in stream order ends: the next page starts after it. */
+export interface StreamCursor {
+  readonly streamId: string;
+  readonly streamVersion: number;
+}
+
+/**
+ * Up to `limit` events after `after` (or from the start), ordered by stream id then version, on
+ * any connection — a pool, or a client inside the caller's snapshot. Reading a journal stream by
+ * stream this way holds one page at a time, whatever its size.
+ */
+export async function readEventsInStreamOrder(
+  db: Pick<Pool, 'query'>,
+  after: StreamCursor | null,
+  limit: number,
+): Promise<AnyEventEnvelope[]> {
+  const { rows } = await db.query<EventRow>(EVENTS_IN_STREAM_ORDER, [
+    after?.streamId ?? '',
+    after?.streamVersion ?? 0,
+    limit,
+  ]);
+  return rows.map(toEnvelope);
 }
 
 export interface StoredStream {

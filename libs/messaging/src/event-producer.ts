@@ -1,6 +1,7 @@
 import {
   Partitioners,
   type Kafka,
+  type Message,
   type PartitionMetadata,
   type Producer,
   type RecordMetadata,
@@ -47,17 +48,18 @@ export class EventProducer {
   }
 
   send(records: readonly OutgoingRecord[]): Promise<RecordMetadata[]> {
-    return this.producer.send({
-      topic: this.topic,
-      acks: -1,
-      messages: records.map((record) => ({
-        key: record.key,
-        partition: record.partition,
-        value: record.value,
-        headers: { ...record.headers },
-      })),
-    });
+    return this.producer.send({ topic: this.topic, acks: -1, messages: asMessages(records) });
   }
+}
+
+/** Records as kafkajs sends them. */
+export function asMessages(records: readonly OutgoingRecord[]): Message[] {
+  return records.map((record) => ({
+    key: record.key,
+    partition: record.partition,
+    value: record.value,
+    headers: { ...record.headers },
+  }));
 }
 
 const murmur2 = Partitioners.DefaultPartitioner();

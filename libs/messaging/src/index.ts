@@ -17,7 +17,7 @@ export type {
   ConsumedBatch,
   ResumePoint,
 } from './batch-consumer';
-export { produceTransactions, type TestTransaction, type TransactionRecord } from './test-transactions';
+export { produceTransactions, type TestTransaction } from './test-transactions';
 export type { Admin, Kafka } from 'kafkajs';
 export { consumeEachMessage, type MessageConsumerSettings } from './message-consumer';
 export { ProducerFenced, TransactionalProducer } from './transactional-producer';

@@ -1,16 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type Kafka } from 'kafkajs';
-
-/** A record of a test transaction; without a partition, murmur2 of the key places it. */
-export interface TransactionRecord {
-  readonly key: string;
-  readonly partition?: number;
-  readonly value: Buffer | string;
-  readonly headers: Readonly<Record<string, string>>;
-}
+import { asMessages, type OutgoingRecord } from './event-producer';
 
 export interface TestTransaction {
-  readonly records: readonly TransactionRecord[];
+  readonly records: readonly OutgoingRecord[];
   readonly outcome: 'commit' | 'abort';
 }
 
@@ -38,16 +31,7 @@ export async function produceTransactions(
     for (const { records, outcome } of transactions) {
       const transaction = await producer.transaction();
       try {
-        await transaction.send({
-          topic,
-          acks: -1,
-          messages: records.map((record) => ({
-            key: record.key,
-            partition: record.partition,
-            value: record.value,
-            headers: { ...record.headers },
-          })),
-        });
+        await transaction.send({ topic, acks: -1, messages: asMessages(records) });
       } catch (error) {
         await transaction.abort();
         throw error;

@@ -1,5 +1,5 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
-import type { OutgoingRecord } from './event-producer';
+import { asMessages, type OutgoingRecord } from './event-producer';
 
 /** A record with the partition it must go to (the relay places every record itself). */
 export interface PlacedRecord extends OutgoingRecord {
@@ -90,16 +90,7 @@ export class TransactionalProducer {
       for (const chunk of chunks) {
         const counts = new Map<number, number>();
         for (const record of chunk) counts.set(record.partition, (counts.get(record.partition) ?? 0) + 1);
-        const metadata = await transaction.send({
-          topic: this.topic,
-          acks: -1,
-          messages: chunk.map((record) => ({
-            key: record.key,
-            partition: record.partition,
-            value: record.value,
-            headers: { ...record.headers },
-          })),
-        });
+        const metadata = await transaction.send({ topic: this.topic, acks: -1, messages: asMessages(chunk) });
         for (const { partition, baseOffset } of metadata) {
           const first = BigInt(baseOffset ?? '-1');
           const last = first + BigInt(counts.get(partition) ?? 1) - 1n;

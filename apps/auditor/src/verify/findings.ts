@@ -35,6 +35,7 @@ export type FindingCode =
   | 'duplicate'
   // journal ↔ topic
   | 'unknown-to-journal'
+  | 'journal-behind-publication'
   | 'differs-from-journal'
   | 'missing-from-topic'
   | 'not-yet-published'

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import { verifyStreamChain, type AnyEventEnvelope } from '@ledger/contracts';
+import { readEventsInStreamOrder, type StreamCursor } from '@ledger/journal';
 import type { Findings } from './findings';
 import { checkpointOf, markOf, type CheckpointMark, type EventMark } from './marks';
 
@@ -14,60 +15,7 @@ export interface JournalView {
 
 const STREAM_ROWS = `SELECT stream_id, version FROM journal.streams`;
 
-/**
- * The journal stream by stream, a page at a time (keyset on the (stream_id, stream_version)
- * index), so only one stream's envelopes are held at once. recordedAt is formatted in SQL as the
- * journal formats it, so the recomputed hash covers the very text that was hashed.
- */
-const EVENTS_IN_STREAM_ORDER = `
-  SELECT position::text AS position, id::text AS id, stream_id, stream_type, stream_version, type,
-         schema_version,
-         to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at,
-         actor, correlation_id, causation_id, citation, prev_hash, hash, data
-  FROM journal.events
-  WHERE (stream_id, stream_version) > ($1, $2)
-  ORDER BY stream_id, stream_version
-  LIMIT $3`;
-
 const PAGE_SIZE = 2000;
-
-interface EventRow {
-  readonly position: string;
-  readonly id: string;
-  readonly stream_id: string;
-  readonly stream_type: AnyEventEnvelope['streamType'];
-  readonly stream_version: number;
-  readonly type: AnyEventEnvelope['type'];
-  readonly schema_version: number;
-  readonly recorded_at: string;
-  readonly actor: AnyEventEnvelope['actor'];
-  readonly correlation_id: string;
-  readonly causation_id: string | null;
-  readonly citation: AnyEventEnvelope['citation'];
-  readonly prev_hash: string | null;
-  readonly hash: string;
-  readonly data: AnyEventEnvelope['data'];
-}
-
-function toEnvelope(row: EventRow): AnyEventEnvelope {
-  return {
-    id: row.id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    streamId: row.stream_id,
-    streamType: row.stream_type,
-    streamVersion: row.stream_version,
-    position: Number(row.position),
-    recordedAt: row.recorded_at,
-    actor: row.actor,
-    correlationId: row.correlation_id,
-    causationId: row.causation_id,
-    citation: row.citation,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-    data: row.data,
-  } as AnyEventEnvelope;
-}
 
 /**
  * Checks the journal on its own, inside the caller's snapshot: every stream's hash chain
@@ -134,20 +82,19 @@ export async function checkJournal(client: PoolClient, findings: Findings): Prom
     }
   };
 
+  // Stream by stream, a page at a time, so only one stream's envelopes are held at once.
   let stream: AnyEventEnvelope[] = [];
-  let after: [string, number] = ['', 0];
-  for (;;) {
-    const { rows } = await client.query<EventRow>(EVENTS_IN_STREAM_ORDER, [...after, PAGE_SIZE]);
-    for (const row of rows) {
-      if (stream.length > 0 && stream[0].streamId !== row.stream_id) {
+  for (let after: StreamCursor | null = null; ;) {
+    const page = await readEventsInStreamOrder(client, after, PAGE_SIZE);
+    for (const event of page) {
+      if (stream.length > 0 && stream[0].streamId !== event.streamId) {
         checkStream(stream);
         stream = [];
       }
-      stream.push(toEnvelope(row));
+      stream.push(event);
     }
-    if (rows.length < PAGE_SIZE) break;
-    const last = rows[rows.length - 1];
-    after = [last.stream_id, last.stream_version];
+    if (page.length < PAGE_SIZE) break;
+    after = page[page.length - 1];
   }
   if (stream.length > 0) checkStream(stream);
 

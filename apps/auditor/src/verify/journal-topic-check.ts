@@ -24,6 +24,17 @@ export function checkJournalAgainstTopic(
   publishedPosition: number,
   findings: Findings,
 ): void {
+  // The relay records the position of an event it read from the journal: a journal that ends
+  // before it lost its tail, whatever the topic holds.
+  const head = journal.events.at(-1)?.position ?? 0;
+  if (publishedPosition > head) {
+    findings.integrity(
+      'journal-topic',
+      'journal-behind-publication',
+      { position: publishedPosition },
+      `the relay recorded this topic instance as published up to position ${publishedPosition}, but the journal ends at ${head}`,
+    );
+  }
   const journalEvents = new Map(
     journal.events.map((event) => [versionKey(event.streamId, event.streamVersion), event]),
   );
