@@ -1,4 +1,4 @@
-import { Kafka, logLevel as KafkaLogLevel, type Admin, type ITopicConfig } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel, type Admin, type ITopicConfig, type logCreator } from 'kafkajs';
 
 export interface KafkaSettings {
   readonly brokers: readonly string[];
@@ -10,11 +10,35 @@ export interface TopicSettings {
   readonly partitions: number;
 }
 
+/**
+ * kafkajs warns that limiting an idempotent producer's retries "may invalidate EoS guarantees".
+ * Not for the relay's producer: it is transactional, and a send that runs out of retries aborts
+ * its transaction, which is made again — nothing of the aborted one is ever read. The warning
+ * would only teach operators to ignore warnings.
+ */
+const SAFE_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
+/** kafkajs' own console format (one JSON line per entry), without the warning above. */
+const kafkaLog: logCreator =
+  () =>
+  ({ namespace, level, label, log }) => {
+    if (log.message === SAFE_WARNING) return;
+    const line = JSON.stringify({
+      level: label,
+      ...log,
+      message: `${namespace ? `[${namespace}] ` : ''}${log.message}`,
+    });
+    if (level === KafkaLogLevel.ERROR) console.error(line);
+    else if (level === KafkaLogLevel.WARN) console.warn(line);
+    else console.info(line);
+  };
+
 export function createKafka(settings: KafkaSettings): Kafka {
   return new Kafka({
     clientId: settings.clientId,
     brokers: [...settings.brokers],
     logLevel: KafkaLogLevel.WARN,
+    logCreator: kafkaLog,
     retry: { initialRetryTime: 100, retries: 8 },
   });
 }
