@@ -40,7 +40,7 @@ export async function topicWatermarks(kafka: Kafka, topic: string): Promise<Map<
  * filtered out by kafkajs, so progress is taken from every batch's last offset — including the
  * batches that held only markers, which kafkajs never hands to eachBatch but reports through its
  * END_BATCH_PROCESS event. A throwaway consumer (read committed) starts at the low watermark and
- * seeks where a range starts further on; it commits nothing.
+ * seeks to where each range starts once it has joined its group; it commits nothing.
  */
 async function readRanges(
   kafka: Kafka,
@@ -73,6 +73,18 @@ async function readRanges(
       consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
         if (payload.topic === topic) advance(payload.partition, BigInt(payload.lastOffset) + 1n);
       });
+      // Seek each time the consumer has (re)joined its group: kafkajs restarts a consumer that
+      // crashed (a coordinator still loading on a fresh broker), and a seek before that fails.
+      // Records fetched before a seek takes effect are passed over by offset, never lost.
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        try {
+          for (const [partition, range] of ranges) {
+            consumer.seek({ topic, partition, offset: range.from.toString() });
+          }
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      });
       consumer
         .run({
           autoCommit: false,
@@ -88,11 +100,6 @@ async function readRanges(
             }
             return Promise.resolve();
           },
-        })
-        .then(() => {
-          for (const [partition, range] of ranges) {
-            consumer.seek({ topic, partition, offset: range.from.toString() });
-          }
         })
         .catch(reject);
     });
