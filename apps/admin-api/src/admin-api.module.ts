@@ -13,6 +13,7 @@ import {
   loggerParams,
   strictValidationPipe,
 } from '@ledger/http';
+import { KeysController } from './keys/keys.controller';
 import { CheckpointKeyController } from './ledger/checkpoint-key.controller';
 import { adminApiProblems } from './problems';
 import { ReadsModule } from './reads/reads.module';
@@ -32,7 +33,7 @@ import { WritesModule } from './writes/writes.module';
     WritesModule,
     ReadsModule,
   ],
-  controllers: [CheckpointKeyController],
+  controllers: [CheckpointKeyController, KeysController],
   providers: [
     // Writes go to the journal and reads to the read models: Postgres is all it needs to serve.
     {
