@@ -13,6 +13,7 @@ import {
   loggerParams,
   strictValidationPipe,
 } from '@ledger/http';
+import { AuditController } from './audit/audit.controller';
 import { KeysController } from './keys/keys.controller';
 import { CheckpointKeyController } from './ledger/checkpoint-key.controller';
 import { adminApiProblems } from './problems';
@@ -33,7 +34,7 @@ import { WritesModule } from './writes/writes.module';
     WritesModule,
     ReadsModule,
   ],
-  controllers: [CheckpointKeyController, KeysController],
+  controllers: [CheckpointKeyController, KeysController, AuditController],
   providers: [
     // Writes go to the journal and reads to the read models: Postgres is all it needs to serve.
     {
