@@ -265,9 +265,10 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
       seen.push(...page.events.map((event) => event.position));
       after = page.next;
     }
-    expect(seen).toHaveLength(18);
+    // The seed's events and the admin API's own (its bootstrap keys), each once, in order.
+    expect(seen).toEqual((await journalEvents()).map((event) => event.position));
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
-    expect(new Set(seen).size).toBe(18);
+    expect((await policyEvents()).length).toBe(18);
   });
 
   it('streams events as Server-Sent Events from Last-Event-ID, with the position as SSE id', async () => {
@@ -288,7 +289,8 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
     }
     controller.abort();
     const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1]));
-    expect(ids).toEqual(events.slice(15, 18).map((event) => event.position));
+    expect(ids.length).toBeGreaterThanOrEqual(3);
+    expect(ids).toEqual(events.slice(15, 15 + ids.length).map((event) => event.position));
     expect(text).toMatch(/^event: policy-event$/m);
   });
 
