@@ -3,14 +3,13 @@ export { READINESS_CHECKS, NotReady, type ReadinessCheck } from './health/readin
 export { PostgresReadiness } from './health/postgres.readiness';
 export { loggerParams, requestCorrelationId } from './logging';
 export { createHttpApp, listen } from './bootstrap';
-export { ApiKeys, BootstrapKeyConflict, KEY_CACHE_TTL_MS, type Caller, type Role } from './auth/api-keys';
-export { KEY_ID_PATTERN, generateApiKey, parseIssuedKey } from './auth/keys/key-format';
+export { ApiKeys, type Caller, type Role } from './auth/api-keys';
+export { KEY_ID_PATTERN } from './auth/keys/key-format';
 export {
   ApiKeyNotLive,
   InvalidKeyChange,
   KeyStore,
   UnknownApiKey,
-  isLive,
   statusOf,
   type ApiKeyRecord,
   type IssuedKey,
