@@ -19,7 +19,7 @@ fi
 
 # Secrets: taken from the environment when set, else made once and kept in .cache/run/keys.env —
 # the bootstrap API keys, and the key pair with which the relay signs checkpoints.
-node scripts/keys.js "$RUN_DIR/keys.env"
+node scripts/keys.js env "$RUN_DIR/keys.env"
 while IFS='=' read -r name value; do
   if [[ -z "${!name:-}" ]]; then export "$name=$value"; fi
 done <"$RUN_DIR/keys.env"

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { RARE_EARTH_ELEMENTS, type AnyEventEnvelope } from '@ledger/contracts';
 import { evaluateExportControls, evaluateMeasure, evaluateTariffs } from '@ledger/domain';
+import { KeyStore } from '@ledger/http';
 import { Journal } from '@ledger/journal';
 import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
 import { boundaries } from '../libs/read-models/test/random-histories';
@@ -265,9 +265,10 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
       seen.push(...page.events.map((event) => event.position));
       after = page.next;
     }
-    expect(seen).toHaveLength(18);
+    // The seed's events and the admin API's own (its bootstrap keys), each once, in order.
+    expect(seen).toEqual((await journalEvents()).map((event) => event.position));
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
-    expect(new Set(seen).size).toBe(18);
+    expect((await policyEvents()).length).toBe(18);
   });
 
   it('streams events as Server-Sent Events from Last-Event-ID, with the position as SSE id', async () => {
@@ -288,7 +289,8 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
     }
     controller.abort();
     const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1]));
-    expect(ids).toEqual(events.slice(15, 18).map((event) => event.position));
+    expect(ids.length).toBeGreaterThanOrEqual(3);
+    expect(ids).toEqual(events.slice(15, 15 + ids.length).map((event) => event.position));
     expect(text).toMatch(/^event: policy-event$/m);
   });
 
@@ -360,11 +362,9 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
   it('names every seed step that neither appends nor replays, fails, and appends nothing (another admin key)', async () => {
     // Idempotency keys are scoped to the API key: under a second admin key nothing replays, and
     // every step meets the streams the first key created.
-    const otherAdmin = 'test-second-admin-key-0000001';
-    const digest = createHash('sha256').update(otherAdmin).digest('hex');
-    await ledger.db.pool.query(
-      `INSERT INTO access.api_keys (key_id, key_hash, role, label) VALUES ($1, $2, 'admin', 'second admin')`,
-      [`key-${digest.slice(0, 12)}`, digest],
+    const { key: otherAdmin } = await new KeyStore(ledger.db.pool).create(
+      { role: 'admin', label: 'second admin', expiresAt: null },
+      { keyId: 'operator:test', role: 'system' },
     );
     const before = await policyEvents();
     const failed = await seed({ adminKey: otherAdmin }).then(

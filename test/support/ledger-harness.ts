@@ -3,10 +3,11 @@ import { createHttpApp } from '@ledger/http';
 import { createKafka, ensureEventTopic, type Kafka } from '@ledger/messaging';
 import { createTestDatabase, testBrokers, uniqueName, type TestDatabase } from '@ledger/testing';
 
+/** Bootstrap keys of both kinds the API takes: free-form (32+ characters) and issued-shape. */
 export const KEYS = {
-  admin: 'test-admin-key-000000000001',
-  reader: 'test-reader-key-00000000001',
-  auditor: 'test-auditor-key-0000000001',
+  admin: 'test-admin-key-00000000000000000000001',
+  reader: 'test-reader-key-0000000000000000000001',
+  auditor: 'tpl_key-a0d170000001_auditor-test-secret-00000000000000000000001',
 } as const;
 
 /** Creates the event topic as `npm start` does (explicit partitions) and returns a client for it. */

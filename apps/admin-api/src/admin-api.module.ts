@@ -13,6 +13,8 @@ import {
   loggerParams,
   strictValidationPipe,
 } from '@ledger/http';
+import { AuditController } from './audit/audit.controller';
+import { KeysController } from './keys/keys.controller';
 import { CheckpointKeyController } from './ledger/checkpoint-key.controller';
 import { adminApiProblems } from './problems';
 import { ReadsModule } from './reads/reads.module';
@@ -32,7 +34,7 @@ import { WritesModule } from './writes/writes.module';
     WritesModule,
     ReadsModule,
   ],
-  controllers: [CheckpointKeyController],
+  controllers: [CheckpointKeyController, KeysController, AuditController],
   providers: [
     // Writes go to the journal and reads to the read models: Postgres is all it needs to serve.
     {

@@ -1,5 +1,5 @@
 import { DomainError, type DomainErrorKind } from '@ledger/domain';
-import { Problem, type ProblemMapper } from '@ledger/http';
+import { ApiKeyNotLive, InvalidKeyChange, Problem, UnknownApiKey, type ProblemMapper } from '@ledger/http';
 import { EventRejected, IdempotencyKeyReused, StreamVersionConflict } from '@ledger/journal';
 import { StaleStreamVersion } from './writes/record-policy-event.command';
 
@@ -12,6 +12,9 @@ export const adminApiProblems: ProblemMapper = (error) => {
     const errors = error.field ? [{ field: error.field, message: error.message }] : undefined;
     return new Problem(status, error.code, error.message, errors);
   }
+  if (error instanceof UnknownApiKey) return new Problem(404, 'key-not-found', error.message);
+  if (error instanceof ApiKeyNotLive) return new Problem(409, 'key-not-live', error.message);
+  if (error instanceof InvalidKeyChange) return new Problem(400, 'invalid-key-change', error.message);
   if (error instanceof StaleStreamVersion) {
     return new Problem(412, 'stale-version', error.message, undefined, { ETag: `"${error.actual}"` });
   }

@@ -7,7 +7,6 @@ import {
   Matches,
   Max,
   Min,
-  MinLength,
   ValidateIf,
   validateSync,
   ArrayNotEmpty,
@@ -37,6 +36,45 @@ function IsCheckpointKey(kind: 'private' | 'public', options: ValidationOptions)
     },
     options,
   );
+}
+
+const BOOTSTRAP_KEY_NAMES = ['ADMIN_API_KEY', 'READER_API_KEY', 'AUDITOR_API_KEY'] as const;
+
+/** Defaults from examples and compose files, which anyone can read: never a real key. */
+const KNOWN_DEFAULT_KEY = /^(change-?me|password|passw0rd|secret|default|example|letmein)/i;
+
+/**
+ * Why a bootstrap key is too weak to guard the API, or undefined. The length is the only
+ * entropy check that cannot be fooled by a long non-random string, so the obvious such strings
+ * are named too; `npm run keys -- generate` makes keys that pass.
+ */
+export function bootstrapKeyWeakness(key: string): string | undefined {
+  if (key.length < 32) return 'must be at least 32 characters';
+  if (!/^[\x21-\x7e]+$/.test(key)) return 'must be printable ASCII without spaces';
+  if (/^(.)\1*$/.test(key)) return 'must not be one character repeated';
+  if (KNOWN_DEFAULT_KEY.test(key)) return 'must not be a default or example value';
+  return undefined;
+}
+
+/** A bootstrap API key strong enough to guard the API; the message names the variable. */
+function IsStrongApiKey(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isStrongApiKey',
+    validator: {
+      validate: (value: unknown, args) => {
+        if (typeof value !== 'string' || bootstrapKeyWeakness(value)) return false;
+        const env = args?.object as Record<string, unknown>;
+        // One key for two roles would give whoever holds it the stronger role's power.
+        return BOOTSTRAP_KEY_NAMES.every((name) => name === args?.property || env[name] !== value);
+      },
+      defaultMessage: (args) => {
+        const weakness = typeof args?.value === 'string' ? bootstrapKeyWeakness(args.value) : undefined;
+        return weakness
+          ? `${args?.property} ${weakness}`
+          : `${args?.property} must not be the same key as another role's`;
+      },
+    },
+  });
 }
 
 const splitList = ({ value }: { value: unknown }): unknown =>
@@ -134,17 +172,17 @@ class LedgerEnvironment {
 
   @IsOptional()
   @IsString()
-  @MinLength(16, { message: 'ADMIN_API_KEY must be at least 16 characters' })
+  @IsStrongApiKey()
   ADMIN_API_KEY?: string;
 
   @IsOptional()
   @IsString()
-  @MinLength(16, { message: 'READER_API_KEY must be at least 16 characters' })
+  @IsStrongApiKey()
   READER_API_KEY?: string;
 
   @IsOptional()
   @IsString()
-  @MinLength(16, { message: 'AUDITOR_API_KEY must be at least 16 characters' })
+  @IsStrongApiKey()
   AUDITOR_API_KEY?: string;
 
   @Transform(toInt)

@@ -29,13 +29,43 @@ describe('loadConfig', () => {
     [{ KAFKA_TOPIC_PARTITIONS: '0' }, 'KAFKA_TOPIC_PARTITIONS must not be less than 1'],
     [{ PORT: '70000' }, 'PORT must not be greater than 65535'],
     [{ KAFKA_TOPIC: 'bad topic' }, 'KAFKA_TOPIC must be a valid Kafka topic name'],
-    [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY must be at least 16 characters'],
+    [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY must be at least 32 characters'],
     [{ CHECKPOINT_SIGNING_KEY: 'not a key' }, 'CHECKPOINT_SIGNING_KEY must be an Ed25519 private key'],
     [{ CHECKPOINT_PUBLIC_KEY: 'bm90IGEga2V5' }, 'CHECKPOINT_PUBLIC_KEY must be an Ed25519 public key'],
     [{ RELAY_LEASE_MS: '500' }, 'RELAY_LEASE_MS must not be less than 1000'],
   ])('rejects %j with a clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  const STRONG = 'k7Qx9vR2mT4pW8sZ1bN6cY3fH5jL0dGa';
+
+  it.each([
+    ['ADMIN_API_KEY', 'x'.repeat(40), 'ADMIN_API_KEY must not be one character repeated'],
+    ['READER_API_KEY', 'change-me-reader-key-0001-000000000', 'READER_API_KEY must not be a default'],
+    ['AUDITOR_API_KEY', 'changeme'.repeat(5), 'AUDITOR_API_KEY must not be a default'],
+    ['ADMIN_API_KEY', `Password-${STRONG}`, 'ADMIN_API_KEY must not be a default'],
+    [
+      'READER_API_KEY',
+      `${STRONG.slice(0, 16)} ${STRONG.slice(16)}`,
+      'READER_API_KEY must be printable ASCII',
+    ],
+    ['AUDITOR_API_KEY', STRONG.slice(1), 'AUDITOR_API_KEY must be at least 32 characters'],
+  ])('refuses a weak bootstrap key in %s (%j)', (name, key, message) => {
+    expect(() => loadConfig({ [name]: key })).toThrow(message);
+  });
+
+  it('refuses one bootstrap key for two roles, naming both variables', () => {
+    const attempt = () =>
+      loadConfig({ ADMIN_API_KEY: STRONG, AUDITOR_API_KEY: STRONG, READER_API_KEY: `r${STRONG}` });
+    expect(attempt).toThrow("ADMIN_API_KEY must not be the same key as another role's");
+    expect(attempt).toThrow("AUDITOR_API_KEY must not be the same key as another role's");
+  });
+
+  it('accepts strong bootstrap keys, free-form or of the issued shape', () => {
+    const issued = `tpl_key-0123456789ab_${'A1b2C3d4E5f6'.repeat(3)}Abcdefg`;
+    const config = loadConfig({ ADMIN_API_KEY: STRONG, READER_API_KEY: issued });
+    expect(config.bootstrapKeys).toEqual({ admin: STRONG, reader: issued, auditor: undefined });
   });
 
   it('reads the checkpoint keys, as PEM or base64 DER', () => {

@@ -16,7 +16,7 @@ export type PolicyStreamType = (typeof POLICY_STREAM_TYPES)[number];
 
 /**
  * Every stream type of the journal: the policy streams, and `ledger`, the ledger's own record
- * of itself (signed checkpoints), which no API caller writes.
+ * of itself (signed checkpoints, API key changes), which no policy write reaches.
  */
 export const STREAM_TYPES = [...POLICY_STREAM_TYPES, 'ledger'] as const;
 export type StreamType = (typeof STREAM_TYPES)[number];
@@ -187,6 +187,36 @@ export interface LedgerCheckpointSigned {
   readonly signature: string;
 }
 
+/** The ledger's stream of API key changes: one event per change, in the change's transaction. */
+export const API_KEY_STREAM_ID = 'ledger-api-keys';
+
+export type ApiKeyRole = 'admin' | 'reader' | 'auditor';
+
+/**
+ * What every API key event says of the key after the change. `actor` is who changed it: an
+ * admin key's id, `bootstrap` for a key registered from the environment, or `operator:<user>`
+ * for the operator CLI. Never a secret, nor its hash.
+ */
+export interface ApiKeyChange {
+  readonly keyId: string;
+  readonly role: ApiKeyRole;
+  readonly label: string;
+  /** null: the key does not expire. */
+  readonly expiresAt: Instant | null;
+  readonly actor: string;
+}
+
+export type ApiKeyCreated = ApiKeyChange;
+
+/** A new key (`keyId`) replaced `rotatedFrom`, which stays valid until `rotatedFromExpiresAt`. */
+export interface ApiKeyRotated extends ApiKeyChange {
+  readonly rotatedFrom: string;
+  readonly rotatedFromExpiresAt: Instant;
+}
+
+export type ApiKeyExpirySet = ApiKeyChange;
+export type ApiKeyRevoked = ApiKeyChange;
+
 /** Every event type with its payload; the single source for the unions below. */
 export interface EventDataByType {
   TariffImposed: TariffImposed;
@@ -207,12 +237,17 @@ export interface EventDataByType {
   AgreementConcluded: AgreementConcluded;
   EventRetracted: EventRetracted;
   LedgerCheckpointSigned: LedgerCheckpointSigned;
+  ApiKeyCreated: ApiKeyCreated;
+  ApiKeyRotated: ApiKeyRotated;
+  ApiKeyExpirySet: ApiKeyExpirySet;
+  ApiKeyRevoked: ApiKeyRevoked;
 }
 
 export type EventType = keyof EventDataByType;
 
 /** The ledger's own event types, appended by the ledger itself (never through the admin API). */
-export type LedgerEventType = 'LedgerCheckpointSigned';
+export type LedgerEventType =
+  'LedgerCheckpointSigned' | 'ApiKeyCreated' | 'ApiKeyRotated' | 'ApiKeyExpirySet' | 'ApiKeyRevoked';
 /** The event types of policy streams: what the deciders produce. */
 export type PolicyEventType = Exclude<EventType, LedgerEventType>;
 
@@ -246,6 +281,10 @@ export const EVENT_STREAM_TYPES: { readonly [K in EventType]: readonly StreamTyp
   AgreementConcluded: ['agreement'],
   EventRetracted: POLICY_STREAM_TYPES,
   LedgerCheckpointSigned: ['ledger'],
+  ApiKeyCreated: ['ledger'],
+  ApiKeyRotated: ['ledger'],
+  ApiKeyExpirySet: ['ledger'],
+  ApiKeyRevoked: ['ledger'],
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_STREAM_TYPES) as readonly EventType[];
@@ -270,4 +309,8 @@ export const SCHEMA_VERSIONS: { readonly [K in EventType]: number } = {
   AgreementConcluded: 1,
   EventRetracted: 1,
   LedgerCheckpointSigned: 1,
+  ApiKeyCreated: 1,
+  ApiKeyRotated: 1,
+  ApiKeyExpirySet: 1,
+  ApiKeyRevoked: 1,
 };

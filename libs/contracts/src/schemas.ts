@@ -125,6 +125,22 @@ const validityChange = object(['validTo'], { validTo: instantOrOpen });
 const lift = object(['validFrom'], { validFrom: instant });
 
 /** The payload of each event type, without `$schema` so the envelope schema can embed it. */
+const API_KEY_ID: Schema = {
+  type: 'string',
+  pattern: '^key-[0-9a-f]{12}$',
+  description: 'an API key id (key- and 12 lowercase hex digits)',
+};
+const API_KEY_CHANGE_FIELDS = ['keyId', 'role', 'label', 'expiresAt', 'actor'] as const;
+const apiKeyChange = (extra: Record<string, Schema> = {}): Schema =>
+  object([...API_KEY_CHANGE_FIELDS, ...Object.keys(extra)], {
+    keyId: API_KEY_ID,
+    role: { type: 'string', enum: ['admin', 'reader', 'auditor'] },
+    label: label,
+    expiresAt: instantOrOpen,
+    actor: boundedText(200),
+    ...extra,
+  });
+
 const DATA_BODIES: { readonly [K in EventType]: Schema } = {
   TariffImposed: object(
     [
@@ -228,6 +244,10 @@ const DATA_BODIES: { readonly [K in EventType]: Schema } = {
       },
     },
   ),
+  ApiKeyCreated: apiKeyChange(),
+  ApiKeyRotated: apiKeyChange({ rotatedFrom: API_KEY_ID, rotatedFromExpiresAt: instant }),
+  ApiKeyExpirySet: apiKeyChange(),
+  ApiKeyRevoked: apiKeyChange(),
 };
 
 /** One schema per event type's payload (`data`), at the type's current schema version. */

@@ -1,5 +1,5 @@
 import Ajv from 'ajv';
-import { SAMPLE_DATA, SEED_EVENTS, US_RECIPROCAL_ON_CN } from '../test/seed-events';
+import { SAMPLE_DATA, SEED_API_KEY_EVENTS, SEED_EVENTS, US_RECIPROCAL_ON_CN } from '../test/seed-events';
 import { ELEMENT_SYMBOLS, RARE_EARTH_ELEMENTS } from './elements';
 import { EVENT_TYPES, type EventType } from './events';
 import { ENVELOPE_SCHEMA, EVENT_DATA_SCHEMAS } from './schemas';
@@ -203,6 +203,20 @@ describe('validateEventData', () => {
     expect(validateEventData('LicenceApplied', { ...applied, exportControlId: 'abc' })).toEqual([]);
   });
 
+  it('keeps API key events to the key facts: an id of the issued form, a role, no secret', () => {
+    const created = SAMPLE_DATA.ApiKeyCreated as Record<string, unknown>;
+    expect(validateEventData('ApiKeyCreated', { ...created, secret: 'tpl_key-0a1b2c3d4e5f_x' })).toEqual([
+      'secret: is not allowed',
+    ]);
+    expect(validateEventData('ApiKeyCreated', { ...created, keyId: 'admin' })).toHaveLength(1);
+    expect(validateEventData('ApiKeyRevoked', { ...created, role: 'system' })).toHaveLength(1);
+    expect(validateEventData('ApiKeyExpirySet', { ...created, expiresAt: '2030-01-01' })).toHaveLength(1);
+    expect(validateEventData('ApiKeyRotated', created)).toEqual([
+      'rotatedFrom: is required',
+      'rotatedFromExpiresAt: is required',
+    ]);
+  });
+
   it('refuses a payload that is not an object', () => {
     expect(validateEventData('TariffLifted', null)).toEqual(['(root): must be object']);
   });
@@ -237,6 +251,10 @@ describe('validateEnvelope', () => {
     ]);
     const retraction = US_RECIPROCAL_ON_CN[3];
     expect(validateEnvelope({ ...retraction, streamType: 'licence' })).toEqual([]);
+    const keyEvent = SEED_API_KEY_EVENTS[0];
+    expect(validateEnvelope({ ...keyEvent, streamType: 'tariff-measure' })).toEqual([
+      'streamType: must be one of ledger',
+    ]);
   });
 
   it('refuses an unknown event type', () => {

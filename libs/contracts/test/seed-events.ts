@@ -6,6 +6,7 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import {
+  API_KEY_STREAM_ID,
   CHECKPOINT_STREAM_ID,
   computeEventHash,
   merkleRoot,
@@ -384,7 +385,73 @@ export const SEED_CHECKPOINTS = chainStream('ledger', CHECKPOINT_STREAM_ID, [
   },
 ]);
 
-export const SEED_STREAMS: readonly (readonly AnyEventEnvelope[])[] = [...POLICY_STREAMS, SEED_CHECKPOINTS];
+/** An admin key's life: created, rotated to a successor, given an expiry, revoked. */
+export const SEED_API_KEY_EVENTS = chainStream('ledger', API_KEY_STREAM_ID, [
+  {
+    recordedAt: '2025-08-12T00:00:01.000Z',
+    citation: null,
+    event: {
+      type: 'ApiKeyCreated',
+      data: {
+        keyId: 'key-0a1b2c3d4e5f',
+        role: 'admin',
+        label: 'tariff desk',
+        expiresAt: null,
+        actor: 'bootstrap',
+      },
+    },
+  },
+  {
+    recordedAt: '2025-08-13T00:00:00.000Z',
+    citation: null,
+    event: {
+      type: 'ApiKeyRotated',
+      data: {
+        keyId: 'key-5f4e3d2c1b0a',
+        role: 'admin',
+        label: 'tariff desk',
+        expiresAt: null,
+        actor: 'key-0a1b2c3d4e5f',
+        rotatedFrom: 'key-0a1b2c3d4e5f',
+        rotatedFromExpiresAt: '2025-08-14T00:00:00.000Z',
+      },
+    },
+  },
+  {
+    recordedAt: '2025-08-13T00:00:01.000Z',
+    citation: null,
+    event: {
+      type: 'ApiKeyExpirySet',
+      data: {
+        keyId: 'key-5f4e3d2c1b0a',
+        role: 'admin',
+        label: 'tariff desk',
+        expiresAt: '2026-08-13T00:00:00.000Z',
+        actor: 'operator:alice',
+      },
+    },
+  },
+  {
+    recordedAt: '2025-08-13T00:00:02.000Z',
+    citation: null,
+    event: {
+      type: 'ApiKeyRevoked',
+      data: {
+        keyId: 'key-5f4e3d2c1b0a',
+        role: 'admin',
+        label: 'tariff desk',
+        expiresAt: '2026-08-13T00:00:00.000Z',
+        actor: 'operator:alice',
+      },
+    },
+  },
+]);
+
+export const SEED_STREAMS: readonly (readonly AnyEventEnvelope[])[] = [
+  ...POLICY_STREAMS,
+  SEED_CHECKPOINTS,
+  SEED_API_KEY_EVENTS,
+];
 
 export const SEED_EVENTS: readonly AnyEventEnvelope[] = SEED_STREAMS.flat();
 

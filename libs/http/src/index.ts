@@ -3,7 +3,18 @@ export { READINESS_CHECKS, NotReady, type ReadinessCheck } from './health/readin
 export { PostgresReadiness } from './health/postgres.readiness';
 export { loggerParams, requestCorrelationId } from './logging';
 export { createHttpApp, listen } from './bootstrap';
-export type { Caller, Role } from './auth/api-keys';
+export { ApiKeys, type Caller, type Role } from './auth/api-keys';
+export { KEY_ID_PATTERN } from './auth/keys/key-format';
+export {
+  ApiKeyNotLive,
+  InvalidKeyChange,
+  KeyStore,
+  UnknownApiKey,
+  statusOf,
+  type ApiKeyRecord,
+  type IssuedKey,
+  type KeyActor,
+} from './auth/keys/key-store';
 export { Authorize, ROLE_SETS, authenticatedCaller } from './auth/api-key.guard';
 export { AuthModule } from './auth/auth.module';
 export { Problem } from './problems/problem';

@@ -1,7 +1,7 @@
 export { Journal, readEventsInStreamOrder } from './journal';
 export type { Publication, StoredStream, StreamCursor, TopicInstance } from './journal';
 export { JournalModule } from './journal.module';
-export { JOURNAL_APPENDED_CHANNEL } from './append';
+export { JOURNAL_APPENDED_CHANNEL, appendInTransaction } from './append';
 export type { AppendRequest, AppendResult, IdempotencyClaim, IdempotentAnswer } from './append';
 export { EventRejected, IdempotencyKeyReused, StreamVersionConflict } from './errors';
 export { Doorbell } from './doorbell';

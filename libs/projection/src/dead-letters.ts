@@ -86,6 +86,13 @@ const SELECT_DEAD_LETTERS = `
   WHERE $1::boolean OR resolved_at IS NULL
   ORDER BY dead_letters.id`;
 
+/** Keyset on the primary key: a page of dead letters after an id, however many there are. */
+const PAGE_DEAD_LETTERS = `
+  SELECT ${DEAD_LETTER_COLUMNS} FROM projector.dead_letters
+  WHERE ($1::boolean OR resolved_at IS NULL) AND id > $2::bigint
+  ORDER BY dead_letters.id
+  LIMIT $3`;
+
 const RESOLVE_DEAD_LETTERS = `
   UPDATE projector.dead_letters AS letter
   SET resolved_at = now(), resolution = settled.resolution
@@ -209,6 +216,15 @@ export async function listDeadLetters(
   { includeResolved }: { includeResolved: boolean },
 ): Promise<DeadLetter[]> {
   const { rows } = await client.query<DeadLetterRow>(SELECT_DEAD_LETTERS, [includeResolved]);
+  return rows.map(toDeadLetter);
+}
+
+/** Up to `limit` dead letters with an id above `afterId` (0: from the first), in id order. */
+export async function pageDeadLetters(
+  client: Pick<PoolClient, 'query'>,
+  { includeResolved, afterId, limit }: { includeResolved: boolean; afterId: string; limit: number },
+): Promise<DeadLetter[]> {
+  const { rows } = await client.query<DeadLetterRow>(PAGE_DEAD_LETTERS, [includeResolved, afterId, limit]);
   return rows.map(toDeadLetter);
 }
 

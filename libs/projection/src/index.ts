@@ -7,7 +7,7 @@ export type {
   ProjectionSettings,
   RunningProjection,
 } from './start-projection';
-export { DEAD_LETTER_KINDS, deadLetterSummary, listDeadLetters } from './dead-letters';
+export { DEAD_LETTER_KINDS, deadLetterSummary, listDeadLetters, pageDeadLetters } from './dead-letters';
 export type { DeadLetter, DeadLetterKind, DeadLetterSummary } from './dead-letters';
 export { redriveDeadLetters } from './redrive';
 export type { RedriveReport } from './redrive';

@@ -349,6 +349,10 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
       case 'LicenceDenied':
       case 'LicenceRevoked':
       case 'LedgerCheckpointSigned':
+      case 'ApiKeyCreated':
+      case 'ApiKeyRotated':
+      case 'ApiKeyExpirySet':
+      case 'ApiKeyRevoked':
         // Read from read_models.events (and, for licences, folded into read_models.licences).
         break;
     }

@@ -217,6 +217,10 @@ function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline | unde
       case 'AgreementConcluded':
       case 'EventRetracted':
       case 'LedgerCheckpointSigned':
+      case 'ApiKeyCreated':
+      case 'ApiKeyRotated':
+      case 'ApiKeyExpirySet':
+      case 'ApiKeyRevoked':
         break;
     }
   }
