@@ -1,6 +1,7 @@
+import { Pool } from 'pg';
 import type { AnyEventEnvelope } from '@ledger/contracts';
 import type { Kafka } from '@ledger/messaging';
-import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
+import { createTestDatabase, roleUrl, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
 import {
   createEventTopic,
   produce,
@@ -14,12 +15,16 @@ const WAIT = { timeoutMs: 90_000, intervalMs: 100 };
 
 describe('startProjection on the real broker and Postgres', () => {
   let db: TestDatabase;
+  /** The projection connects as the projector does, under its role; the test inspects as the superuser. */
+  let projector: Pool;
 
   beforeAll(async () => {
     db = await createTestDatabase();
+    projector = new Pool({ connectionString: roleUrl(db.url, 'ledger_projector'), max: 10 });
   });
 
   afterAll(async () => {
+    await projector.end();
     await db.drop();
   });
 
@@ -59,7 +64,7 @@ describe('startProjection on the real broker and Postgres', () => {
   ): Promise<void> {
     const projection = await startProjection(
       kafka,
-      db.pool,
+      projector,
       { groupId, topic, partitions: 1, ...settings },
       hooks,
     );
