@@ -1,11 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { CHECKPOINT_STREAM_ID, checkpointKeyId, signCheckpoint, type PolicyEvent } from '@ledger/contracts';
 import { inTransaction } from '@ledger/database';
 import { Journal } from '@ledger/journal';
 import { listDeadLetters } from '@ledger/projection';
 import { applyEvents, readModelChecksums, tariffsEffective } from '@ledger/read-models';
-import { createTestDatabase, roleUrl, type DatabaseRole, type TestDatabase } from '@ledger/testing';
+import { createTestDatabase, type DatabaseRole, type TestDatabase } from '@ledger/testing';
 
 const RUNTIME_ROLES: readonly DatabaseRole[] = [
   'ledger_writer',
@@ -122,20 +122,13 @@ async function failureOf(work: Promise<unknown>): Promise<{ code?: string; messa
 
 describe('database roles: each app holds what its code needs and nothing more', () => {
   let db: TestDatabase;
-  const pools = new Map<DatabaseRole, Pool>();
-  const as = (role: DatabaseRole): Pool => pools.get(role)!;
+  const as = (role: DatabaseRole): Pool => db.poolAs(role);
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    for (const role of RUNTIME_ROLES) {
-      const pool = new Pool({ connectionString: roleUrl(db.url, role), max: 2 });
-      pool.on('error', () => undefined);
-      pools.set(role, pool);
-    }
   });
 
   afterAll(async () => {
-    await Promise.all([...pools.values()].map((pool) => pool.end()));
     await db?.drop();
   });
 

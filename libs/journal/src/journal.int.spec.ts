@@ -13,8 +13,7 @@ import {
   type PolicyEvent,
 } from '@ledger/contracts';
 import { PG_POOL } from '@ledger/database';
-import { Pool } from 'pg';
-import { createTestDatabase, eventually, roleUrl, type TestDatabase } from '@ledger/testing';
+import { createTestDatabase, eventually, type TestDatabase } from '@ledger/testing';
 import { type AppendRequest, JOURNAL_APPENDED_CHANNEL } from './append';
 import { EventRejected, IdempotencyKeyReused, StreamVersionConflict } from './errors';
 import { Journal } from './journal';
@@ -66,23 +65,17 @@ async function rowCount(db: TestDatabase, table: string): Promise<number> {
 
 describe('the Postgres event journal', () => {
   let db: TestDatabase;
-  let pools: Pool[];
   /** As the admin API uses it, under its role; the relay's part of it under the relay's role. */
   let journal: Journal;
   let relayJournal: Journal;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    pools = [
-      new Pool({ connectionString: roleUrl(db.url, 'ledger_writer'), max: 10 }),
-      new Pool({ connectionString: roleUrl(db.url, 'ledger_relay'), max: 2 }),
-    ];
-    journal = new Journal(pools[0]);
-    relayJournal = new Journal(pools[1]);
+    journal = new Journal(db.poolAs('ledger_writer'));
+    relayJournal = new Journal(db.poolAs('ledger_relay'));
   });
 
   afterAll(async () => {
-    await Promise.all(pools.map((pool) => pool.end()));
     await db.drop();
   });
 

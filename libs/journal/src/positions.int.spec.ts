@@ -77,12 +77,11 @@ describe('journal positions under concurrent, out-of-order commits', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    appenders = new Pool({ connectionString: roleUrl(db.url, 'ledger_writer'), max: 12 });
+    appenders = db.poolAs('ledger_writer');
     journal = new Journal(appenders);
   });
 
   afterAll(async () => {
-    await appenders.end();
     await db.drop();
   });
 

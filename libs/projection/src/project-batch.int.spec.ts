@@ -1,5 +1,5 @@
-import { Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
 import {
   computeEventHash,
   toGenesisRecord,
@@ -9,7 +9,7 @@ import {
 } from '@ledger/contracts';
 import type { StoredRecord } from '@ledger/messaging';
 import { appliedVersions } from '@ledger/read-models';
-import { createTestDatabase, roleUrl, uniqueName, type TestDatabase } from '@ledger/testing';
+import { createTestDatabase, uniqueName, type TestDatabase } from '@ledger/testing';
 import { tariffStream } from '../../../test/support/projector-harness';
 import { listDeadLetters } from './dead-letters';
 import { projectBatch, storedOffsets, type PartitionBatch } from './project-batch';
@@ -88,11 +88,10 @@ describe('projectBatch on real Postgres', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    projector = new Pool({ connectionString: roleUrl(db.url, 'ledger_projector'), max: 10 });
+    projector = db.poolAs('ledger_projector');
   });
 
   afterAll(async () => {
-    await projector.end();
     await db.drop();
   });
 

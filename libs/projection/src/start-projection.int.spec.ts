@@ -1,7 +1,7 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import type { AnyEventEnvelope } from '@ledger/contracts';
 import type { Kafka } from '@ledger/messaging';
-import { createTestDatabase, roleUrl, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
+import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
 import {
   createEventTopic,
   produce,
@@ -20,11 +20,10 @@ describe('startProjection on the real broker and Postgres', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    projector = new Pool({ connectionString: roleUrl(db.url, 'ledger_projector'), max: 10 });
+    projector = db.poolAs('ledger_projector');
   });
 
   afterAll(async () => {
-    await projector.end();
     await db.drop();
   });
 
