@@ -11,7 +11,7 @@ export type App = 'admin-api' | 'relay' | 'projector' | 'auditor';
 const APPS: readonly App[] = ['admin-api', 'relay', 'projector', 'auditor'];
 
 /** The database role each app connects as, as it does in production (README, "Database roles"). */
-export const APP_ROLES: Readonly<Record<App, DatabaseRole>> = {
+const APP_ROLES: Readonly<Record<App, DatabaseRole>> = {
   'admin-api': 'ledger_writer',
   relay: 'ledger_relay',
   projector: 'ledger_projector',
