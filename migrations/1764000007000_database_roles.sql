@@ -111,6 +111,29 @@ GRANT USAGE ON SEQUENCE journal.event_position TO ledger_writer, ledger_relay;
 GRANT SELECT, INSERT ON journal.events, journal.streams TO ledger_writer, ledger_relay;
 GRANT UPDATE (version, last_recorded_at) ON journal.streams TO ledger_writer, ledger_relay;
 
+-- Rows as well as tables: the admin API appends to policy streams only, the relay to the ledger's
+-- own stream (signed checkpoints) only. The relay holds the signing key, so a foothold in it that
+-- could append a policy event would have the forgery signed into the next checkpoint; one in the
+-- admin API cannot append a checkpoint. Migrations (the superuser) and the owner are not bound.
+ALTER TABLE journal.streams ENABLE ROW LEVEL SECURITY;
+ALTER TABLE journal.events ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read_all ON journal.streams FOR SELECT TO ledger_writer, ledger_relay, ledger_auditor
+  USING (true);
+CREATE POLICY read_all ON journal.events FOR SELECT TO ledger_writer, ledger_relay, ledger_auditor
+  USING (true);
+CREATE POLICY policy_streams ON journal.streams FOR INSERT TO ledger_writer
+  WITH CHECK (stream_type <> 'ledger');
+CREATE POLICY policy_stream_heads ON journal.streams FOR UPDATE TO ledger_writer
+  USING (stream_type <> 'ledger') WITH CHECK (stream_type <> 'ledger');
+CREATE POLICY policy_events ON journal.events FOR INSERT TO ledger_writer
+  WITH CHECK (stream_type <> 'ledger');
+CREATE POLICY ledger_stream ON journal.streams FOR INSERT TO ledger_relay
+  WITH CHECK (stream_type = 'ledger');
+CREATE POLICY ledger_stream_head ON journal.streams FOR UPDATE TO ledger_relay
+  USING (stream_type = 'ledger') WITH CHECK (stream_type = 'ledger');
+CREATE POLICY ledger_events ON journal.events FOR INSERT TO ledger_relay
+  WITH CHECK (stream_type = 'ledger');
+
 -- admin-api: appends with idempotency keys, serves the journal (events, SSE) and the read models,
 -- and checks API keys.
 GRANT SELECT, INSERT ON journal.idempotency_keys TO ledger_writer;
@@ -142,6 +165,16 @@ GRANT SELECT ON ALL TABLES IN SCHEMA journal, read_models, projector TO ledger_a
 
 -- Down Migration
 -- The roles stay: they belong to the server, and other databases on it may still use them.
+DROP POLICY read_all ON journal.streams;
+DROP POLICY read_all ON journal.events;
+DROP POLICY policy_streams ON journal.streams;
+DROP POLICY policy_stream_heads ON journal.streams;
+DROP POLICY policy_events ON journal.events;
+DROP POLICY ledger_stream ON journal.streams;
+DROP POLICY ledger_stream_head ON journal.streams;
+DROP POLICY ledger_events ON journal.events;
+ALTER TABLE journal.streams DISABLE ROW LEVEL SECURITY;
+ALTER TABLE journal.events DISABLE ROW LEVEL SECURITY;
 REVOKE ALL ON ALL TABLES IN SCHEMA journal, read_models, projector, access
   FROM ledger_writer, ledger_relay, ledger_projector, ledger_auditor;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA journal, read_models, projector, access

@@ -419,4 +419,59 @@ describe('database roles: each app holds what its code needs and nothing more', 
       expect(await listDeadLetters(as('ledger_auditor'), { includeResolved: true })).toEqual([]);
     });
   });
+
+  describe('rows: each role appends only to its own streams', () => {
+    it('the relay, which signs checkpoints, cannot append a policy event', async () => {
+      const relay = new Journal(as('ledger_relay'));
+      const forged = relay.append({
+        streamId: 'forged-by-the-relay',
+        streamType: 'tariff-measure',
+        expectedVersion: 0,
+        events: [TARIFF],
+        actor: { keyId: 'key-admin', role: 'admin' },
+        correlationId: 'forged',
+        causationId: null,
+        citation: null,
+      });
+      await expect(forged).rejects.toMatchObject({ code: REFUSED });
+      const direct = `INSERT INTO journal.streams (stream_id, stream_type, version, last_recorded_at)
+        VALUES ('forged-stream', 'tariff-measure', 1, now())`;
+      expect(await failureOf(as('ledger_relay').query(direct))).toMatchObject({ code: REFUSED });
+    });
+
+    it('the admin API cannot append to the ledger stream, nor move its head', async () => {
+      const { privateKey } = generateKeyPairSync('ed25519');
+      const writer = new Journal(as('ledger_writer'));
+      const statement = await new Journal(as('ledger_relay')).checkpointStatementAt(0);
+      const forged = writer.append({
+        streamId: 'ledger-forged',
+        streamType: 'ledger',
+        expectedVersion: 0,
+        events: [{ type: 'LedgerCheckpointSigned', data: signCheckpoint(statement, privateKey) }],
+        actor: { keyId: `checkpoint-key:${checkpointKeyId(privateKey)}`, role: 'system' },
+        correlationId: 'forged',
+        causationId: null,
+        citation: null,
+      });
+      await expect(forged).rejects.toMatchObject({ code: REFUSED });
+      const moved = await as('ledger_writer').query(
+        `UPDATE journal.streams SET version = version + 1 WHERE stream_type = 'ledger'`,
+      );
+      expect(moved.rowCount).toBe(0);
+      expect((await writer.readStream(CHECKPOINT_STREAM_ID))?.version).toBe(1);
+    });
+
+    it('nobody reads around the rows: every reader sees every stream', async () => {
+      const { rows } = await db.pool.query<{ streams: number }>(
+        'SELECT count(*)::int AS streams FROM journal.streams',
+      );
+      expect(rows[0].streams).toBe(2);
+      for (const role of ['ledger_writer', 'ledger_relay', 'ledger_auditor'] as const) {
+        const seen = await as(role).query<{ streams: number }>(
+          'SELECT count(*)::int AS streams FROM journal.streams',
+        );
+        expect({ role, streams: seen.rows[0].streams }).toEqual({ role, streams: rows[0].streams });
+      }
+    });
+  });
 });
