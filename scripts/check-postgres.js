@@ -1,7 +1,11 @@
 // Fails fast, with a clear message, when PostgreSQL cannot be reached.
 const { Client } = require('pg');
 
-const url = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/ledger');
+const url = new URL(
+  process.env.MIGRATION_DATABASE_URL ||
+    process.env.DATABASE_URL ||
+    'postgres://postgres@127.0.0.1:5432/ledger',
+);
 url.pathname = '/postgres';
 const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 5000 });
 
@@ -15,6 +19,6 @@ client
   })
   .catch((error) => {
     console.error(`PostgreSQL is not reachable at ${url.host} (${error.message}).`);
-    console.error('Start it, or set DATABASE_URL to a server you can use.');
+    console.error('Start it, or set MIGRATION_DATABASE_URL (or DATABASE_URL) to a server you can use.');
     process.exit(1);
   });

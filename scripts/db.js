@@ -1,14 +1,26 @@
 #!/usr/bin/env node
 // Database chores for scripts and tests (plain Node, no build step):
-//   node scripts/db.js migrate            create the DATABASE_URL database if missing, migrate up
-//   node scripts/db.js down COUNT|all     undo the last COUNT migrations of DATABASE_URL, or all
-//                                         of them (drops the ledger's schemas and their data)
+//   node scripts/db.js migrate            create the database if missing, migrate up, and set the
+//                                         runtime roles' passwords given in the environment
+//   node scripts/db.js down COUNT|all     undo the last COUNT migrations, or all of them (drops
+//                                         the ledger's schemas and their data)
 //   node scripts/db.js drop NAME          drop database NAME (with FORCE)
+// It connects as the server's superuser (or a role that may create roles and owns the ledger's
+// objects): MIGRATION_DATABASE_URL, else DATABASE_URL. The apps never do; each connects as its
+// runtime role (README, "Database roles").
 const path = require('node:path');
 const { Client } = require('pg');
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/ledger';
-const databaseUrl = process.env.DATABASE_URL || DEFAULT_URL;
+const databaseUrl = process.env.MIGRATION_DATABASE_URL || process.env.DATABASE_URL || DEFAULT_URL;
+
+/** The login roles the migrations create, and the variable each one's password comes from. */
+const ROLE_PASSWORDS = {
+  ledger_writer: 'LEDGER_DB_WRITER_PASSWORD',
+  ledger_relay: 'LEDGER_DB_RELAY_PASSWORD',
+  ledger_projector: 'LEDGER_DB_PROJECTOR_PASSWORD',
+  ledger_auditor: 'LEDGER_DB_AUDITOR_PASSWORD',
+};
 
 function adminUrl(url) {
   const parsed = new URL(url);
@@ -60,9 +72,33 @@ async function runMigrations(url, direction, count) {
   });
 }
 
+/**
+ * A role without a password here keeps the one it has (none, on a fresh server: it can log in
+ * only where the server trusts the connection). The server stores a SCRAM-SHA-256 verifier,
+ * never the password; ALTER ROLE takes no parameters, so the password goes in as a quoted literal.
+ */
+async function setPasswords(url) {
+  const given = Object.entries(ROLE_PASSWORDS).filter(([, variable]) => process.env[variable]);
+  if (given.length === 0) return;
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("SET password_encryption = 'scram-sha-256'");
+    for (const [role, variable] of given) {
+      await client.query(
+        `ALTER ROLE ${quoteIdent(role)} PASSWORD ${client.escapeLiteral(process.env[variable])}`,
+      );
+    }
+  } finally {
+    await client.end();
+  }
+  console.error(`[db] set the password of ${given.map(([role]) => role).join(', ')}`);
+}
+
 async function migrate(url) {
   await createIfMissing(url);
   await runMigrations(url, 'up', Infinity);
+  await setPasswords(url);
 }
 
 function downCount(arg) {

@@ -496,7 +496,7 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
 
   beforeAll(async () => {
     ledger = await prepareLedger({ partitions: 2 });
-    api = await startInProcess(AdminApiModule, ledger.env);
+    api = await startInProcess(AdminApiModule, ledger.env, 'admin-api');
     journal = new Journal(ledger.db.pool);
     const admin = (path: string, body: unknown) =>
       request(api.getHttpServer())

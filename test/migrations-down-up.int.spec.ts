@@ -67,7 +67,9 @@ async function appliedMigrations(pool: Pool): Promise<string[]> {
 }
 
 const db = (args: readonly string[], database: TestDatabase) =>
-  run(process.execPath, [DB_SCRIPT, ...args], { env: { ...process.env, DATABASE_URL: database.url } });
+  run(process.execPath, [DB_SCRIPT, ...args], {
+    env: { ...process.env, MIGRATION_DATABASE_URL: database.url },
+  });
 
 describe('migrations, down to zero and up again (scripts/db.js)', () => {
   let fresh: TestDatabase;

@@ -50,9 +50,9 @@ describe('retractions over HTTP, down to the views', () => {
     ledger = await prepareLedger();
     const env = { ...ledger.env, PROJECTOR_GROUP_ID: uniqueName('retractions-') };
     apps = [
-      await startInProcess(AdminApiModule, env),
-      await startInProcess(RelayModule, env),
-      await startInProcess(ProjectorModule, env),
+      await startInProcess(AdminApiModule, env, 'admin-api'),
+      await startInProcess(RelayModule, env, 'relay'),
+      await startInProcess(ProjectorModule, env, 'projector'),
     ];
     journal = new Journal(ledger.db.pool);
   });

@@ -184,6 +184,15 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
     expect(seedOutput).toMatch(/→ 30% = /);
   });
 
+  it('runs each app as its own database role, never as the superuser', async () => {
+    const { rows } = await ledger.db.pool.query<{ role: string }>(
+      `SELECT DISTINCT usename AS role FROM pg_stat_activity
+       WHERE datname = current_database() AND pid <> pg_backend_pid() AND usename <> current_user
+       ORDER BY 1`,
+    );
+    expect(rows.map((row) => row.role)).toEqual(['ledger_projector', 'ledger_relay', 'ledger_writer']);
+  });
+
   it('US additional duty on CN permanent magnets (850511): 145 on 2025-04-20, 30 (10 + 20) on 2025-05-20', async () => {
     const april = await get<EffectiveTariffs>(
       '/v1/tariffs/effective?imposer=US&origin=CN&product=850511&asOf=2025-04-20',

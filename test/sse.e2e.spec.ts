@@ -106,7 +106,7 @@ describe('Server-Sent Events from the journal: history first, then every new eve
 
   beforeAll(async () => {
     ledger = await prepareLedger();
-    api = await startInProcess(AdminApiModule, ledger.env);
+    api = await startInProcess(AdminApiModule, ledger.env, 'admin-api');
     await api.listen(0, '127.0.0.1');
     streamUrl = `http://127.0.0.1:${((api.getHttpServer() as Server).address() as AddressInfo).port}/v1/events/stream`;
   });

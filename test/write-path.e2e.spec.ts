@@ -81,11 +81,15 @@ describe('write path: admin API → journal → relay → Kafka', () => {
 
   beforeAll(async () => {
     ledger = await prepareLedger({ partitions: 3 });
-    api = await startInProcess(AdminApiModule, {
-      ...ledger.env,
-      CONSISTENCY_WAIT_MS: String(CONSISTENCY_WAIT_MS),
-    });
-    relay = await startInProcess(RelayModule, ledger.env);
+    api = await startInProcess(
+      AdminApiModule,
+      {
+        ...ledger.env,
+        CONSISTENCY_WAIT_MS: String(CONSISTENCY_WAIT_MS),
+      },
+      'admin-api',
+    );
+    relay = await startInProcess(RelayModule, ledger.env, 'relay');
     journal = new Journal(ledger.db.pool);
   });
 

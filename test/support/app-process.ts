@@ -2,13 +2,28 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { eventually, testBrokers } from '@ledger/testing';
+import { eventually, roleUrl, testBrokers, type DatabaseRole } from '@ledger/testing';
 
 const ROOT = path.resolve(__dirname, '../..');
 
 export type App = 'admin-api' | 'relay' | 'projector' | 'auditor';
 
 const APPS: readonly App[] = ['admin-api', 'relay', 'projector', 'auditor'];
+
+/** The database role each app connects as, as it does in production (README, "Database roles"). */
+const APP_ROLES: Readonly<Record<App, DatabaseRole>> = {
+  'admin-api': 'ledger_writer',
+  relay: 'ledger_relay',
+  projector: 'ledger_projector',
+  auditor: 'ledger_auditor',
+};
+
+/** `env` with its DATABASE_URL, if any, connecting as `app`'s role: tests prepare as the superuser. */
+export function asAppRole(app: App, env: Record<string, string>): Record<string, string> {
+  return env.DATABASE_URL === undefined
+    ? env
+    : { ...env, DATABASE_URL: roleUrl(env.DATABASE_URL, APP_ROLES[app]) };
+}
 
 function mainOf(app: App): string {
   return path.join(ROOT, `dist/apps/${app}/src/main.js`);
@@ -86,7 +101,8 @@ export interface Exit {
 /**
  * A compiled app as a real child process, so tests can SIGKILL it; call `ensureBuilt()` first
  * (`npm test` builds too). Its environment is only what the test gives plus the brokers and the
- * test run's id, by which scripts/test.sh ends processes a failed run leaves behind.
+ * test run's id, by which scripts/test.sh ends processes a failed run leaves behind; the
+ * DATABASE_URL given connects as the app's own role.
  */
 export class AppProcess {
   /** Settles when the process has exited, however it ended. */
@@ -121,7 +137,7 @@ export class AppProcess {
         LEDGER_TEST_RUN_ID: process.env.LEDGER_TEST_RUN_ID ?? '',
         KAFKA_BROKERS: testBrokers().join(','),
         LOG_LEVEL: 'info',
-        ...env,
+        ...asAppRole(app, env),
         PORT: String(port),
       },
       stdio: ['ignore', 'pipe', 'pipe'],

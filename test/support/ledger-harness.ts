@@ -2,6 +2,7 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { createHttpApp } from '@ledger/http';
 import { createKafka, ensureEventTopic, type Kafka } from '@ledger/messaging';
 import { createTestDatabase, testBrokers, uniqueName, type TestDatabase } from '@ledger/testing';
+import { asAppRole, type App } from './app-process';
 
 /** Bootstrap keys of both kinds the API takes: free-form (32+ characters) and issued-shape. */
 export const KEYS = {
@@ -63,12 +64,13 @@ export async function prepareLedger({ partitions = 3 }: { partitions?: number } 
   return { db, kafka, topic, env, close: () => db.drop() };
 }
 
-/** Runs an app in this process (for HTTP tests through supertest). */
+/** Runs an app in this process (for HTTP tests through supertest), connected as the database role of `runsAs`. */
 export async function startInProcess(
   module: Type<unknown>,
   env: Record<string, string>,
+  runsAs: App,
 ): Promise<INestApplication> {
-  Object.assign(process.env, env, { LOG_LEVEL: 'silent' });
+  Object.assign(process.env, asAppRole(runsAs, env), { LOG_LEVEL: 'silent' });
   const app = await createHttpApp(module, { title: 'test', description: 'test' });
   await app.init();
   return app;

@@ -87,7 +87,7 @@ export class PrivatePostgres {
       );
       await cluster.start();
       await run(process.execPath, [path.join(ROOT, 'scripts/db.js'), 'migrate'], {
-        env: { ...process.env, DATABASE_URL: cluster.url() },
+        env: { ...process.env, MIGRATION_DATABASE_URL: cluster.url() },
       });
       return cluster;
     } catch (error) {

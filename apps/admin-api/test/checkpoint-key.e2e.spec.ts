@@ -18,13 +18,17 @@ describe("the ledger's checkpoints over HTTP", () => {
   const apps: INestApplication[] = [];
 
   const start = async (env: Record<string, string>) => {
-    const app = await startInProcess(AdminApiModule, {
-      DATABASE_URL: db.url,
-      ADMIN_API_KEY: KEYS.admin,
-      READER_API_KEY: KEYS.reader,
-      AUDITOR_API_KEY: KEYS.auditor,
-      ...env,
-    });
+    const app = await startInProcess(
+      AdminApiModule,
+      {
+        DATABASE_URL: db.url,
+        ADMIN_API_KEY: KEYS.admin,
+        READER_API_KEY: KEYS.reader,
+        AUDITOR_API_KEY: KEYS.auditor,
+        ...env,
+      },
+      'admin-api',
+    );
     apps.push(app);
     return app;
   };

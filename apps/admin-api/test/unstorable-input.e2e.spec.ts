@@ -34,12 +34,16 @@ describe('input Postgres could not store is refused with 400 before anything is 
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    api = await startInProcess(AdminApiModule, {
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: `127.0.0.1:${await freePort()}`,
-      ADMIN_API_KEY: KEYS.admin,
-      READER_API_KEY: KEYS.reader,
-    });
+    api = await startInProcess(
+      AdminApiModule,
+      {
+        DATABASE_URL: db.url,
+        KAFKA_BROKERS: `127.0.0.1:${await freePort()}`,
+        ADMIN_API_KEY: KEYS.admin,
+        READER_API_KEY: KEYS.reader,
+      },
+      'admin-api',
+    );
   });
 
   afterAll(async () => {

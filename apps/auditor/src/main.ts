@@ -21,14 +21,16 @@ const USAGE = `Usage: auditor <command> [options]
   diff --against <database-url>           compare the read models with another database's
   rebuild --database-url <url> [--reset]  project the whole topic into that (migrated) database
   dead-letters list [--all] [--json]      unresolved dead letters (--all: with resolved ones)
-  dead-letters redrive (--id N ... | --all)
-                                          offer dead letters to the read models again
+  dead-letters redrive (--id N ... | --all) --database-url <url>
+                                          offer dead letters to the read models again,
+                                          connected as a role that may write them
 
 Exit codes: 0 all agree; 1 an integrity failure (verify), or the tables differ (diff);
 2 only lag (verify: something is not published or projected yet); 3 could not check (bad
 usage, bad configuration, a dependency unreachable, or checkpoints without a trusted key).
 
-Settings come from the environment: DATABASE_URL (the journal and the live read models),
+Settings come from the environment: DATABASE_URL (the journal and the live read models, read
+only: the ledger_auditor role; the commands that write take --database-url),
 KAFKA_BROKERS, KAFKA_TOPIC, KAFKA_CLIENT_ID, CHECKPOINT_PUBLIC_KEY (the key checkpoints are
 signed with: base64 SPKI DER or PEM; --public-key adds more, e.g. a previous key).`;
 
@@ -105,7 +107,14 @@ async function deadLetters(
       if ((options.all ?? false) === ids.length > 0)
         throw new UsageError('redrive takes either --id N (repeatable) or --all');
       if (ids.some((id) => !/^\d+$/.test(id))) throw new UsageError('--id takes a dead-letter number');
-      return withPool(config.databaseUrl, async (pool) => {
+      // The auditor's own role reads only; re-driving writes the live read models.
+      const target = options['database-url'];
+      if (!target) {
+        throw new UsageError(
+          'redrive needs --database-url <url>: the live database, as a role that may write the read models (ledger_projector)',
+        );
+      }
+      return withPool(target, async (pool) => {
         const report = await redriveDeadLetters(pool, options.all ? 'all' : ids);
         print(`resolved: ${report.resolved}`);
         for (const letter of report.stillWaiting) {

@@ -1,6 +1,6 @@
 import { computeEventHash, type AnyEventEnvelope } from '@ledger/contracts';
 import type { Kafka } from '@ledger/messaging';
-import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
+import { createTestDatabase, eventually, roleUrl, uniqueName, type TestDatabase } from '@ledger/testing';
 import { ensureBuilt, runAuditor } from '../../../test/support/app-process';
 import {
   appliedVersionsIn,
@@ -60,6 +60,12 @@ describe('projector: a partition never stalls on a record it cannot store or app
   const versions = (...streamIds: string[]) => appliedVersionsIn(db.pool, ...streamIds);
 
   const listed = (...args: string[]) => listedDeadLetters(db.url, topic, ...args);
+  // Re-driving writes the read models: the auditor connects as the projector's role for it.
+  const redriveLetters = (...args: string[]) =>
+    runAuditor(['dead-letters', 'redrive', ...args, '--database-url', roleUrl(db.url, 'ledger_projector')], {
+      databaseUrl: db.url,
+      topic,
+    });
 
   const metric = (name: string) => projector.metric(name);
 
@@ -136,7 +142,7 @@ describe('projector: a partition never stalls on a record it cannot store or app
       const before = await listed();
       const refused = before.find((letter) => letter.kind === 'apply-failed')!;
 
-      const redrive = await runAuditor(['dead-letters', 'redrive', '--all'], { databaseUrl: db.url, topic });
+      const redrive = await redriveLetters('--all');
 
       expect(redrive.code).toBe(0);
       expect(redrive.stdout).toContain('resolved: 3');

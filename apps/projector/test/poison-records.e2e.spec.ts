@@ -1,5 +1,5 @@
 import type { Kafka } from '@ledger/messaging';
-import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
+import { createTestDatabase, eventually, roleUrl, uniqueName, type TestDatabase } from '@ledger/testing';
 import { ensureBuilt, runAuditor } from '../../../test/support/app-process';
 import { createEventTopic } from '../../../test/support/ledger-harness';
 import {
@@ -42,6 +42,12 @@ describe('projector: poison records', () => {
   const versions = (...streamIds: string[]) => appliedVersionsIn(db.pool, ...streamIds);
 
   const listed = (...args: string[]) => listedDeadLetters(db.url, topic, ...args);
+  // Re-driving writes the read models: the auditor connects as the projector's role for it.
+  const redriveLetters = (...args: string[]) =>
+    runAuditor(['dead-letters', 'redrive', ...args, '--database-url', roleUrl(db.url, 'ledger_projector')], {
+      databaseUrl: db.url,
+      topic,
+    });
 
   it(
     'quarantines a malformed record and parks a version-gapped one, and projects the events after them',
@@ -110,7 +116,7 @@ describe('projector: poison records', () => {
     async () => {
       const before = await listed();
 
-      const redrive = await runAuditor(['dead-letters', 'redrive', '--all'], { databaseUrl: db.url, topic });
+      const redrive = await redriveLetters('--all');
 
       expect(redrive.code).toBe(0);
       expect(redrive.stdout).toContain('resolved: 0');
@@ -127,6 +133,17 @@ describe('projector: poison records', () => {
 
       expect(result.code).toBe(3);
       expect(result.stderr).toContain('--id N (repeatable) or --all');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'refuses a redrive without a database URL to write with: the auditor itself only reads',
+    async () => {
+      const result = await runAuditor(['dead-letters', 'redrive', '--all'], { databaseUrl: db.url, topic });
+
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain('redrive needs --database-url <url>');
     },
     TIMEOUT,
   );

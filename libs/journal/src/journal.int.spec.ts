@@ -65,11 +65,14 @@ async function rowCount(db: TestDatabase, table: string): Promise<number> {
 
 describe('the Postgres event journal', () => {
   let db: TestDatabase;
+  /** As the admin API uses it, under its role; the relay's part of it under the relay's role. */
   let journal: Journal;
+  let relayJournal: Journal;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    journal = new Journal(db.pool);
+    journal = new Journal(db.poolAs('ledger_writer'));
+    relayJournal = new Journal(db.poolAs('ledger_relay'));
   });
 
   afterAll(async () => {
@@ -80,7 +83,7 @@ describe('the Postgres event journal', () => {
     expect(await journal.headPosition()).toBe(0);
     expect(await journal.readAll(0, 100)).toEqual([]);
     expect(await journal.readStream('us-reciprocal-cn')).toBeNull();
-    expect(await journal.publicationsOf('policy.events')).toEqual([]);
+    expect(await relayJournal.publicationsOf('policy.events')).toEqual([]);
   });
 
   describe('append and read back', () => {
@@ -425,20 +428,24 @@ describe('the Postgres event journal', () => {
     const first = { clusterId: 'cluster-a', topic: 'policy.events', topicInstance: randomUUID() };
 
     it('are kept per instance, never per topic name, and only move forward', async () => {
-      expect(await journal.readPublication(first)).toBeNull();
-      await journal.startPublication(first, 6);
-      await journal.savePublication(first, 5);
-      await journal.savePublication(first, 3);
-      expect(await journal.readPublication(first)).toMatchObject({ ...first, partitions: 6, position: 5 });
+      expect(await relayJournal.readPublication(first)).toBeNull();
+      await relayJournal.startPublication(first, 6);
+      await relayJournal.savePublication(first, 5);
+      await relayJournal.savePublication(first, 3);
+      expect(await relayJournal.readPublication(first)).toMatchObject({
+        ...first,
+        partitions: 6,
+        position: 5,
+      });
 
       const recreated = { ...first, topicInstance: randomUUID() };
       const otherCluster = { ...first, clusterId: 'cluster-b' };
-      expect(await journal.readPublication(recreated)).toBeNull();
-      expect(await journal.readPublication(otherCluster)).toBeNull();
-      await journal.startPublication(recreated, 6);
-      await journal.startPublication(first, 6);
+      expect(await relayJournal.readPublication(recreated)).toBeNull();
+      expect(await relayJournal.readPublication(otherCluster)).toBeNull();
+      await relayJournal.startPublication(recreated, 6);
+      await relayJournal.startPublication(first, 6);
       expect(
-        (await journal.publicationsOf('policy.events')).map((row) => [row.topicInstance, row.position]),
+        (await relayJournal.publicationsOf('policy.events')).map((row) => [row.topicInstance, row.position]),
       ).toEqual([
         [first.topicInstance, 5],
         [recreated.topicInstance, 0],
@@ -447,12 +454,12 @@ describe('the Postgres event journal', () => {
   });
 
   it("states what it holds at a position, and takes the ledger's signed checkpoint into its own stream", async () => {
-    const head = await journal.headPosition();
-    const statement = await journal.checkpointStatementAt(head);
-    const events = await journal.readAll(0, 10_000);
+    const head = await relayJournal.headPosition();
+    const statement = await relayJournal.checkpointStatementAt(head);
+    const events = await relayJournal.readAll(0, 10_000);
     const heads = new Map(events.map((event) => [event.streamId, event]));
     expect(statement).toEqual({
-      journalId: await journal.journalId(),
+      journalId: await relayJournal.journalId(),
       position: head,
       eventCount: events.length,
       streamCount: heads.size,
@@ -461,7 +468,7 @@ describe('the Postgres event journal', () => {
 
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const [checkpoint] = (
-      await journal.append({
+      await relayJournal.append({
         streamId: CHECKPOINT_STREAM_ID,
         streamType: 'ledger',
         expectedVersion: 0,
@@ -476,12 +483,12 @@ describe('the Postgres event journal', () => {
       checkpoint.type === 'LedgerCheckpointSigned' && verifyCheckpointSignature(checkpoint.data, [publicKey]),
     ).toBe('valid');
     // The checkpoint is part of what the next one states; the earlier statement stays as it was.
-    expect((await journal.checkpointStatementAt(checkpoint.position)).streamCount).toBe(heads.size + 1);
-    expect(await journal.checkpointStatementAt(head)).toEqual(statement);
+    expect((await relayJournal.checkpointStatementAt(checkpoint.position)).streamCount).toBe(heads.size + 1);
+    expect(await relayJournal.checkpointStatementAt(head)).toEqual(statement);
   });
 
   it('has an id of its own: another database is another journal', async () => {
-    const id = await journal.journalId();
+    const id = await relayJournal.journalId();
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const other = await createTestDatabase();
     try {

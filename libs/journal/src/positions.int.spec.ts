@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { verifyStreamChain, type AnyEventEnvelope, type PolicyEvent } from '@ledger/contracts';
-import { createTestDatabase, eventually, type TestDatabase } from '@ledger/testing';
+import { createTestDatabase, eventually, roleUrl, type TestDatabase } from '@ledger/testing';
 import { appendInTransaction, type AppendRequest } from './append';
 import { StreamVersionConflict } from './errors';
 import { Journal } from './journal';
@@ -71,11 +71,14 @@ function pause(milliseconds: number): Promise<void> {
 
 describe('journal positions under concurrent, out-of-order commits', () => {
   let db: TestDatabase;
+  /** Appends connect as the admin API does, under its role. */
+  let appenders: Pool;
   let journal: Journal;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    journal = new Journal(db.pool);
+    appenders = db.poolAs('ledger_writer');
+    journal = new Journal(appenders);
   });
 
   afterAll(async () => {
@@ -84,7 +87,7 @@ describe('journal positions under concurrent, out-of-order commits', () => {
 
   it('a reader that checkpoints what it saw never skips an append that was still uncommitted', async () => {
     const reader = new CheckpointedReader(journal, 100, 0);
-    const writerA = await db.pool.connect();
+    const writerA = await appenders.connect();
     let a: AnyEventEnvelope[];
     let bSettled = false;
     let b: Promise<AnyEventEnvelope[]>;
@@ -118,7 +121,7 @@ describe('journal positions under concurrent, out-of-order commits', () => {
 
   it('a rolled-back append leaves a gap that readers pass over', async () => {
     const reader = new CheckpointedReader(journal, 100, await journal.headPosition());
-    const writer = await db.pool.connect();
+    const writer = await appenders.connect();
     let b: Promise<AnyEventEnvelope[]>;
     let abandoned: AnyEventEnvelope[];
     try {
@@ -139,7 +142,7 @@ describe('journal positions under concurrent, out-of-order commits', () => {
   });
 
   it('a tailing reader sees every committed event exactly once, in position order, while many writers append', async () => {
-    const writers = new Pool({ connectionString: db.url, max: 12 });
+    const writers = new Pool({ connectionString: roleUrl(db.url, 'ledger_writer'), max: 12 });
     const streams = Array.from({ length: 6 }, (_, index) => `random-stream-${index}`);
     const committed: AnyEventEnvelope[] = [];
     const abandoned: AnyEventEnvelope[] = [];

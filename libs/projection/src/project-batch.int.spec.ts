@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
 import {
   computeEventHash,
   toGenesisRecord,
@@ -82,9 +83,12 @@ function batchOf(
 
 describe('projectBatch on real Postgres', () => {
   let db: TestDatabase;
+  /** The projection connects as the projector does, under its role; the test inspects as the superuser. */
+  let projector: Pool;
 
   beforeAll(async () => {
     db = await createTestDatabase();
+    projector = db.poolAs('ledger_projector');
   });
 
   afterAll(async () => {
@@ -124,8 +128,8 @@ describe('projectBatch on real Postgres', () => {
       ...steel.map((event, index) => asRecord(event, index + 1, instance)),
     ]);
 
-    const first = await projectBatch(db.pool, batch);
-    const again = await projectBatch(db.pool, batch);
+    const first = await projectBatch(projector, batch);
+    const again = await projectBatch(projector, batch);
 
     expect(first).toMatchObject({
       outcome: 'processed',
@@ -142,10 +146,10 @@ describe('projectBatch on real Postgres', () => {
     const groupId = uniqueName('group-');
     const instance = randomUUID();
     const [imposed, changed] = tariffStream('us-steel-republished', 2);
-    await projectBatch(db.pool, batchOf(groupId, [genesis(instance, 0), asRecord(imposed, 1, instance)]));
+    await projectBatch(projector, batchOf(groupId, [genesis(instance, 0), asRecord(imposed, 1, instance)]));
 
     const outcome = await projectBatch(
-      db.pool,
+      projector,
       batchOf(groupId, [asRecord(imposed, 2, instance), asRecord(changed, 3, instance)]),
     );
 
@@ -160,7 +164,7 @@ describe('projectBatch on real Postgres', () => {
     // Offsets as a transactional producer leaves them: 1 and 4 are commit markers, 5-6 aborted
     // records and 7 their abort marker, none of them handed to the consumer.
     const first = await projectBatch(
-      db.pool,
+      projector,
       batchOf(
         groupId,
         [genesis(instance, 0), asRecord(events[0], 2, instance), asRecord(events[1], 3, instance)],
@@ -171,7 +175,7 @@ describe('projectBatch on real Postgres', () => {
       ),
     );
     const second = await projectBatch(
-      db.pool,
+      projector,
       batchOf(groupId, [asRecord(events[2], 8, instance)], { fetchedOffset: 5, nextOffset: 10 }),
     );
 
@@ -185,9 +189,9 @@ describe('projectBatch on real Postgres', () => {
     const groupId = uniqueName('group-');
     const instance = randomUUID();
     const events = tariffStream('us-steel-behind', 3);
-    await projectBatch(db.pool, batchOf(groupId, [genesis(instance, 0), asRecord(events[0], 1, instance)]));
+    await projectBatch(projector, batchOf(groupId, [genesis(instance, 0), asRecord(events[0], 1, instance)]));
 
-    const outcome = await projectBatch(db.pool, batchOf(groupId, [asRecord(events[2], 3, instance)]));
+    const outcome = await projectBatch(projector, batchOf(groupId, [asRecord(events[2], 3, instance)]));
 
     expect(outcome).toMatchObject({ outcome: 'rewind', nextOffset: '2' });
     expect(await versions('us-steel-behind')).toEqual({ 'us-steel-behind': 1 });
@@ -198,7 +202,7 @@ describe('projectBatch on real Postgres', () => {
     const groupId = uniqueName('group-');
     const events = tariffStream('us-steel-unknown', 3);
 
-    const outcome = await projectBatch(db.pool, batchOf(groupId, [asRecord(events[2], 7, randomUUID())]));
+    const outcome = await projectBatch(projector, batchOf(groupId, [asRecord(events[2], 7, randomUUID())]));
 
     expect(outcome).toMatchObject({ outcome: 'rewind', nextOffset: '0' });
     expect(await versions('us-steel-unknown')).toEqual({});
@@ -211,7 +215,7 @@ describe('projectBatch on real Postgres', () => {
     const [old, renewed] = [randomUUID(), randomUUID()];
     const events = tariffStream('us-steel-new-instance', 4);
     await projectBatch(
-      db.pool,
+      projector,
       batchOf(groupId, [genesis(old, 0), asRecord(events[0], 1, old), asRecord(events[1], 2, old)]),
       { instances },
     );
@@ -223,13 +227,13 @@ describe('projectBatch on real Postgres', () => {
       ...events.map((event, index) => asRecord(event, index + 1, renewed)),
     ];
     const midway = await projectBatch(
-      db.pool,
+      projector,
       batchOf(groupId, renewedRecords.slice(3), { fetchedOffset: 3 }),
       {
         instances,
       },
     );
-    const fromStart = await projectBatch(db.pool, batchOf(groupId, renewedRecords, { fetchedOffset: 0 }), {
+    const fromStart = await projectBatch(projector, batchOf(groupId, renewedRecords, { fetchedOffset: 0 }), {
       instances,
     });
 
@@ -262,11 +266,11 @@ describe('projectBatch on real Postgres', () => {
       asRecord(stray[0], 4, other),
       asRecord(events[2], 5, own),
     ];
-    await projectBatch(db.pool, batchOf(groupId, partition.slice(0, 4)), { instances });
+    await projectBatch(projector, batchOf(groupId, partition.slice(0, 4)), { instances });
 
-    const suspicious = await projectBatch(db.pool, batchOf(groupId, partition.slice(4)), { instances });
-    const fromStart = await projectBatch(db.pool, batchOf(groupId, partition), { instances });
-    const again = await projectBatch(db.pool, batchOf(groupId, partition.slice(4)), { instances });
+    const suspicious = await projectBatch(projector, batchOf(groupId, partition.slice(4)), { instances });
+    const fromStart = await projectBatch(projector, batchOf(groupId, partition), { instances });
+    const again = await projectBatch(projector, batchOf(groupId, partition.slice(4)), { instances });
 
     expect(suspicious).toMatchObject({ outcome: 'rewind', nextOffset: '0' });
     expect(fromStart).toMatchObject({
@@ -290,7 +294,7 @@ describe('projectBatch on real Postgres', () => {
     const events = tariffStream('us-steel-no-genesis', 2);
 
     const outcome = await projectBatch(
-      db.pool,
+      projector,
       batchOf(groupId, [asRecord(events[0], 0, instance), asRecord(events[1], 1, instance)]),
     );
 
@@ -318,7 +322,7 @@ describe('projectBatch on real Postgres', () => {
     const oversized = Buffer.from(JSON.stringify({ specversion: '1.0', padding: 'x'.repeat(5000) }));
 
     const outcome = await projectBatch(
-      db.pool,
+      projector,
       batchOf(groupId, [
         genesis(instance, 0),
         { ...nulRecord, headers: { ...nulRecord.headers, 'x-note': 'a\u0000b' } },
@@ -366,13 +370,13 @@ describe('projectBatch on real Postgres', () => {
       asRecord(fine[1], 4, instance),
     ]);
 
-    await expect(projectBatch(db.pool, batch, { beforeApply: refuse })).rejects.toThrow(
+    await expect(projectBatch(projector, batch, { beforeApply: refuse })).rejects.toThrow(
       'refused by the read models',
     );
     expect(await offsetsOf(groupId)).toEqual({});
 
-    const isolated = await projectBatch(db.pool, batch, { beforeApply: refuse, isolate: true });
-    const later = await projectBatch(db.pool, batchOf(groupId, [asRecord(refused[2], 5, instance)]), {
+    const isolated = await projectBatch(projector, batch, { beforeApply: refuse, isolate: true });
+    const later = await projectBatch(projector, batchOf(groupId, [asRecord(refused[2], 5, instance)]), {
       beforeApply: refuse,
     });
 
@@ -395,7 +399,7 @@ describe('projectBatch on real Postgres', () => {
     expect(letters[1].reason).toContain('version 1 failed to apply');
 
     // The cause is gone (no hook): the refused event and the ones parked behind it are applied.
-    const report = await redriveDeadLetters(db.pool, [letters[0].id]);
+    const report = await redriveDeadLetters(projector, [letters[0].id]);
 
     expect(report).toMatchObject({ resolved: 3, stillWaiting: [], stillInvalid: [] });
     expect(await versions('us-steel-refused')).toEqual({ 'us-steel-refused': 3 });
@@ -415,7 +419,7 @@ describe('projectBatch on real Postgres', () => {
     });
 
     await expect(
-      projectBatch(db.pool, batchOf(groupId, [genesis(instance, 0), asRecord(imposed, 1, instance)]), {
+      projectBatch(projector, batchOf(groupId, [genesis(instance, 0), asRecord(imposed, 1, instance)]), {
         isolate: true,
         beforeApply: () => {
           throw restarting;
@@ -435,7 +439,7 @@ describe('projectBatch on real Postgres', () => {
     const stamp = { 'ledger-topic-instance': instance, ce_type: 'Broken' };
 
     const outcome = await projectBatch(
-      db.pool,
+      projector,
       batchOf(groupId, [
         genesis(instance, 0),
         rawRecord(1, 'garbage', '{not json', stamp),
@@ -463,7 +467,7 @@ describe('projectBatch on real Postgres', () => {
     expect(letters[0].record.value?.toString()).toBe('{not json');
     expect(letters[0].record.headers).toEqual(stamp);
 
-    const filled = await projectBatch(db.pool, batchOf(groupId, [asRecord(rare[1], 6, instance)]));
+    const filled = await projectBatch(projector, batchOf(groupId, [asRecord(rare[1], 6, instance)]));
 
     expect(filled).toMatchObject({ outcome: 'processed', result: { applied: 2, unparked: 1 } });
     expect(await versions('cn-rare-earths-gap')).toEqual({ 'cn-rare-earths-gap': 3 });
@@ -485,7 +489,7 @@ describe('projectBatch on real Postgres', () => {
       [TOPIC, Buffer.from(fixed.key), Buffer.from(fixed.value), JSON.stringify(fixed.headers)],
     );
     await projectBatch(
-      db.pool,
+      projector,
       batchOf(groupId, [
         genesis(instance, 0),
         rawRecord(1, 'still-broken', 'nope', { 'ledger-topic-instance': instance }),
@@ -494,7 +498,7 @@ describe('projectBatch on real Postgres', () => {
     );
     const [broken, stray] = await lettersOf(instance);
 
-    const report = await redriveDeadLetters(db.pool, [rows[0].id, broken.id, stray.id]);
+    const report = await redriveDeadLetters(projector, [rows[0].id, broken.id, stray.id]);
 
     expect(report.resolved).toBe(1);
     expect(report.stillInvalid.map(({ letter }) => letter.id)).toEqual([broken.id, stray.id]);

@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import type { AnyEventEnvelope } from '@ledger/contracts';
 import type { Kafka } from '@ledger/messaging';
 import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
@@ -14,9 +15,12 @@ const WAIT = { timeoutMs: 90_000, intervalMs: 100 };
 
 describe('startProjection on the real broker and Postgres', () => {
   let db: TestDatabase;
+  /** The projection connects as the projector does, under its role; the test inspects as the superuser. */
+  let projector: Pool;
 
   beforeAll(async () => {
     db = await createTestDatabase();
+    projector = db.poolAs('ledger_projector');
   });
 
   afterAll(async () => {
@@ -59,7 +63,7 @@ describe('startProjection on the real broker and Postgres', () => {
   ): Promise<void> {
     const projection = await startProjection(
       kafka,
-      db.pool,
+      projector,
       { groupId, topic, partitions: 1, ...settings },
       hooks,
     );

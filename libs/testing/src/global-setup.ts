@@ -32,7 +32,7 @@ export default function globalSetup(): void {
   process.env.LEDGER_TEST_TEMPLATE = template;
   process.env.LEDGER_TEST_DB_PREFIX = `${template}_`;
   execFileSync('node', [path.join(ROOT, 'scripts/db.js'), 'migrate'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl(template) },
+    env: { ...process.env, MIGRATION_DATABASE_URL: databaseUrl(template) },
     stdio: 'inherit',
   });
 }

@@ -1,4 +1,4 @@
 export { createTestDatabase } from './test-database';
 export type { TestDatabase } from './test-database';
-export { databaseUrl, testBrokers, uniqueName } from './infrastructure';
+export { databaseUrl, roleUrl, testBrokers, uniqueName, type DatabaseRole } from './infrastructure';
 export { eventually } from './eventually';

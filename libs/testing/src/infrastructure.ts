@@ -40,3 +40,18 @@ export function testBrokers(): string[] {
 export function uniqueName(prefix: string): string {
   return `${prefix}${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 }
+
+/** The login roles the migrations create, one per app (README, "Database roles"). */
+export type DatabaseRole = 'ledger_writer' | 'ledger_relay' | 'ledger_projector' | 'ledger_auditor';
+
+/**
+ * `url` as `role` connects to it, as the app of that role does. The password comes from
+ * LEDGER_DB_<ROLE>_PASSWORD (the one `scripts/db.js migrate` sets) when given; a server that
+ * trusts local connections, as the test server does, needs none.
+ */
+export function roleUrl(url: string, role: DatabaseRole): string {
+  const parsed = new URL(url);
+  parsed.username = role;
+  parsed.password = process.env[`LEDGER_DB_${role.replace(/^ledger_/, '').toUpperCase()}_PASSWORD`] ?? '';
+  return parsed.toString();
+}

@@ -1,11 +1,21 @@
 import { Client, Pool } from 'pg';
-import { databaseUrl, runTemplate, uniqueName } from './infrastructure';
+import { databaseUrl, roleUrl, runTemplate, uniqueName, type DatabaseRole } from './infrastructure';
 
 export interface TestDatabase {
   readonly name: string;
   readonly url: string;
+  /** The superuser's pool: for fixtures and for looking at what the code under test did. */
   readonly pool: Pool;
+  /** A pool connected as `role`, as its app connects (one per role, ended by drop()). */
+  poolAs(role: DatabaseRole): Pool;
   drop(): Promise<void>;
+}
+
+/** An idle connection ended by the server (the database dropped at the end) is no test failure. */
+function quietPool(connectionString: string): Pool {
+  const pool = new Pool({ connectionString, max: 10 });
+  pool.on('error', () => undefined);
+  return pool;
 }
 
 /** A fresh, migrated database for one test file, cloned from the run's template. */
@@ -29,18 +39,24 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await admin.end();
   }
   const url = databaseUrl(name);
-  const pool = new Pool({ connectionString: url, max: 10 });
+  // A query on a dead connection still fails loudly.
+  const pool = quietPool(url);
   // A clone carries the template's journal id; each test database is a journal of its own.
   await pool.query('UPDATE journal.identity SET journal_id = gen_random_uuid()');
-  // An idle connection ended by the server (the database being dropped at the end) is not a
-  // test failure; a query on a dead connection still fails loudly.
-  pool.on('error', () => undefined);
+  const rolePools = new Map<DatabaseRole, Pool>();
   return {
     name,
     url,
     pool,
+    poolAs(role) {
+      const existing = rolePools.get(role);
+      if (existing) return existing;
+      const created = quietPool(roleUrl(url, role));
+      rolePools.set(role, created);
+      return created;
+    },
     async drop() {
-      await pool.end();
+      await Promise.all([pool, ...rolePools.values()].map((each) => each.end()));
       const client = new Client({ connectionString: databaseUrl('postgres') });
       await client.connect();
       try {
