@@ -452,11 +452,11 @@ describe('database roles: each app holds what its code needs and nothing more', 
         const { privateKey } = generateKeyPairSync('ed25519');
         const writer = new Journal(as('ledger_writer'));
         const statement = await new Journal(as('ledger_relay')).checkpointStatementAt(0);
-        const current = (await writer.readStream(streamId))?.version ?? 0;
         const forged = writer.append({
           streamId,
           streamType: 'ledger',
-          expectedVersion: current,
+          // The admin API cannot even see the stream's head for update: to it, the stream is new.
+          expectedVersion: 0,
           events: [{ type: 'LedgerCheckpointSigned', data: signCheckpoint(statement, privateKey) }],
           actor: { keyId: `checkpoint-key:${checkpointKeyId(privateKey)}`, role: 'system' },
           correlationId: 'forged',
