@@ -38,6 +38,7 @@ interface BodyParserError {
   type?: string;
   status?: number;
   message?: string;
+  limit?: number;
 }
 
 /** How long a client should wait before retrying a request the database could not serve. */
@@ -92,7 +93,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const parserError = error as BodyParserError;
     if (parserError?.type === 'entity.too.large') {
-      return new Problem(413, 'payload-too-large', 'The request body is larger than 1 MiB');
+      return new Problem(
+        413,
+        'payload-too-large',
+        `The request body is larger than ${parserError.limit ?? 'the limit of'} bytes (HTTP_BODY_LIMIT)`,
+      );
     }
     if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported') {
       return new Problem(415, 'unsupported-media-type', parserError.message ?? 'Unsupported encoding');
