@@ -3,8 +3,16 @@ export { READINESS_CHECKS, NotReady, type ReadinessCheck } from './health/readin
 export { PostgresReadiness } from './health/postgres.readiness';
 export { loggerParams, requestCorrelationId } from './logging';
 export { createHttpApp, listen } from './bootstrap';
+export { ApiKeys } from './auth/api-keys';
 export type { Caller, Role } from './auth/api-keys';
-export { Authorize, Public, ROLE_SETS, accessRuleOf, authenticatedCaller } from './auth/api-key.guard';
+export {
+  Authorize,
+  Public,
+  ROLE_SETS,
+  accessRuleOf,
+  authenticatedCaller,
+  bearerToken,
+} from './auth/api-key.guard';
 export type { AccessRule } from './auth/api-key.guard';
 export { THROTTLERS } from './edge/throttling';
 export { AuthModule } from './auth/auth.module';
