@@ -122,6 +122,8 @@ export async function createHttpApp(
   app.use(refuseBeforeParsing);
   app.useBodyParser('json', {
     limit: config.http.bodyLimitBytes,
+    // Bodies are small JSON: a compressed one is refused (415), so no inflating of untrusted data.
+    inflate: false,
     type: ['application/json', 'application/*+json'],
     reviver: refusePrototypeKeys,
   });

@@ -39,6 +39,8 @@ interface BodyParserError {
   status?: number;
   message?: string;
   limit?: number;
+  /** Set by body-parser and http-errors on an error about the request, safe to show the client. */
+  expose?: boolean;
 }
 
 /** How long a client should wait before retrying a request the database could not serve. */
@@ -101,6 +103,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported') {
       return new Problem(415, 'unsupported-media-type', parserError.message ?? 'Unsupported encoding');
+    }
+    if (parserError?.expose === true && typeof parserError.status === 'number' && parserError.status < 500) {
+      const status = parserError.status;
+      return new Problem(
+        status,
+        HTTP_CODES[status] ?? `http-${status}`,
+        parserError.message ?? 'Bad request',
+      );
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
