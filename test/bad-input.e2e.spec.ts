@@ -57,11 +57,49 @@ const CASES: BadCase[] = [
     field: 'imposer',
   },
   {
-    name: 'body over 1 MiB',
+    name: 'body over the 256 KiB limit',
     path: '/v1/tariff-measures',
-    body: withTariff({ title: 'x'.repeat(1_100_000) }),
+    body: withTariff({ title: 'x'.repeat(300_000) }),
     status: 413,
     code: 'payload-too-large',
+  },
+  {
+    name: 'text/plain body',
+    path: '/v1/tariff-measures',
+    raw: { text: JSON.stringify(tariff), type: 'text/plain' },
+    status: 415,
+    code: 'unsupported-media-type',
+  },
+  {
+    name: 'form-encoded body',
+    path: '/v1/tariff-measures',
+    raw: { text: 'id=x&rate=34', type: 'application/x-www-form-urlencoded' },
+    status: 415,
+    code: 'unsupported-media-type',
+  },
+  {
+    name: 'compressed body',
+    path: '/v1/tariff-measures',
+    raw: { text: JSON.stringify(tariff), type: 'application/json' },
+    headers: { 'Content-Encoding': 'gzip' },
+    status: 415,
+    code: 'unsupported-media-type',
+  },
+  {
+    name: 'NUL in a string',
+    path: '/v1/tariff-measures',
+    body: withTariff({ title: 'Tariff\u0000' }),
+    status: 400,
+    code: 'validation-failed',
+    field: 'title',
+  },
+  {
+    name: 'malformed JSON without a key: refused before parsing',
+    path: '/v1/tariff-measures',
+    raw: { text: '{"rate": ', type: 'application/json' },
+    key: null,
+    status: 401,
+    code: 'unauthenticated',
   },
   // auth
   {
@@ -294,6 +332,22 @@ const CASES: BadCase[] = [
     field: 'validFrom',
   },
   {
+    name: 'instant whose UTC form is in year 10000',
+    path: '/v1/tariff-measures',
+    body: withTariff({ validFrom: '9999-12-31T23:00:00-23:59' }),
+    status: 400,
+    code: 'validation-failed',
+    field: 'validFrom',
+  },
+  {
+    name: 'instant beyond what a date can hold',
+    path: '/v1/tariff-measures',
+    body: withTariff({ announcedAt: '+275760-09-14T00:00:00Z' }),
+    status: 400,
+    code: 'validation-failed',
+    field: 'announcedAt',
+  },
+  {
     name: 'free-text date',
     path: '/v1/tariff-measures',
     body: withTariff({ announcedAt: 'next Tuesday' }),
@@ -329,6 +383,14 @@ const CASES: BadCase[] = [
     name: 'rate with 3 decimals',
     path: '/v1/tariff-measures',
     body: withTariff({ rate: 10.125 }),
+    status: 400,
+    code: 'validation-failed',
+    field: 'rate',
+  },
+  {
+    name: 'rate too small to write without an exponent',
+    path: '/v1/tariff-measures',
+    body: withTariff({ rate: 3e-323 }),
     status: 400,
     code: 'validation-failed',
     field: 'rate',
@@ -489,6 +551,15 @@ const CASES: BadCase[] = [
   },
 ];
 
+/** Reads with an instant no view can be computed at: 400 naming the parameter, never 500. */
+const BAD_QUERIES: ReadonlyArray<readonly [path: string, field: string]> = [
+  ['/v1/tariffs/effective?imposer=US&origin=CN&product=850511&asOf=9999-12-31T23:00:00-23:59', 'asOf'],
+  ['/v1/tariffs/effective?imposer=US&origin=CN&product=850511&knownAt=%2B275760-09-14T00:00:00Z', 'knownAt'],
+  ['/v1/export-controls/active?asOf=0000-01-01', 'asOf'],
+  ['/v1/measures/bad-input-existing-measure?asOf=99999-01-01', 'asOf'],
+  ['/v1/measures/bad-input-existing-measure?knownAt=2025-04-20T00:00:00%2B24:00', 'knownAt'],
+];
+
 describe('bad input gets a clear 4xx and changes nothing', () => {
   let ledger: Ledger;
   let api: INestApplication;
@@ -565,6 +636,28 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
       );
     }
     expect(await journal.headPosition()).toBe(headBefore);
+  });
+
+  it.each(BAD_QUERIES)('GET %s names %s', async (path, field) => {
+    const response = await request(api.getHttpServer())
+      .get(path)
+      .set('Authorization', `Bearer ${KEYS.reader}`);
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ code: 'validation-failed' });
+    expect(
+      (response.body as { errors: Array<{ field: string }> }).errors.map((error) => error.field),
+    ).toContain(field);
+  });
+
+  it('sends security headers and no X-Powered-By', async () => {
+    const response = await request(api.getHttpServer()).get('/health/live').expect(200);
+    expect(response.headers['x-powered-by']).toBeUndefined();
+    expect(response.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'SAMEORIGIN',
+    });
+    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
   });
 
   it('left the topic empty: nothing was published, as no relay ran and nothing bad was appended', async () => {

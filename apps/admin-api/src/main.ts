@@ -7,7 +7,7 @@ async function main(): Promise<void> {
     title: 'Trade-policy ledger — admin API',
     description: 'Write policy events; read what applies now, on a date, and as known on a date.',
   });
-  await listen(app);
+  await listen(app, 'api');
 }
 
 void main();

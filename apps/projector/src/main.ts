@@ -7,7 +7,7 @@ async function main(): Promise<void> {
     title: 'Trade-policy ledger — projector',
     description: 'Projects the Kafka event log into the read models. Operational endpoints only.',
   });
-  await listen(app);
+  await listen(app, 'operations');
 }
 
 void main();

@@ -7,7 +7,7 @@ async function main(): Promise<void> {
     title: 'Trade-policy ledger — relay',
     description: 'Publishes the journal outbox to Kafka. Operational endpoints only.',
   });
-  await listen(app);
+  await listen(app, 'operations');
 }
 
 void main();

@@ -160,6 +160,92 @@ class LedgerEnvironment {
   @IsInt({ message: 'PORT must be an integer' })
   PORT = 3000;
 
+  /** Where the admin API listens; its clients reach it over the network. */
+  @Matches(/^[0-9a-fA-F.:]{2,45}$|^[a-zA-Z0-9.-]{1,253}$/, {
+    message: 'HTTP_HOST must be an IP address or a host name',
+  })
+  HTTP_HOST = '0.0.0.0';
+
+  /** Where the relay and the projector serve health and metrics: only this machine by default. */
+  @Matches(/^[0-9a-fA-F.:]{2,45}$|^[a-zA-Z0-9.-]{1,253}$/, {
+    message: 'OPS_HOST must be an IP address or a host name',
+  })
+  OPS_HOST = '127.0.0.1';
+
+  /** Largest request body parsed; a longer one is refused with 413 before it is read to the end. */
+  @Transform(toInt)
+  @Max(16 * 1024 * 1024)
+  @Min(1024)
+  @IsInt({ message: 'HTTP_BODY_LIMIT must be an integer (bytes)' })
+  HTTP_BODY_LIMIT = 256 * 1024;
+
+  /** Time a client has to send its request headers; slow-header clients (Slowloris) are cut off. */
+  @Transform(toInt)
+  @Max(600_000)
+  @Min(1_000)
+  @IsInt({ message: 'HTTP_HEADERS_TIMEOUT_MS must be an integer' })
+  HTTP_HEADERS_TIMEOUT_MS = 20_000;
+
+  /** Time a client has to send its whole request (not the response: a Server-Sent Events stream runs on). */
+  @Transform(toInt)
+  @Max(3_600_000)
+  @Min(1_000)
+  @IsInt({ message: 'HTTP_REQUEST_TIMEOUT_MS must be an integer' })
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
+  /** How long an idle keep-alive connection stays open between requests. */
+  @Transform(toInt)
+  @Max(600_000)
+  @Min(1_000)
+  @IsInt({ message: 'HTTP_KEEP_ALIVE_TIMEOUT_MS must be an integer' })
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+  /** Open connections the server accepts at once; more are refused at the socket. */
+  @Transform(toInt)
+  @Max(1_000_000)
+  @Min(1)
+  @IsInt({ message: 'HTTP_MAX_CONNECTIONS must be an integer' })
+  HTTP_MAX_CONNECTIONS = 1_000;
+
+  /** Requests one API key (or one client address) may make per RATE_LIMIT_WINDOW_MS before 429. */
+  @Transform(toInt)
+  @Max(10_000_000)
+  @Min(1)
+  @IsInt({ message: 'RATE_LIMIT_PER_KEY must be an integer' })
+  RATE_LIMIT_PER_KEY = 1_200;
+
+  @Transform(toInt)
+  @Max(10_000_000)
+  @Min(1)
+  @IsInt({ message: 'RATE_LIMIT_PER_ADDRESS must be an integer' })
+  RATE_LIMIT_PER_ADDRESS = 2_400;
+
+  @Transform(toInt)
+  @Max(3_600_000)
+  @Min(100)
+  @IsInt({ message: 'RATE_LIMIT_WINDOW_MS must be an integer' })
+  RATE_LIMIT_WINDOW_MS = 60_000;
+
+  /** Server-Sent Events streams open at once, per API key and in all. */
+  @Transform(toInt)
+  @Max(10_000)
+  @Min(1)
+  @IsInt({ message: 'SSE_MAX_PER_KEY must be an integer' })
+  SSE_MAX_PER_KEY = 5;
+
+  @Transform(toInt)
+  @Max(100_000)
+  @Min(1)
+  @IsInt({ message: 'SSE_MAX_CONNECTIONS must be an integer' })
+  SSE_MAX_CONNECTIONS = 200;
+
+  /** How often an open stream's key is checked again; a revoked or expired key ends the stream. */
+  @Transform(toInt)
+  @Max(3_600_000)
+  @Min(100)
+  @IsInt({ message: 'SSE_REAUTH_MS must be an integer' })
+  SSE_REAUTH_MS = 30_000;
+
   /** Read-your-writes: how long a read with a Consistency-Token waits for the read models before 503. */
   @Transform(toInt)
   @Max(300_000)
@@ -308,7 +394,26 @@ export interface LedgerConfig {
     readonly partitions: number;
     readonly clientId: string;
   };
-  readonly http: { readonly port: number };
+  readonly http: {
+    readonly port: number;
+    readonly host: string;
+    readonly opsHost: string;
+    readonly bodyLimitBytes: number;
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    readonly maxConnections: number;
+    readonly rateLimit: {
+      readonly perKey: number;
+      readonly perAddress: number;
+      readonly windowMs: number;
+    };
+  };
+  readonly sse: {
+    readonly maxPerKey: number;
+    readonly maxConnections: number;
+    readonly reauthMs: number;
+  };
   readonly consistencyWaitMs: number;
   readonly logLevel: string;
   readonly bootstrapKeys: {
@@ -362,11 +467,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   );
   const parsed = plainToInstance(LedgerEnvironment, given);
   const errors = validateSync(parsed, { forbidUnknownValues: true, stopAtFirstError: true });
-  if (errors.length > 0) {
-    throw new ConfigError(
-      errors.flatMap((error) => Object.values(error.constraints ?? {}).map((text) => text)),
-    );
+  const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}).map((text) => text));
+  // Node refuses a headers timeout longer than the request timeout it is part of.
+  if (errors.length === 0 && parsed.HTTP_HEADERS_TIMEOUT_MS > parsed.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
   }
+  if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     databaseUrl: parsed.DATABASE_URL,
     database: Object.freeze({
@@ -382,7 +488,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       partitions: parsed.KAFKA_TOPIC_PARTITIONS,
       clientId: parsed.KAFKA_CLIENT_ID,
     }),
-    http: Object.freeze({ port: parsed.PORT }),
+    http: Object.freeze({
+      port: parsed.PORT,
+      host: parsed.HTTP_HOST,
+      opsHost: parsed.OPS_HOST,
+      bodyLimitBytes: parsed.HTTP_BODY_LIMIT,
+      headersTimeoutMs: parsed.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: parsed.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: parsed.HTTP_MAX_CONNECTIONS,
+      rateLimit: Object.freeze({
+        perKey: parsed.RATE_LIMIT_PER_KEY,
+        perAddress: parsed.RATE_LIMIT_PER_ADDRESS,
+        windowMs: parsed.RATE_LIMIT_WINDOW_MS,
+      }),
+    }),
+    sse: Object.freeze({
+      maxPerKey: parsed.SSE_MAX_PER_KEY,
+      maxConnections: parsed.SSE_MAX_CONNECTIONS,
+      reauthMs: parsed.SSE_REAUTH_MS,
+    }),
     consistencyWaitMs: parsed.CONSISTENCY_WAIT_MS,
     logLevel: parsed.LOG_LEVEL,
     bootstrapKeys: Object.freeze({

@@ -11,6 +11,17 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(3000);
   });
 
+  it('keeps the operational ports on this machine and the HTTP edge bounded by default', () => {
+    const config = loadConfig({});
+    expect(config.http).toMatchObject({
+      host: '0.0.0.0',
+      opsHost: '127.0.0.1',
+      bodyLimitBytes: 256 * 1024,
+      rateLimit: { perKey: 1_200, perAddress: 2_400, windowMs: 60_000 },
+    });
+    expect(config.sse).toEqual({ maxPerKey: 5, maxConnections: 200, reauthMs: 30_000 });
+  });
+
   it('reads a comma-separated broker list and numeric settings', () => {
     const config = loadConfig({
       KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9094',
@@ -33,6 +44,13 @@ describe('loadConfig', () => {
     [{ CHECKPOINT_SIGNING_KEY: 'not a key' }, 'CHECKPOINT_SIGNING_KEY must be an Ed25519 private key'],
     [{ CHECKPOINT_PUBLIC_KEY: 'bm90IGEga2V5' }, 'CHECKPOINT_PUBLIC_KEY must be an Ed25519 public key'],
     [{ RELAY_LEASE_MS: '500' }, 'RELAY_LEASE_MS must not be less than 1000'],
+    [{ HTTP_BODY_LIMIT: '1mb' }, 'HTTP_BODY_LIMIT must be an integer (bytes)'],
+    [{ OPS_HOST: 'not a host' }, 'OPS_HOST must be an IP address or a host name'],
+    [{ RATE_LIMIT_PER_KEY: '0' }, 'RATE_LIMIT_PER_KEY must not be less than 1'],
+    [
+      { HTTP_HEADERS_TIMEOUT_MS: '60000', HTTP_REQUEST_TIMEOUT_MS: '30000' },
+      'HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS',
+    ],
   ])('rejects %j with a clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

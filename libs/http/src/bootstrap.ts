@@ -1,12 +1,47 @@
+import type { Server } from 'node:http';
 import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Request } from 'express';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
+import { bearerToken } from './auth/api-key.guard';
 import { Problem, validationProblem, type FieldError } from './problems/problem';
 
-export const BODY_LIMIT = '1mb';
+const JSON_TYPES = ['application/json', 'application/*+json'];
+const WRITES = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * Runs before the JSON parser, so a write costs no body parse unless it could be served: every
+ * write route needs an API key, so a write without a well-formed `Authorization: Bearer` header
+ * is refused at once (the key itself is checked by the guard after parsing, against the
+ * database), and so is a write whose body is not JSON.
+ */
+function refuseBeforeParsing(request: Request, _response: unknown, next: (error?: unknown) => void) {
+  if (!WRITES.has(request.method)) return next();
+  if (bearerToken(request) === undefined) {
+    return next(new Problem(401, 'unauthenticated', 'Send an API key as "Authorization: Bearer <key>"'));
+  }
+  // request.is answers null for a request without a body: that one is left to validation.
+  if (request.is(JSON_TYPES) === false) {
+    return next(
+      new Problem(415, 'unsupported-media-type', 'Send the body as JSON (Content-Type: application/json)'),
+    );
+  }
+  next();
+}
+
+/**
+ * Security headers for a JSON API that also serves the Swagger UI at /docs: helmet's defaults
+ * (its CSP allows the UI's own scripts and inline styles, nothing from elsewhere; no
+ * X-Powered-By), without upgrade-insecure-requests, which would send the UI's scripts to https
+ * on a plain-HTTP local port.
+ */
+const SECURITY_HEADERS = helmet({
+  contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+});
 
 /** Keys that could reach an object's prototype are refused while parsing, before any code sees them. */
 function refusePrototypeKeys(key: string, value: unknown): unknown {
@@ -82,14 +117,20 @@ export async function createHttpApp(
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  const config = app.get<LedgerConfig>(LEDGER_CONFIG);
+  app.use(SECURITY_HEADERS);
+  app.use(refuseBeforeParsing);
   app.useBodyParser('json', {
-    limit: BODY_LIMIT,
+    limit: config.http.bodyLimitBytes,
+    // Bodies are small JSON: a compressed one is refused (415), so no inflating of untrusted data.
+    inflate: false,
     type: ['application/json', 'application/*+json'],
     reviver: refusePrototypeKeys,
   });
   app.use(parseErrorsAsProblems);
   app.use(refuseNulCharacters);
   app.enableShutdownHooks();
+  applyServerLimits(app.getHttpServer(), config);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -103,7 +144,22 @@ export async function createHttpApp(
   return app;
 }
 
-export async function listen(app: INestApplication): Promise<void> {
+/**
+ * Node's own limits on slow or idle clients. requestTimeout bounds receiving a request, not
+ * answering it: a Server-Sent Events stream runs for hours once its request has arrived.
+ */
+function applyServerLimits(server: Server, config: LedgerConfig): void {
+  server.headersTimeout = config.http.headersTimeoutMs;
+  server.requestTimeout = config.http.requestTimeoutMs;
+  server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+  server.maxConnections = config.http.maxConnections;
+}
+
+/**
+ * `api`: the admin API, on HTTP_HOST (all interfaces by default). `operations`: the relay's and
+ * the projector's health and metrics, on OPS_HOST (127.0.0.1 by default): they serve no client.
+ */
+export async function listen(app: INestApplication, role: 'api' | 'operations'): Promise<void> {
   const config = app.get<LedgerConfig>(LEDGER_CONFIG);
-  await app.listen(config.http.port, '0.0.0.0');
+  await app.listen(config.http.port, role === 'api' ? config.http.host : config.http.opsHost);
 }

@@ -15,7 +15,16 @@ export {
   type IssuedKey,
   type KeyActor,
 } from './auth/keys/key-store';
-export { Authorize, ROLE_SETS, authenticatedCaller } from './auth/api-key.guard';
+export {
+  Authorize,
+  Public,
+  ROLE_SETS,
+  accessRuleOf,
+  authenticatedCaller,
+  bearerToken,
+  type AccessRule,
+} from './auth/api-key.guard';
+export { THROTTLERS } from './edge/throttling';
 export { AuthModule } from './auth/auth.module';
 export { Problem } from './problems/problem';
 export { ProblemDetailsFilter } from './problems/problem.filter';

@@ -2,7 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { checkpointKeyId, publicKeyText } from '@ledger/contracts';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
-import { Authorize, Problem, ROLE_SETS } from '@ledger/http';
+import { Problem, Public } from '@ledger/http';
 
 export class CheckpointKeyDto {
   @ApiProperty({ enum: ['ed25519'] })
@@ -30,7 +30,8 @@ export class CheckpointKeyController {
   constructor(@Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {}
 
   @Get('checkpoint-key')
-  @Authorize(ROLE_SETS.read)
+  // A public key is public by nature: anyone may compare it with what the operator gave them.
+  @Public()
   @ApiOperation({
     summary: 'The Ed25519 public key that verifies the signed checkpoints (LedgerCheckpointSigned)',
   })

@@ -1,16 +1,29 @@
-import { Controller, Get, Param, Query, Req, Res, Sse, type MessageEvent } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res, Sse, type MessageEvent } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { map, type Observable } from 'rxjs';
+import {
+  EMPTY,
+  catchError,
+  concatMap,
+  filter,
+  finalize,
+  from,
+  interval,
+  map,
+  takeUntil,
+  type Observable,
+} from 'rxjs';
+import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
 import type { AnyEventEnvelope } from '@ledger/contracts';
 import type { ActiveExportControl, EffectiveTariffs, MeasureView } from '@ledger/domain';
-import { Authorize, Problem, ROLE_SETS } from '@ledger/http';
+import { ApiKeys, Authorize, Problem, ROLE_SETS, authenticatedCaller, bearerToken } from '@ledger/http';
 import { Journal } from '@ledger/journal';
 import type { LicencePage } from '@ledger/read-models';
 import { StreamIdPipe } from '../writes/policy-writes';
 import { ConsistencyGate } from './consistency-gate';
 import { JournalTail } from './journal-tail';
+import { StreamAdmission } from './stream-admission';
 import {
   EventsQueryDto,
   ExportControlsActiveQueryDto,
@@ -42,6 +55,9 @@ export class ReadsController {
     private readonly gate: ConsistencyGate,
     private readonly journal: Journal,
     private readonly tail: JournalTail,
+    private readonly admission: StreamAdmission,
+    private readonly keys: ApiKeys,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
   @Get('tariffs/effective')
@@ -164,8 +180,23 @@ export class ReadsController {
       }
       after = Number(lastEventId);
     }
-    return this.tail
-      .follow(after)
-      .pipe(map((event) => ({ id: String(event.position), type: 'policy-event', data: event })));
+    const release = this.admission.admit(authenticatedCaller(request).keyId);
+    return this.tail.follow(after).pipe(
+      map((event) => ({ id: String(event.position), type: 'policy-event', data: event })),
+      takeUntil(this.keyWithdrawn(bearerToken(request) ?? '')),
+      finalize(release),
+    );
+  }
+
+  /**
+   * Emits once the key a stream was opened with no longer reads: revoked, expired or deleted,
+   * checked every SSE_REAUTH_MS. A check the database cannot answer keeps the stream open.
+   */
+  private keyWithdrawn(token: string): Observable<unknown> {
+    const readers: readonly string[] = ROLE_SETS.read;
+    return interval(this.config.sse.reauthMs).pipe(
+      concatMap(() => from(this.keys.identify(token)).pipe(catchError(() => EMPTY))),
+      filter((caller) => caller === null || !readers.includes(caller.role)),
+    );
   }
 }

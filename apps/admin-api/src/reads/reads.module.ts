@@ -4,10 +4,11 @@ import { ConsistencyGate } from './consistency-gate';
 import { JournalTail } from './journal-tail';
 import { READ_MODEL_QUERY_HANDLERS } from './read-model.queries';
 import { ReadsController } from './reads.controller';
+import { StreamAdmission } from './stream-admission';
 
 @Module({
   imports: [JournalModule],
   controllers: [ReadsController],
-  providers: [...READ_MODEL_QUERY_HANDLERS, ConsistencyGate, JournalTail],
+  providers: [...READ_MODEL_QUERY_HANDLERS, ConsistencyGate, JournalTail, StreamAdmission],
 })
 export class ReadsModule {}

@@ -5,7 +5,6 @@ import {
   IsDefined,
   IsIn,
   IsNotEmptyObject,
-  IsNumber,
   IsObject,
   IsOptional,
   IsString,
@@ -136,12 +135,24 @@ export class RetractionDto extends CitedDto {
   reason!: string;
 }
 
+/**
+ * A finite number written with at most 2 decimals. class-validator's maxDecimalPlaces throws on
+ * a number JavaScript writes in exponent form (3e-323); a negative exponent means more than 2
+ * decimals, a positive one a whole number.
+ */
+export function hasAtMostTwoDecimals(value: unknown): boolean {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+  const text = String(value);
+  if (text.includes('e')) return !text.includes('e-');
+  return (text.split('.')[1] ?? '').length <= 2;
+}
+
 /** Ad valorem percentage points, 0–1000, at most 2 decimals. */
 export const IsRate = () =>
   applyDecorators(
     ApiProperty({ example: 84, minimum: 0, maximum: 1000 }),
-    IsNumber(
-      { maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false },
+    ValidateBy(
+      { name: 'isRate', validator: { validate: hasAtMostTwoDecimals } },
       { message: 'rate must be a number with at most 2 decimals' },
     ),
     Min(0, { message: 'rate must be between 0 and 1000 (percentage points)' }),

@@ -3,10 +3,10 @@ import {
   type ExecutionContext,
   ForbiddenException,
   Injectable,
+  Optional,
   SetMetadata,
   UnauthorizedException,
   applyDecorators,
-  UseGuards,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
@@ -14,6 +14,7 @@ import type { Request } from 'express';
 import { ApiKeys, type Caller, type Role } from './api-keys';
 
 const ROLES = Symbol('roles');
+const PUBLIC = Symbol('public');
 
 /** Who may call: admin writes; reader reads; admin and auditor may also read. */
 export const ROLE_SETS = {
@@ -22,44 +23,83 @@ export const ROLE_SETS = {
   audit: ['auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 
+/** The form of an Authorization header worth looking up: a bearer token of visible ASCII. */
+export const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
+
+/** The presented bearer token, or undefined when the header is missing or malformed. */
+export function bearerToken(request: Pick<Request, 'headers'>): string | undefined {
+  const header = request.headers.authorization;
+  return typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
+}
+
 interface AuthenticatedRequest extends Request {
   caller?: Caller;
 }
 
+/** What a route declared about who may call it: roles, public, or nothing (refused). */
+export type AccessRule =
+  | { readonly kind: 'roles'; readonly roles: readonly Role[] }
+  | { readonly kind: 'public' }
+  | { readonly kind: 'undeclared' };
+
+/** Reads a handler's access rule; a method's declaration wins over its controller's. */
+export function accessRuleOf(
+  reflector: Reflector,
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- Nest's own type for handlers
+  targets: [handler: Function, controller: Function],
+): AccessRule {
+  if (reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return { kind: 'public' };
+  const roles: readonly Role[] | undefined = reflector.getAllAndOverride(ROLES, targets);
+  return roles ? { kind: 'roles', roles } : { kind: 'undeclared' };
+}
+
+/**
+ * The global guard of every HTTP app: deny by default. A route serves only if it declares
+ * `@Authorize(roles)` (an API key of one of the roles) or `@Public()`; a route that declares
+ * neither is refused with 403, so a forgotten decorator closes a route instead of opening it.
+ * Processes without API keys (relay, projector) serve their public routes only.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
-    private readonly keys: ApiKeys,
     private readonly reflector: Reflector,
+    @Optional() private readonly keys?: ApiKeys,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    const rule = accessRuleOf(this.reflector, [context.getHandler(), context.getClass()]);
+    if (rule.kind === 'public') return true;
+    if (rule.kind === 'undeclared' || !this.keys) {
+      throw new ForbiddenException('This route declares no access rule and is closed');
+    }
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer ([\x21-\x7e]{1,512})$/.exec(header) : null;
-    if (!match) {
+    const token = bearerToken(request);
+    if (token === undefined) {
       throw new UnauthorizedException('Send an API key as "Authorization: Bearer <key>"');
     }
-    const caller = await this.keys.identify(match[1]);
+    const caller = await this.keys.identify(token);
     if (!caller) throw new UnauthorizedException('Unknown or revoked API key');
-    const allowed = this.reflector.get<readonly Role[]>(ROLES, context.getHandler()) ?? [];
-    if (!allowed.includes(caller.role)) {
-      throw new ForbiddenException(`This operation needs one of the roles: ${allowed.join(', ')}`);
+    if (!rule.roles.includes(caller.role)) {
+      throw new ForbiddenException(`This operation needs one of the roles: ${rule.roles.join(', ')}`);
     }
     request.caller = caller;
     return true;
   }
 }
 
-/** Guards a route with an API key of one of the given roles. */
+/** Opens a route to an API key of one of the given roles (the global ApiKeyGuard enforces it). */
 export function Authorize(roles: readonly Role[]) {
   return applyDecorators(
     SetMetadata(ROLES, roles),
-    UseGuards(ApiKeyGuard),
     ApiBearerAuth(),
     ApiUnauthorizedResponse({ description: 'Missing, unknown or revoked API key' }),
     ApiForbiddenResponse({ description: 'The key has no role allowed here' }),
   );
+}
+
+/** Opens a route (or a controller's routes) to anyone: operational endpoints and public facts only. */
+export function Public() {
+  return SetMetadata(PUBLIC, true);
 }
 
 /** The caller the guard authenticated on this request. */

@@ -1,6 +1,7 @@
 import { Controller, Get, Logger, type OnModuleInit, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import {
   HealthCheck,
   HealthCheckService,
@@ -10,6 +11,8 @@ import {
 } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { NotReady, READINESS_CHECKS, type ReadinessCheck } from './readiness';
+import { Public } from '../auth/api-key.guard';
+import { THROTTLERS } from '../edge/throttling';
 
 export const CHECK_TIMEOUT_MS = 2_000;
 
@@ -59,6 +62,9 @@ class BoundedCheck {
  * one fails); 503 names what is down. GET /health is kept as an alias of /health/ready.
  * Bodies carry stable reasons only; raw errors go to the log. No key needed.
  */
+// Probes must never be refused: a liveness probe answered 401 or 429 would restart a healthy process.
+@Public()
+@SkipThrottle({ [THROTTLERS.address]: true, [THROTTLERS.key]: true })
 @ApiTags('operations')
 @Controller('health')
 export class HealthController implements OnModuleInit {

@@ -1,6 +1,7 @@
 import { Global, type INestApplication, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
+import { LedgerConfigModule } from '@ledger/config';
 import { PG_POOL } from '@ledger/database';
 import { OperationsModule } from '../operations.module';
 import { CHECK_TIMEOUT_MS } from './health.controller';
@@ -27,7 +28,8 @@ class UnusedPoolModule {}
 
 async function appWith(checks: readonly ReadinessCheck[]): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
-    imports: [UnusedPoolModule, OperationsModule],
+    // The configuration is the edge's (rate limits): the defaults, read from no variable.
+    imports: [UnusedPoolModule, LedgerConfigModule, OperationsModule],
     providers: [{ provide: READINESS_CHECKS, useValue: checks }],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
@@ -110,7 +112,7 @@ describe('readiness', () => {
 
   it('refuses to start without declared checks, or with two checks of one name', async () => {
     await expect(
-      Test.createTestingModule({ imports: [UnusedPoolModule, OperationsModule] })
+      Test.createTestingModule({ imports: [UnusedPoolModule, LedgerConfigModule, OperationsModule] })
         .compile()
         .then((moduleRef) => moduleRef.createNestApplication({ logger: false }).init()),
     ).rejects.toThrow('READINESS_CHECKS');

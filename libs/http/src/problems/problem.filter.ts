@@ -19,6 +19,7 @@ const TITLES: Record<number, string> = {
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -37,6 +38,9 @@ interface BodyParserError {
   type?: string;
   status?: number;
   message?: string;
+  limit?: number;
+  /** Set by body-parser and http-errors on an error about the request, safe to show the client. */
+  expose?: boolean;
 }
 
 /** How long a client should wait before retrying a request the database could not serve. */
@@ -91,10 +95,22 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const parserError = error as BodyParserError;
     if (parserError?.type === 'entity.too.large') {
-      return new Problem(413, 'payload-too-large', 'The request body is larger than 1 MiB');
+      return new Problem(
+        413,
+        'payload-too-large',
+        `The request body is larger than ${parserError.limit ?? 'the limit of'} bytes (HTTP_BODY_LIMIT)`,
+      );
     }
     if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported') {
       return new Problem(415, 'unsupported-media-type', parserError.message ?? 'Unsupported encoding');
+    }
+    if (parserError?.expose === true && typeof parserError.status === 'number' && parserError.status < 500) {
+      const status = parserError.status;
+      return new Problem(
+        status,
+        HTTP_CODES[status] ?? `http-${status}`,
+        parserError.message ?? 'Bad request',
+      );
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
