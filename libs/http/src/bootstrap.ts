@@ -24,8 +24,9 @@ function refuseBeforeParsing(request: Request, _response: unknown, next: (error?
   if (bearerToken(request) === undefined) {
     return next(new Problem(401, 'unauthenticated', 'Send an API key as "Authorization: Bearer <key>"'));
   }
-  // request.is answers null for a request without a body: that one is left to validation.
-  if (request.is(JSON_TYPES) === false) {
+  // request.is answers null for a request without a body, but counts `Content-Length: 0` (what
+  // clients send with a bodiless POST) as one; neither is a body to refuse.
+  if (request.headers['content-length'] !== '0' && request.is(JSON_TYPES) === false) {
     return next(
       new Problem(415, 'unsupported-media-type', 'Send the body as JSON (Content-Type: application/json)'),
     );
