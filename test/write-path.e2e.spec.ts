@@ -85,7 +85,7 @@ describe('write path: admin API → journal → relay → Kafka', () => {
       ...ledger.env,
       CONSISTENCY_WAIT_MS: String(CONSISTENCY_WAIT_MS),
     });
-    relay = await startInProcess(RelayModule, ledger.env);
+    relay = await startInProcess(RelayModule, ledger.env, 'relay');
     journal = new Journal(ledger.db.pool);
   });
 

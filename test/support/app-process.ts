@@ -2,13 +2,21 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { eventually, testBrokers } from '@ledger/testing';
+import { eventually, testBrokers, testKafkaEnv, type KafkaPrincipal } from '@ledger/testing';
 
 const ROOT = path.resolve(__dirname, '../..');
 
 export type App = 'admin-api' | 'relay' | 'projector' | 'auditor';
 
 const APPS: readonly App[] = ['admin-api', 'relay', 'projector', 'auditor'];
+
+/** Each app connects to Kafka as its own principal; the admin API does not use Kafka. */
+const PRINCIPALS: Record<App, KafkaPrincipal | undefined> = {
+  'admin-api': undefined,
+  relay: 'relay',
+  projector: 'projector',
+  auditor: 'auditor',
+};
 
 function mainOf(app: App): string {
   return path.join(ROOT, `dist/apps/${app}/src/main.js`);
@@ -120,6 +128,7 @@ export class AppProcess {
       env: {
         LEDGER_TEST_RUN_ID: process.env.LEDGER_TEST_RUN_ID ?? '',
         KAFKA_BROKERS: testBrokers().join(','),
+        ...(PRINCIPALS[app] && testKafkaEnv(PRINCIPALS[app])),
         LOG_LEVEL: 'info',
         ...env,
         PORT: String(port),

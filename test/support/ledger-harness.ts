@@ -1,7 +1,15 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { createHttpApp } from '@ledger/http';
 import { createKafka, ensureEventTopic, type Kafka } from '@ledger/messaging';
-import { createTestDatabase, testBrokers, uniqueName, type TestDatabase } from '@ledger/testing';
+import {
+  createTestDatabase,
+  testBrokers,
+  testKafka,
+  testKafkaEnv,
+  testTopic,
+  type KafkaPrincipal,
+  type TestDatabase,
+} from '@ledger/testing';
 
 export const KEYS = {
   admin: 'test-admin-key-000000000001',
@@ -11,7 +19,7 @@ export const KEYS = {
 
 /** Creates the event topic as `npm start` does (explicit partitions) and returns a client for it. */
 export async function createEventTopic(topic: string, partitions: number): Promise<Kafka> {
-  const kafka = createKafka({ brokers: testBrokers(), clientId: 'ledger-test' });
+  const kafka = createKafka(testKafka('admin', { clientId: 'ledger-test' }));
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -45,7 +53,7 @@ export interface Ledger {
 /** A fresh database and topic for one test file, and the environment the apps need for them. */
 export async function prepareLedger({ partitions = 3 }: { partitions?: number } = {}): Promise<Ledger> {
   const db = await createTestDatabase();
-  const topic = uniqueName('policy-events-');
+  const topic = testTopic('events');
   const kafka = await createEventTopic(topic, partitions);
   const env = {
     DATABASE_URL: db.url,
@@ -62,12 +70,16 @@ export async function prepareLedger({ partitions = 3 }: { partitions?: number } 
   return { db, kafka, topic, env, close: () => db.drop() };
 }
 
-/** Runs an app in this process (for HTTP tests through supertest). */
+/**
+ * Runs an app in this process (for HTTP tests through supertest), connecting to Kafka as
+ * `principal` when it uses Kafka: the app reads its config from the environment once, here.
+ */
 export async function startInProcess(
   module: Type<unknown>,
   env: Record<string, string>,
+  principal?: KafkaPrincipal,
 ): Promise<INestApplication> {
-  Object.assign(process.env, env, { LOG_LEVEL: 'silent' });
+  Object.assign(process.env, env, principal && testKafkaEnv(principal), { LOG_LEVEL: 'silent' });
   const app = await createHttpApp(module, { title: 'test', description: 'test' });
   await app.init();
   return app;

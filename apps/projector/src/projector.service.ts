@@ -12,7 +12,7 @@ import { PG_POOL } from '@ledger/database';
 import {
   KAFKA,
   KAFKA_ADMIN,
-  ensureEventTopic,
+  assertEventTopic,
   type Admin,
   type ConsumedBatch,
   type Kafka,
@@ -51,7 +51,9 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
   async onApplicationBootstrap(): Promise<void> {
     const { topic } = this.config.kafka;
     const { groupId, applyAttempts, stuckAfterMs, maxRecordBytes } = this.config.projector;
-    await ensureEventTopic(this.admin, this.config.kafka);
+    // Checked, not created: topics are made by the admin principal (scripts/topic.js); the
+    // projector's may only read them.
+    await assertEventTopic(this.admin, this.config.kafka);
     this.projection = await startProjection(
       this.kafka,
       this.pool,

@@ -1,6 +1,12 @@
 import { computeEventHash, type AnyEventEnvelope } from '@ledger/contracts';
 import type { Kafka } from '@ledger/messaging';
-import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
+import {
+  testTopic,
+  testProjectorGroup,
+  createTestDatabase,
+  eventually,
+  type TestDatabase,
+} from '@ledger/testing';
 import { ensureBuilt, runAuditor } from '../../../test/support/app-process';
 import {
   appliedVersionsIn,
@@ -25,7 +31,7 @@ function withNul(event: AnyEventEnvelope): AnyEventEnvelope {
 }
 
 describe('projector: a partition never stalls on a record it cannot store or apply', () => {
-  const topic = uniqueName('never-stalls-');
+  const topic = testTopic('never-stalls');
   const faulty = tariffStream(FAULTY, 4);
   let db: TestDatabase;
   let kafka: Kafka;
@@ -40,7 +46,7 @@ describe('projector: a partition never stalls on a record it cannot store or app
       databaseUrl: db.url,
       topic,
       partitions: 1,
-      groupId: uniqueName('projector-'),
+      groupId: testProjectorGroup('projector'),
       extra: {
         PROJECTOR_FAULT: 'apply-throws',
         PROJECTOR_FAULT_STREAM: FAULTY,

@@ -1,5 +1,11 @@
 import type { Kafka } from '@ledger/messaging';
-import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
+import {
+  testTopic,
+  testProjectorGroup,
+  createTestDatabase,
+  eventually,
+  type TestDatabase,
+} from '@ledger/testing';
 import { ensureBuilt, runAuditor } from '../../../test/support/app-process';
 import { createEventTopic } from '../../../test/support/ledger-harness';
 import {
@@ -15,7 +21,7 @@ import {
 const TIMEOUT = 240_000;
 
 describe('projector: poison records', () => {
-  const topic = uniqueName('poison-');
+  const topic = testTopic('poison');
   let db: TestDatabase;
   let kafka: Kafka;
   let projector: RunningProjector;
@@ -29,7 +35,7 @@ describe('projector: poison records', () => {
       databaseUrl: db.url,
       topic,
       partitions: 1,
-      groupId: uniqueName('projector-'),
+      groupId: testProjectorGroup('projector'),
     });
     await untilAssigned(projector);
   }, TIMEOUT);

@@ -33,9 +33,29 @@ describe('loadConfig', () => {
     [{ CHECKPOINT_SIGNING_KEY: 'not a key' }, 'CHECKPOINT_SIGNING_KEY must be an Ed25519 private key'],
     [{ CHECKPOINT_PUBLIC_KEY: 'bm90IGEga2V5' }, 'CHECKPOINT_PUBLIC_KEY must be an Ed25519 public key'],
     [{ RELAY_LEASE_MS: '500' }, 'RELAY_LEASE_MS must not be less than 1000'],
+    [{ KAFKA_SASL_MECHANISM: 'plain' }, 'KAFKA_SASL_MECHANISM must be scram-sha-512 or none'],
+    [{ KAFKA_SASL_USERNAME: 'ledger-relay' }, 'KAFKA_SASL_PASSWORD must be given with KAFKA_SASL_USERNAME'],
+    [{ KAFKA_SASL_PASSWORD: 'secret' }, 'KAFKA_SASL_USERNAME must be given with KAFKA_SASL_PASSWORD'],
+    [
+      { KAFKA_SASL_USERNAME: 'ledger relay', KAFKA_SASL_PASSWORD: 'secret' },
+      'KAFKA_SASL_USERNAME must be given with KAFKA_SASL_PASSWORD, as a short identifier',
+    ],
+    [{ KAFKA_SSL: 'yes' }, 'KAFKA_SSL must be true or false'],
   ])('rejects %j with a clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('authenticates to Kafka with SCRAM-SHA-512 unless told otherwise, with the principal given', () => {
+    expect(loadConfig({}).kafka).toMatchObject({ ssl: false, sasl: { mechanism: 'scram-sha-512' } });
+    expect(
+      loadConfig({ KAFKA_SASL_USERNAME: 'ledger-relay', KAFKA_SASL_PASSWORD: 's3cret', KAFKA_SSL: 'true' })
+        .kafka,
+    ).toMatchObject({
+      ssl: true,
+      sasl: { mechanism: 'scram-sha-512', username: 'ledger-relay', password: 's3cret' },
+    });
+    expect(loadConfig({ KAFKA_SASL_MECHANISM: 'none' }).kafka.sasl).toEqual({ mechanism: 'none' });
   });
 
   it('reads the checkpoint keys, as PEM or base64 DER', () => {

@@ -1,4 +1,15 @@
 export { createTestDatabase } from './test-database';
 export type { TestDatabase } from './test-database';
-export { databaseUrl, testBrokers, uniqueName } from './infrastructure';
+export {
+  TEST_KAFKA_ACL_ENV,
+  TEST_KAFKA_NAMES,
+  databaseUrl,
+  testBrokers,
+  testKafka,
+  testKafkaEnv,
+  testProjectorGroup,
+  testTopic,
+  uniqueName,
+} from './infrastructure';
+export type { KafkaPrincipal, TestKafkaConfig } from './infrastructure';
 export { eventually } from './eventually';
