@@ -127,6 +127,8 @@ start() {
   local fresh="${1:-}"
   if is_running; then
     log "already running (pid $(cat "$PID_FILE"))"
+    load_credentials
+    grant_acls
     return
   fi
   fetch_jars
