@@ -7,7 +7,15 @@ import {
   type Kafka,
   type PlacedRecord,
 } from '@ledger/messaging';
-import { testBrokers, testKafka, testTopic, type KafkaPrincipal } from '@ledger/testing';
+import {
+  createTestDatabase,
+  testBrokers,
+  testKafka,
+  testTopic,
+  type KafkaPrincipal,
+  type TestDatabase,
+} from '@ledger/testing';
+import { AppProcess, ensureBuilt } from './support/app-process';
 import { createEventTopic } from './support/ledger-harness';
 
 const record = (name: string): PlacedRecord => ({
@@ -39,14 +47,19 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 describe('Kafka: every client authenticates, and each principal does only what its ACLs allow', () => {
   let topic: string;
   let admin: Kafka;
+  let db: TestDatabase;
   const as = (principal: KafkaPrincipal) => createKafka(testKafka(principal));
 
   beforeAll(async () => {
+    await ensureBuilt();
+    db = await createTestDatabase();
     topic = testTopic('acl');
     admin = await createEventTopic(topic, 1);
     // Something to read, so that a reader has to join its group.
     await produceTransactions(admin, topic, [{ records: [record('fixture')], outcome: 'commit' }]);
   });
+
+  afterAll(() => db.drop());
 
   const committedEnd = async () => (await topicWatermarks(admin, topic)).get(0)?.high;
 
@@ -128,4 +141,23 @@ describe('Kafka: every client authenticates, and each principal does only what i
       });
     },
   );
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    [
+      'a wrong password',
+      { KAFKA_SASL_PASSWORD: 'not-the-password' },
+      /SASL SCRAM SHA512 authentication failed/,
+    ],
+    ['no credentials', { KAFKA_SASL_USERNAME: '', KAFKA_SASL_PASSWORD: '' }, /KafkaCredentialsMissing/],
+  ])('does not start an app given %s, and says why', async (_, credentials, reason) => {
+    const projector = AppProcess.start('projector', {
+      DATABASE_URL: db.url,
+      KAFKA_TOPIC: topic,
+      KAFKA_TOPIC_PARTITIONS: '1',
+      ...credentials,
+    });
+    const exit = await projector.exited;
+    expect(exit.code).not.toBe(0);
+    expect(projector.output()).toMatch(reason);
+  });
 });
