@@ -15,7 +15,7 @@ import {
   type KafkaPrincipal,
   type TestDatabase,
 } from '@ledger/testing';
-import { AppProcess, ensureBuilt } from './support/app-process';
+import { AppProcess, ensureBuilt, freePort } from './support/app-process';
 import { createEventTopic } from './support/ledger-harness';
 
 const record = (name: string): PlacedRecord => ({
@@ -159,5 +159,30 @@ describe('Kafka: every client authenticates, and each principal does only what i
     const exit = await projector.exited;
     expect(exit.code).not.toBe(0);
     expect(projector.output()).toMatch(reason);
+  });
+
+  it('makes a projector whose group its ACLs do not cover unready, instead of idle and ready', async () => {
+    const port = await freePort();
+    const projector = AppProcess.start(
+      'projector',
+      {
+        DATABASE_URL: db.url,
+        KAFKA_TOPIC: topic,
+        KAFKA_TOPIC_PARTITIONS: '1',
+        PROJECTOR_GROUP_ID: 'not-the-projectors-group',
+      },
+      port,
+    );
+    try {
+      await projector.waitForLog(/the Kafka consumer stopped for good/);
+      expect(projector.output()).toMatch(/Group authorization failed/);
+      const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({
+        error: { projection: { reason: 'consumer-stopped' } },
+      });
+    } finally {
+      await projector.stop();
+    }
   });
 });
