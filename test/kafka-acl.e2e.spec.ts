@@ -1,5 +1,7 @@
+import { loadConfig } from '@ledger/config';
 import {
   createKafka,
+  KafkaReadiness,
   produceTransactions,
   readTopic,
   topicWatermarks,
@@ -183,6 +185,27 @@ describe('Kafka: every client authenticates, and each principal does only what i
       });
     } finally {
       await projector.stop();
+    }
+  });
+
+  it('reports refused credentials on readiness as authentication-failed, not as unreachable', async () => {
+    const { sasl } = testKafka('relay');
+    const readiness = (password: string) =>
+      new KafkaReadiness(
+        loadConfig({
+          KAFKA_BROKERS: testBrokers().join(','),
+          KAFKA_SASL_USERNAME: sasl.username,
+          KAFKA_SASL_PASSWORD: password,
+        }),
+      );
+    const good = readiness(sasl.password);
+    const bad = readiness(`${sasl.password}x`);
+    try {
+      await expect(good.check()).resolves.toMatchObject({ brokers: 1 });
+      await expect(bad.check()).rejects.toMatchObject({ name: 'NotReady', reason: 'authentication-failed' });
+    } finally {
+      await good.onApplicationShutdown();
+      await bad.onApplicationShutdown();
     }
   });
 });
