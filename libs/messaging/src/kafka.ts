@@ -109,7 +109,12 @@ export async function ensureEventTopic(admin: Admin, settings: TopicSettings): P
 export async function assertEventTopic(admin: Admin, settings: TopicSettings): Promise<void> {
   const topics = await admin.listTopics();
   if (!topics.includes(settings.topic)) {
-    throw new Error(`Topic ${settings.topic} does not exist; create it first (node scripts/topic.js)`);
+    // The broker lists only the topics the principal may describe: an ACL that does not cover the
+    // topic looks the same as no topic.
+    throw new Error(
+      `Topic ${settings.topic} does not exist, or this Kafka principal may not describe it; ` +
+        'create it first (node scripts/topic.js), or grant the ACLs (node scripts/kafka-acls.js)',
+    );
   }
   const metadata = await admin.fetchTopicMetadata({ topics: [settings.topic] });
   const actual = metadata.topics[0]?.partitions.length ?? 0;
