@@ -171,7 +171,7 @@ async function bench(options: Options, cleanup: Cleanup): Promise<string> {
   );
   await timed('checked a sample against the contract', () => checkContracts(ledger.events));
 
-  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'ledger-bench' });
+  const kafka = createKafka({ ...config.kafka, clientId: 'ledger-bench' });
   const admin = kafka.admin();
   await admin.connect();
   cleanup.add('disconnect the Kafka admin', () => admin.disconnect());

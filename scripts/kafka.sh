@@ -7,6 +7,13 @@
 #
 # Environment: KAFKA_PORT (default 9092), KAFKA_CONTROLLER_PORT (default KAFKA_PORT+1),
 # KAFKA_HOME (state folder, default .cache/kafka/<port>). --fresh wipes the data dir first.
+#
+# Clients authenticate with SCRAM-SHA-512 as one of the ledger's principals (ledger-admin,
+# ledger-relay, ledger-projector, ledger-auditor, ledger-subscriber). Their passwords come from
+# KAFKA_<ROLE>_PASSWORD when set, else are made once and kept in KAFKA_HOME/credentials.env
+# (mode 600); the users are added when the data dir is formatted, so a password changed later
+# needs --fresh. After each start, scripts/kafka-acls.js grants each principal its ACLs, for the
+# topics named KAFKA_TOPIC* and the consumer groups named PROJECTOR_GROUP_ID* (see README).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +25,8 @@ DATA_DIR="$HOME_DIR/data"
 PID_FILE="$HOME_DIR/broker.pid"
 LOG_FILE="$HOME_DIR/broker.log"
 PROPS="$HOME_DIR/server.properties"
+CREDENTIALS="$HOME_DIR/credentials.env"
+ROLES=(admin relay projector auditor subscriber)
 
 log() { echo "[kafka:$PORT] $*" >&2; }
 
@@ -35,9 +44,66 @@ is_running() {
   [[ -f "$PID_FILE" ]] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null
 }
 
+# Sets KAFKA_<ROLE>_USERNAME and _PASSWORD for every role: the environment first, then the
+# credentials file, else a new random password; then writes the file with what was chosen.
+load_credentials() {
+  local role upper user_var pass_var kept
+  if [[ -f "$CREDENTIALS" ]]; then kept="$(cat "$CREDENTIALS")"; else kept=""; fi
+  (
+    umask 077
+    for role in "${ROLES[@]}"; do
+      upper="${role^^}"
+      user_var="KAFKA_${upper}_USERNAME"
+      pass_var="KAFKA_${upper}_PASSWORD"
+      if [[ -z "${!user_var:-}" ]]; then
+        printf -v "$user_var" '%s' "$(sed -n "s/^$user_var=//p" <<<"$kept")"
+      fi
+      if [[ -z "${!pass_var:-}" ]]; then
+        printf -v "$pass_var" '%s' "$(sed -n "s/^$pass_var=//p" <<<"$kept")"
+      fi
+      printf -v "$user_var" '%s' "${!user_var:-ledger-$role}"
+      if [[ -z "${!pass_var}" ]]; then
+        printf -v "$pass_var" '%s' "$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+      fi
+      # The values go into SCRAM and JAAS specifications unquoted.
+      if [[ ! "${!user_var}${!pass_var}" =~ ^[A-Za-z0-9._-]+$ ]]; then
+        log "$user_var and $pass_var may hold only letters, digits, '.', '_' and '-'"
+        exit 1
+      fi
+      echo "$user_var=${!user_var}"
+      echo "$pass_var=${!pass_var}"
+    done >"$CREDENTIALS.new"
+  )
+  mv "$CREDENTIALS.new" "$CREDENTIALS"
+  chmod 600 "$CREDENTIALS"
+  set -a
+  # shellcheck source=/dev/null
+  source "$CREDENTIALS"
+  set +a
+}
+
 write_config() {
-  sed -e "s|@PORT@|$PORT|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" -e "s|@DATA_DIR@|$DATA_DIR|g" \
-    "$ROOT/infra/kafka/server.properties.template" >"$PROPS"
+  (
+    umask 077
+    sed -e "s|@PORT@|$PORT|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" -e "s|@DATA_DIR@|$DATA_DIR|g" \
+      -e "s|@ADMIN_USERNAME@|$KAFKA_ADMIN_USERNAME|g" -e "s|@ADMIN_PASSWORD@|$KAFKA_ADMIN_PASSWORD|g" \
+      "$ROOT/infra/kafka/server.properties.template" >"$PROPS"
+  )
+}
+
+scram_users() {
+  local role upper user_var pass_var
+  for role in "${ROLES[@]}"; do
+    upper="${role^^}"
+    user_var="KAFKA_${upper}_USERNAME"
+    pass_var="KAFKA_${upper}_PASSWORD"
+    printf '%s\n' --add-scram "SCRAM-SHA-512=[name=${!user_var},password=${!pass_var}]"
+  done
+}
+
+grant_acls() {
+  KAFKA_BROKERS="127.0.0.1:$PORT" KAFKA_SASL_USERNAME="$KAFKA_ADMIN_USERNAME" \
+    KAFKA_SASL_PASSWORD="$KAFKA_ADMIN_PASSWORD" KAFKA_SSL=false node "$ROOT/scripts/kafka-acls.js"
 }
 
 wait_ready() {
@@ -61,17 +127,22 @@ start() {
   local fresh="${1:-}"
   if is_running; then
     log "already running (pid $(cat "$PID_FILE"))"
+    load_credentials
+    grant_acls
     return
   fi
   fetch_jars
   mkdir -p "$HOME_DIR"
   if [[ "$fresh" == "--fresh" ]]; then rm -rf "$DATA_DIR"; fi
+  load_credentials
   write_config
   if [[ ! -f "$DATA_DIR/meta.properties" ]]; then
-    local cluster_id
+    local cluster_id users
     cluster_id="$(java -cp "$LIB_DIR/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)"
+    mapfile -t users < <(scram_users)
     java -Dlog4j2.configurationFile="$ROOT/infra/kafka/log4j2.yaml" -cp "$LIB_DIR/*" \
-      kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" --standalone --ignore-formatted >/dev/null
+      kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" --standalone --ignore-formatted \
+      "${users[@]}" >/dev/null
   fi
   log "starting (data in $DATA_DIR, log in $LOG_FILE)"
   # setsid: the broker gets its own session, so a Ctrl-C in the caller's terminal does not
@@ -81,7 +152,8 @@ start() {
     -cp "$LIB_DIR/*" kafka.Kafka "$PROPS" >"$LOG_FILE" 2>&1 </dev/null &
   echo $! >"$PID_FILE"
   wait_ready
-  log "ready on 127.0.0.1:$PORT (pid $(cat "$PID_FILE"))"
+  grant_acls
+  log "ready on 127.0.0.1:$PORT (pid $(cat "$PID_FILE")); SASL/SCRAM-SHA-512 credentials in $CREDENTIALS"
 }
 
 stop() {

@@ -1,5 +1,6 @@
 // Creates the event topic (explicit partitions, infinite retention) through the compiled
-// messaging library. Run after `npm run build`.
+// messaging library. Run after `npm run build`, as the admin principal (KAFKA_SASL_USERNAME and
+// KAFKA_SASL_PASSWORD): no app's principal may create topics.
 const { loadConfig } = require('../dist/libs/config/src');
 const { createKafka, ensureEventTopic } = require('../dist/libs/messaging/src');
 

@@ -1,5 +1,11 @@
 import { Journal } from '@ledger/journal';
-import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
+import {
+  testTopic,
+  testProjectorGroup,
+  createTestDatabase,
+  eventually,
+  type TestDatabase,
+} from '@ledger/testing';
 import { AppProcess, ensureBuilt, freePort } from './support/app-process';
 import { KEYS } from './support/ledger-harness';
 import { imposeReciprocalOnChina } from './support/policy-bodies';
@@ -24,7 +30,7 @@ describe('the ledger through a broker outage', () => {
   let db: TestDatabase;
   let journal: Journal;
   const apps: AppProcess[] = [];
-  const topic = uniqueName('policy-events-');
+  const topic = testTopic('events');
 
   beforeAll(async () => {
     await ensureBuilt();
@@ -47,7 +53,7 @@ describe('the ledger through a broker outage', () => {
       KAFKA_TOPIC_PARTITIONS: '3',
       ADMIN_API_KEY: KEYS.admin,
       RELAY_POLL_MS: '100',
-      PROJECTOR_GROUP_ID: uniqueName('projector-'),
+      PROJECTOR_GROUP_ID: testProjectorGroup('projector'),
     };
     const [apiPort, relayPort, projectorPort] = [await freePort(), await freePort(), await freePort()];
     apps.push(

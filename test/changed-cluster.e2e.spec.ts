@@ -1,5 +1,5 @@
 import { Journal } from '@ledger/journal';
-import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
+import { testTopic, createTestDatabase, eventually, type TestDatabase } from '@ledger/testing';
 import { AppProcess, ensureBuilt, freePort, runAuditor } from './support/app-process';
 import { PrivateKafka } from './support/private-kafka';
 import { appendBurst, expectTopicMirrorsJournal, publishedPosition } from './support/relay-harness';
@@ -20,7 +20,7 @@ describe('a new Kafka cluster under the same database (the broker wiped)', () =>
   let db: TestDatabase;
   let rebuilt: TestDatabase;
   let journal: Journal;
-  const topic = uniqueName('policy-events-');
+  const topic = testTopic('events');
   const running: AppProcess[] = [];
 
   const startPipeline = async () => {

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { Journal } from '@ledger/journal';
 import type { Kafka } from '@ledger/messaging';
-import { eventually, uniqueName } from '@ledger/testing';
+import { testTopic, testProjectorGroup, eventually } from '@ledger/testing';
 import { AppProcess, ensureBuilt, freePort } from './support/app-process';
 import { KEYS, createEventTopic } from './support/ledger-harness';
 import { imposeReciprocalOnChina } from './support/policy-bodies';
@@ -83,7 +83,7 @@ describe('the ledger through a database outage', () => {
   let projector: AppProcess;
   let kafka: Kafka;
   let baseUrl: string;
-  const topic = uniqueName('policy-events-');
+  const topic = testTopic('events');
 
   beforeAll(async () => {
     await ensureBuilt();
@@ -107,7 +107,10 @@ describe('the ledger through a database outage', () => {
       { ...pipeline, RELAY_POLL_MS: '100', RELAY_LEASE_MS: '5000' },
       await freePort(),
     );
-    projector = AppProcess.start('projector', { ...pipeline, PROJECTOR_GROUP_ID: uniqueName('projector-') });
+    projector = AppProcess.start('projector', {
+      ...pipeline,
+      PROJECTOR_GROUP_ID: testProjectorGroup('projector'),
+    });
     baseUrl = `http://127.0.0.1:${port}`;
     await eventually(async () => expect((await fetch(`${baseUrl}/health/ready`)).status).toBe(200));
   });

@@ -1,4 +1,10 @@
-import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
+import {
+  testTopic,
+  testProjectorGroup,
+  createTestDatabase,
+  eventually,
+  type TestDatabase,
+} from '@ledger/testing';
 import { AppProcess, ensureBuilt, freePort } from './support/app-process';
 import { PrivateKafka } from './support/private-kafka';
 
@@ -34,14 +40,14 @@ describe('relay and projector readiness through a broker outage', () => {
   beforeAll(async () => {
     await ensureBuilt();
     [broker, db] = await Promise.all([PrivateKafka.create(), createTestDatabase()]);
-    const topic = uniqueName('policy-events-');
+    const topic = testTopic('events');
     await broker.createTopic(topic, 3);
     const env = {
       DATABASE_URL: db.url,
       KAFKA_BROKERS: broker.brokers,
       KAFKA_TOPIC: topic,
       KAFKA_TOPIC_PARTITIONS: '3',
-      PROJECTOR_GROUP_ID: uniqueName('projector-'),
+      PROJECTOR_GROUP_ID: testProjectorGroup('projector'),
     };
     for (const name of ['relay', 'projector'] as const) {
       const port = await freePort();

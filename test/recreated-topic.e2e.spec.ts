@@ -1,5 +1,5 @@
 import { Journal } from '@ledger/journal';
-import { eventually, uniqueName } from '@ledger/testing';
+import { testProjectorGroup, eventually } from '@ledger/testing';
 import { AppProcess, ensureBuilt, freePort, runAuditor } from './support/app-process';
 import { createEventTopic, deleteEventTopic, prepareLedger, type Ledger } from './support/ledger-harness';
 import { appendBurst, expectTopicMirrorsJournal, publishedPosition } from './support/relay-harness';
@@ -52,7 +52,7 @@ describe('the topic deleted and created again while the whole ledger runs', () =
   };
 
   it('is republished and re-projected once, and verify never passes while the new topic is incomplete', async () => {
-    const env = { ...ledger.env, PROJECTOR_GROUP_ID: uniqueName('projector-') };
+    const env = { ...ledger.env, PROJECTOR_GROUP_ID: testProjectorGroup('projector') };
     apps.push(
       AppProcess.start('relay', env, await freePort()),
       AppProcess.start('projector', env, await freePort()),

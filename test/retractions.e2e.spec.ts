@@ -5,7 +5,7 @@ import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { RelayModule } from '../apps/relay/src/relay.module';
 import type { AnyEventEnvelope } from '@ledger/contracts';
 import { Journal } from '@ledger/journal';
-import { uniqueName } from '@ledger/testing';
+import { testProjectorGroup } from '@ledger/testing';
 import { KEYS, prepareLedger, startInProcess, type Ledger } from './support/ledger-harness';
 import { citation, imposeReciprocalOnChina } from './support/policy-bodies';
 
@@ -48,7 +48,7 @@ describe('retractions over HTTP, down to the views', () => {
 
   beforeAll(async () => {
     ledger = await prepareLedger();
-    const env = { ...ledger.env, PROJECTOR_GROUP_ID: uniqueName('retractions-') };
+    const env = { ...ledger.env, PROJECTOR_GROUP_ID: testProjectorGroup('retractions') };
     apps = [
       await startInProcess(AdminApiModule, env, 'admin-api'),
       await startInProcess(RelayModule, env, 'relay'),

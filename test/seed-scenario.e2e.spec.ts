@@ -7,7 +7,7 @@ import { RARE_EARTH_ELEMENTS, type AnyEventEnvelope } from '@ledger/contracts';
 import { evaluateExportControls, evaluateMeasure, evaluateTariffs } from '@ledger/domain';
 import { KeyStore } from '@ledger/http';
 import { Journal } from '@ledger/journal';
-import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
+import { testProjectorGroup, createTestDatabase, eventually, type TestDatabase } from '@ledger/testing';
 import { boundaries } from '../libs/read-models/test/random-histories';
 import { AppProcess, ensureBuilt, freePort, runAuditor } from './support/app-process';
 import { KEYS, prepareLedger, type Ledger } from './support/ledger-harness';
@@ -161,7 +161,7 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
       databaseUrl: ledger.db.url,
       topic: ledger.topic,
       partitions: 3,
-      groupId: uniqueName('seed-projector-'),
+      groupId: testProjectorGroup('seed-projector'),
     });
     await eventually(async () => expect((await fetch(`${baseUrl}/health`)).status).toBe(200));
     journal = new Journal(ledger.db.pool);

@@ -2,7 +2,14 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { eventually, roleUrl, testBrokers, type DatabaseRole } from '@ledger/testing';
+import {
+  eventually,
+  roleUrl,
+  testBrokers,
+  testKafkaEnv,
+  type DatabaseRole,
+  type KafkaPrincipal,
+} from '@ledger/testing';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -24,6 +31,14 @@ export function asAppRole(app: App, env: Record<string, string>): Record<string,
     ? env
     : { ...env, DATABASE_URL: roleUrl(env.DATABASE_URL, APP_ROLES[app]) };
 }
+
+/** Each app connects to Kafka as its own principal; the admin API does not use Kafka. */
+export const PRINCIPALS: Record<App, KafkaPrincipal | undefined> = {
+  'admin-api': undefined,
+  relay: 'relay',
+  projector: 'projector',
+  auditor: 'auditor',
+};
 
 function mainOf(app: App): string {
   return path.join(ROOT, `dist/apps/${app}/src/main.js`);
@@ -136,6 +151,7 @@ export class AppProcess {
       env: {
         LEDGER_TEST_RUN_ID: process.env.LEDGER_TEST_RUN_ID ?? '',
         KAFKA_BROKERS: testBrokers().join(','),
+        ...(PRINCIPALS[app] && testKafkaEnv(PRINCIPALS[app])),
         LOG_LEVEL: 'info',
         ...asAppRole(app, env),
         PORT: String(port),

@@ -1,8 +1,15 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { createHttpApp } from '@ledger/http';
 import { createKafka, ensureEventTopic, type Kafka } from '@ledger/messaging';
-import { createTestDatabase, testBrokers, uniqueName, type TestDatabase } from '@ledger/testing';
-import { asAppRole, type App } from './app-process';
+import {
+  createTestDatabase,
+  testBrokers,
+  testKafka,
+  testKafkaEnv,
+  testTopic,
+  type TestDatabase,
+} from '@ledger/testing';
+import { PRINCIPALS, asAppRole, type App } from './app-process';
 
 /** Bootstrap keys of both kinds the API takes: free-form (32+ characters) and issued-shape. */
 export const KEYS = {
@@ -13,7 +20,7 @@ export const KEYS = {
 
 /** Creates the event topic as `npm start` does (explicit partitions) and returns a client for it. */
 export async function createEventTopic(topic: string, partitions: number): Promise<Kafka> {
-  const kafka = createKafka({ brokers: testBrokers(), clientId: 'ledger-test' });
+  const kafka = createKafka(testKafka('admin', { clientId: 'ledger-test' }));
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -47,7 +54,7 @@ export interface Ledger {
 /** A fresh database and topic for one test file, and the environment the apps need for them. */
 export async function prepareLedger({ partitions = 3 }: { partitions?: number } = {}): Promise<Ledger> {
   const db = await createTestDatabase();
-  const topic = uniqueName('policy-events-');
+  const topic = testTopic('events');
   const kafka = await createEventTopic(topic, partitions);
   const env = {
     DATABASE_URL: db.url,
@@ -64,13 +71,20 @@ export async function prepareLedger({ partitions = 3 }: { partitions?: number } 
   return { db, kafka, topic, env, close: () => db.drop() };
 }
 
-/** Runs an app in this process (for HTTP tests through supertest), connected as the database role of `runsAs`. */
+/**
+ * Runs an app in this process (for HTTP tests through supertest) as `runsAs` would run: connected
+ * as its database role and, when it uses Kafka, as its Kafka principal. The app reads its config
+ * from the environment once, here.
+ */
 export async function startInProcess(
   module: Type<unknown>,
   env: Record<string, string>,
   runsAs: App,
 ): Promise<INestApplication> {
-  Object.assign(process.env, asAppRole(runsAs, env), { LOG_LEVEL: 'silent' });
+  const principal = PRINCIPALS[runsAs];
+  Object.assign(process.env, asAppRole(runsAs, env), principal && testKafkaEnv(principal), {
+    LOG_LEVEL: 'silent',
+  });
   const app = await createHttpApp(module, { title: 'test', description: 'test' });
   await app.init();
   return app;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createKafka, ensureEventTopic, type Kafka } from '@ledger/messaging';
+import { TEST_KAFKA_ACL_ENV, testKafka } from '@ledger/testing';
 import { freePort } from './app-process';
 
 const run = promisify(execFile);
@@ -12,7 +13,8 @@ const ROOT = path.resolve(__dirname, '../..');
 /**
  * A broker of its own for one test file (scripts/kafka.sh on free ports, state in a temp
  * folder), so a test can take Kafka away and bring it back — never the run's shared broker,
- * which other test files are using. Call `destroy()` in afterAll.
+ * which other test files are using. Its principals have the run broker's credentials (taken from
+ * the environment by scripts/kafka.sh) and the same ACLs. Call `destroy()` in afterAll.
  */
 export class PrivateKafka {
   private constructor(
@@ -41,9 +43,9 @@ export class PrivateKafka {
     }
   }
 
-  /** A client of this broker. */
+  /** A client of this broker, as the admin principal. */
   kafka(): Kafka {
-    return createKafka({ brokers: [this.brokers], clientId: 'ledger-test' });
+    return createKafka(testKafka('admin', { brokers: [this.brokers] }));
   }
 
   /** Creates the event topic as `npm start` does (explicit partitions). */
@@ -79,6 +81,7 @@ export class PrivateKafka {
     await run('bash', [path.join(ROOT, 'scripts/kafka.sh'), command, ...options], {
       env: {
         ...process.env,
+        ...TEST_KAFKA_ACL_ENV,
         KAFKA_HOME: this.home,
         KAFKA_PORT: String(this.port),
         KAFKA_CONTROLLER_PORT: String(this.controllerPort),

@@ -49,7 +49,9 @@ export async function rebuildReadModels(
   }
 
   const ends = new Map<number, bigint>();
-  for (const [partition, tail] of await readLastRecords(kafka, topic)) {
+  for (const [partition, tail] of await readLastRecords(kafka, topic, undefined, {
+    groupPrefix: 'ledger-auditor-search',
+  })) {
     ends.set(partition, BigInt(tail.offset) + 1n);
   }
   const total = Number([...ends.values()].reduce((sum, end) => sum + end, 0n));

@@ -5,7 +5,7 @@ import {
   type AnyEventEnvelope,
   type LedgerCheckpointSigned,
 } from '@ledger/contracts';
-import { createTestDatabase, eventually, uniqueName } from '@ledger/testing';
+import { testProjectorGroup, createTestDatabase, eventually } from '@ledger/testing';
 import { AppProcess, ensureBuilt, freePort } from '../../../test/support/app-process';
 import {
   AuditedLedger,
@@ -131,7 +131,7 @@ describe('auditor verify', () => {
           LOG_LEVEL: 'warn',
           CHECKPOINT_SIGNING_KEY: ledger.signingKeyText,
           CHECKPOINT_INTERVAL_MS: '200',
-          PROJECTOR_GROUP_ID: uniqueName('auditor-verify-'),
+          PROJECTOR_GROUP_ID: testProjectorGroup('auditor-verify'),
         };
         const apps = [
           AppProcess.start('relay', env, await freePort()),

@@ -6,7 +6,8 @@ import { ProjectorStatus } from './projector.status';
 import { NotReady, type ReadinessCheck } from '@ledger/http';
 
 /**
- * The projector is ready while the read models keep up with the topic. It is not when a
+ * The projector is ready while the read models keep up with the topic. It is not when its
+ * consumer has stopped for good (kafkajs gave it up, e.g. refused by an ACL), when a
  * partition is stuck (its batch keeps failing, so everything behind it waits) or when events are
  * known to be missing from the read models: streams parked behind a gap, or events the read
  * models refused ('apply-failed', until re-driven). Records that are no events of this topic
@@ -23,6 +24,8 @@ export class ProjectionReadiness implements ReadinessCheck {
   ) {}
 
   async check(): Promise<Record<string, unknown>> {
+    const stopped = this.status.stopped();
+    if (stopped) throw new NotReady('consumer-stopped', { since: stopped.toISOString() });
     const stuck = this.status.stuckPartitions();
     if (stuck.length > 0) {
       throw new NotReady('stuck', {

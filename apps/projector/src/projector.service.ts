@@ -12,7 +12,7 @@ import { PG_POOL } from '@ledger/database';
 import {
   KAFKA,
   KAFKA_ADMIN,
-  ensureEventTopic,
+  assertEventTopic,
   type Admin,
   type ConsumedBatch,
   type Kafka,
@@ -51,7 +51,9 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
   async onApplicationBootstrap(): Promise<void> {
     const { topic } = this.config.kafka;
     const { groupId, applyAttempts, stuckAfterMs, maxRecordBytes } = this.config.projector;
-    await ensureEventTopic(this.admin, this.config.kafka);
+    // Checked, not created: topics are made by the admin principal (scripts/topic.js); the
+    // projector's may only read them.
+    await assertEventTopic(this.admin, this.config.kafka);
     this.projection = await startProjection(
       this.kafka,
       this.pool,
@@ -90,7 +92,21 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
         onResumeError: (error) => this.logger.warn(`could not resume from stored offsets: ${String(error)}`),
         onHeartbeatError: (error) =>
           this.logger.warn(`heartbeat failed while retrying a batch: ${String(error)}`),
+        onConsumerStopped: (error) => this.consumerStopped(error),
       },
+    );
+  }
+
+  /**
+   * kafkajs gave the consumer up (typically refused by an ACL: the group is not the principal's).
+   * Readiness says so rather than leaving an idle projector that looks ready; it takes a restart
+   * once the cause is fixed.
+   */
+  private consumerStopped(error: unknown): void {
+    this.status.markStopped(new Date());
+    this.logger.error(
+      `the Kafka consumer stopped for good: ${String(error)}; check the ACLs of group ` +
+        `${this.config.projector.groupId} and restart the projector`,
     );
   }
 

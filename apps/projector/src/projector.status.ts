@@ -6,6 +6,7 @@ export class ProjectorStatus {
   private assigned: readonly number[] = [];
   private readonly lags = new Map<number, number>();
   private readonly stuck = new Map<number, Date>();
+  private stoppedSince: Date | undefined;
 
   assign(partitions: readonly number[]): void {
     this.assigned = [...partitions].sort((a, b) => a - b);
@@ -39,5 +40,14 @@ export class ProjectorStatus {
   /** Partitions whose batch keeps failing, with the time it first failed. */
   stuckPartitions(): readonly { readonly partition: number; readonly since: Date }[] {
     return [...this.stuck].sort(([a], [b]) => a - b).map(([partition, since]) => ({ partition, since }));
+  }
+
+  /** The consumer stopped for good: nothing is projected until the projector is started again. */
+  markStopped(since: Date): void {
+    this.stoppedSince = since;
+  }
+
+  stopped(): Date | undefined {
+    return this.stoppedSince;
   }
 }

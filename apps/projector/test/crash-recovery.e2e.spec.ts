@@ -1,5 +1,11 @@
 import type { Kafka } from '@ledger/messaging';
-import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
+import {
+  testTopic,
+  testProjectorGroup,
+  createTestDatabase,
+  eventually,
+  type TestDatabase,
+} from '@ledger/testing';
 import { ensureBuilt } from '../../../test/support/app-process';
 import { createEventTopic } from '../../../test/support/ledger-harness';
 import {
@@ -17,7 +23,7 @@ const STREAMS = Array.from({ length: 12 }, (_, index) => `us-crash-measure-${ind
 const VERSIONS = 15;
 
 describe.each(['kill-before-commit', 'kill-after-commit'])('projector killed (%s)', (fault) => {
-  const topic = uniqueName('crash-');
+  const topic = testTopic('crash');
   const events = STREAMS.flatMap((streamId) => tariffStream(streamId, VERSIONS));
   let live: TestDatabase;
   let kafka: Kafka;
@@ -61,7 +67,7 @@ describe.each(['kill-before-commit', 'kill-after-commit'])('projector killed (%s
   it(
     'recovers by itself on restart: every produced event applied once, the read models as the evaluator has them',
     async () => {
-      const groupId = uniqueName('projector-');
+      const groupId = testProjectorGroup('projector');
       const settings = { databaseUrl: live.url, topic, partitions: PARTITIONS, groupId };
 
       const doomed = await startProjector({

@@ -1,6 +1,12 @@
 import type { AnyEventEnvelope } from '@ledger/contracts';
 import type { Kafka } from '@ledger/messaging';
-import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
+import {
+  testTopic,
+  testProjectorGroup,
+  createTestDatabase,
+  eventually,
+  type TestDatabase,
+} from '@ledger/testing';
 import { ensureBuilt } from '../../../test/support/app-process';
 import { createEventTopic } from '../../../test/support/ledger-harness';
 import {
@@ -19,7 +25,7 @@ const STREAMS = Array.from({ length: 12 }, (_, index) => `us-handover-measure-${
 const VERSIONS_PER_PHASE = 5;
 
 describe('projector: two members of one consumer group', () => {
-  const topic = uniqueName('handover-');
+  const topic = testTopic('handover');
   let live: TestDatabase;
   let kafka: Kafka;
   const streams = new Map(
@@ -57,7 +63,7 @@ describe('projector: two members of one consumer group', () => {
         databaseUrl: live.url,
         topic,
         partitions: PARTITIONS,
-        groupId: uniqueName('projector-'),
+        groupId: testProjectorGroup('projector'),
       };
       const first = await startProjector(settings);
       running.push(first);

@@ -1,6 +1,13 @@
 import { computeEventHash, type AnyEventEnvelope } from '@ledger/contracts';
 import type { Kafka } from '@ledger/messaging';
-import { createTestDatabase, eventually, roleUrl, uniqueName, type TestDatabase } from '@ledger/testing';
+import {
+  createTestDatabase,
+  eventually,
+  roleUrl,
+  testProjectorGroup,
+  testTopic,
+  type TestDatabase,
+} from '@ledger/testing';
 import { ensureBuilt, runAuditor } from '../../../test/support/app-process';
 import {
   appliedVersionsIn,
@@ -25,7 +32,7 @@ function withNul(event: AnyEventEnvelope): AnyEventEnvelope {
 }
 
 describe('projector: a partition never stalls on a record it cannot store or apply', () => {
-  const topic = uniqueName('never-stalls-');
+  const topic = testTopic('never-stalls');
   const faulty = tariffStream(FAULTY, 4);
   let db: TestDatabase;
   let kafka: Kafka;
@@ -40,7 +47,7 @@ describe('projector: a partition never stalls on a record it cannot store or app
       databaseUrl: db.url,
       topic,
       partitions: 1,
-      groupId: uniqueName('projector-'),
+      groupId: testProjectorGroup('projector'),
       extra: {
         PROJECTOR_FAULT: 'apply-throws',
         PROJECTOR_FAULT_STREAM: FAULTY,

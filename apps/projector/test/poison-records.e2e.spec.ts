@@ -1,5 +1,12 @@
 import type { Kafka } from '@ledger/messaging';
-import { createTestDatabase, eventually, roleUrl, uniqueName, type TestDatabase } from '@ledger/testing';
+import {
+  createTestDatabase,
+  eventually,
+  roleUrl,
+  testProjectorGroup,
+  testTopic,
+  type TestDatabase,
+} from '@ledger/testing';
 import { ensureBuilt, runAuditor } from '../../../test/support/app-process';
 import { createEventTopic } from '../../../test/support/ledger-harness';
 import {
@@ -15,7 +22,7 @@ import {
 const TIMEOUT = 240_000;
 
 describe('projector: poison records', () => {
-  const topic = uniqueName('poison-');
+  const topic = testTopic('poison');
   let db: TestDatabase;
   let kafka: Kafka;
   let projector: RunningProjector;
@@ -29,7 +36,7 @@ describe('projector: poison records', () => {
       databaseUrl: db.url,
       topic,
       partitions: 1,
-      groupId: uniqueName('projector-'),
+      groupId: testProjectorGroup('projector'),
     });
     await untilAssigned(projector);
   }, TIMEOUT);

@@ -1,6 +1,12 @@
 import type { AnyEventEnvelope } from '@ledger/contracts';
 import type { Kafka } from '@ledger/messaging';
-import { createTestDatabase, eventually, uniqueName, type TestDatabase } from '@ledger/testing';
+import {
+  testTopic,
+  testProjectorGroup,
+  createTestDatabase,
+  eventually,
+  type TestDatabase,
+} from '@ledger/testing';
 import { ensureBuilt } from '../../../test/support/app-process';
 import {
   createEventTopic,
@@ -30,11 +36,11 @@ function versions(
 }
 
 describe('projector: a new instance of its topic (wiped broker, re-created topic)', () => {
-  const topic = uniqueName('instances-');
+  const topic = testTopic('instances');
   const streams = new Map(STREAMS.map((streamId) => [streamId, tariffStream(streamId, 6)]));
   let db: TestDatabase;
   let kafka: Kafka;
-  const groupId = uniqueName('projector-');
+  const groupId = testProjectorGroup('projector');
   const running: RunningProjector[] = [];
   /** The instance the first test leaves the topic at. */
   let current: TopicInstance;

@@ -23,6 +23,9 @@ import {
 } from '@ledger/messaging';
 import type { RelayMetrics } from './relay.metrics';
 
+/** The relay's throwaway consumer groups; its Kafka principal may join only groups named so. */
+const RELAY_GROUP_PREFIX = 'ledger-relay-search';
+
 export interface PublisherSettings {
   readonly clusterId: string;
   readonly topic: string;
@@ -197,7 +200,7 @@ export class OutboxPublisher {
   private async identify(): Promise<TopicInstance> {
     const { clusterId, topic, partitions } = this.settings;
     const journalId = await this.journal.journalId();
-    const firsts = await readFirstRecords(this.kafka, topic);
+    const firsts = await readFirstRecords(this.kafka, topic, undefined, { groupPrefix: RELAY_GROUP_PREFIX });
     if (firsts.size === 0) {
       const topicInstance = randomUUID();
       const createdAt = new Date().toISOString();
@@ -263,7 +266,9 @@ export class OutboxPublisher {
   /** Learns the last event of every partition, and checks that it and everything published before it are there. */
   private async reconcile(instance: TopicInstance): Promise<void> {
     const { topic, partitions } = this.settings;
-    const lasts = await readLastRecords(this.kafka, topic, (record) => !isGenesisRecord(record));
+    const lasts = await readLastRecords(this.kafka, topic, (record) => !isGenesisRecord(record), {
+      groupPrefix: RELAY_GROUP_PREFIX,
+    });
     this.tails = new Map();
     for (const [partition, record] of lasts) {
       if (topicInstanceOf(record) !== instance.topicInstance) {

@@ -7,6 +7,7 @@ import {
   Matches,
   Max,
   Min,
+  MinLength,
   ValidateIf,
   validateSync,
   ArrayNotEmpty,
@@ -153,6 +154,32 @@ class LedgerEnvironment {
   @IsString()
   @Matches(/^[a-zA-Z0-9._-]{1,100}$/, { message: 'KAFKA_CLIENT_ID must be a short identifier' })
   KAFKA_CLIENT_ID = 'trade-policy-ledger';
+
+  /**
+   * How clients authenticate to the brokers. SCRAM-SHA-512 by default: the local broker and the
+   * compose one accept nothing else. `none` is for a cluster without authentication.
+   */
+  @IsIn(['scram-sha-512', 'none'], { message: 'KAFKA_SASL_MECHANISM must be scram-sha-512 or none' })
+  KAFKA_SASL_MECHANISM: 'scram-sha-512' | 'none' = 'scram-sha-512';
+
+  /**
+   * The app's own principal. Given together or not at all: only an app that talks to Kafka
+   * needs them, and it refuses to start without them (libs/messaging) unless the mechanism is none.
+   */
+  @ValidateIf((env: LedgerEnvironment) => env.KAFKA_SASL_PASSWORD !== undefined)
+  @Matches(/^[a-zA-Z0-9._@-]{1,200}$/, {
+    message: 'KAFKA_SASL_USERNAME must be given with KAFKA_SASL_PASSWORD, as a short identifier',
+  })
+  KAFKA_SASL_USERNAME?: string;
+
+  @ValidateIf((env: LedgerEnvironment) => env.KAFKA_SASL_USERNAME !== undefined)
+  @MinLength(1, { message: 'KAFKA_SASL_PASSWORD must be given with KAFKA_SASL_USERNAME' })
+  @IsString({ message: 'KAFKA_SASL_PASSWORD must be given with KAFKA_SASL_USERNAME' })
+  KAFKA_SASL_PASSWORD?: string;
+
+  /** TLS to the brokers (SASL_SSL), verified against the system's CAs. */
+  @IsIn(['true', 'false'], { message: 'KAFKA_SSL must be true or false' })
+  KAFKA_SSL: 'true' | 'false' = 'false';
 
   @Transform(toInt)
   @Max(65535)
@@ -379,6 +406,11 @@ class LedgerEnvironment {
   PROJECTOR_FAULT_TIMES = 1;
 }
 
+/** How a Kafka client authenticates; credentials are absent only where the config lacks them. */
+export type KafkaSaslConfig =
+  | { readonly mechanism: 'none' }
+  | { readonly mechanism: 'scram-sha-512'; readonly username?: string; readonly password?: string };
+
 export interface LedgerConfig {
   readonly databaseUrl: string;
   readonly database: {
@@ -393,6 +425,8 @@ export interface LedgerConfig {
     readonly topic: string;
     readonly partitions: number;
     readonly clientId: string;
+    readonly ssl: boolean;
+    readonly sasl: KafkaSaslConfig;
   };
   readonly http: {
     readonly port: number;
@@ -487,6 +521,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       topic: parsed.KAFKA_TOPIC,
       partitions: parsed.KAFKA_TOPIC_PARTITIONS,
       clientId: parsed.KAFKA_CLIENT_ID,
+      ssl: parsed.KAFKA_SSL === 'true',
+      sasl: Object.freeze(
+        parsed.KAFKA_SASL_MECHANISM === 'none'
+          ? { mechanism: 'none' as const }
+          : {
+              mechanism: parsed.KAFKA_SASL_MECHANISM,
+              username: parsed.KAFKA_SASL_USERNAME,
+              password: parsed.KAFKA_SASL_PASSWORD,
+            },
+      ),
     }),
     http: Object.freeze({
       port: parsed.PORT,

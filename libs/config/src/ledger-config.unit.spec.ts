@@ -51,6 +51,14 @@ describe('loadConfig', () => {
       { HTTP_HEADERS_TIMEOUT_MS: '60000', HTTP_REQUEST_TIMEOUT_MS: '30000' },
       'HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS',
     ],
+    [{ KAFKA_SASL_MECHANISM: 'plain' }, 'KAFKA_SASL_MECHANISM must be scram-sha-512 or none'],
+    [{ KAFKA_SASL_USERNAME: 'ledger-relay' }, 'KAFKA_SASL_PASSWORD must be given with KAFKA_SASL_USERNAME'],
+    [{ KAFKA_SASL_PASSWORD: 'secret' }, 'KAFKA_SASL_USERNAME must be given with KAFKA_SASL_PASSWORD'],
+    [
+      { KAFKA_SASL_USERNAME: 'ledger relay', KAFKA_SASL_PASSWORD: 'secret' },
+      'KAFKA_SASL_USERNAME must be given with KAFKA_SASL_PASSWORD, as a short identifier',
+    ],
+    [{ KAFKA_SSL: 'yes' }, 'KAFKA_SSL must be true or false'],
   ])('rejects %j with a clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -84,6 +92,18 @@ describe('loadConfig', () => {
     const issued = `tpl_key-0123456789ab_${'A1b2C3d4E5f6'.repeat(3)}Abcdefg`;
     const config = loadConfig({ ADMIN_API_KEY: STRONG, READER_API_KEY: issued });
     expect(config.bootstrapKeys).toEqual({ admin: STRONG, reader: issued, auditor: undefined });
+  });
+
+  it('authenticates to Kafka with SCRAM-SHA-512 unless told otherwise, with the principal given', () => {
+    expect(loadConfig({}).kafka).toMatchObject({ ssl: false, sasl: { mechanism: 'scram-sha-512' } });
+    expect(
+      loadConfig({ KAFKA_SASL_USERNAME: 'ledger-relay', KAFKA_SASL_PASSWORD: 's3cret', KAFKA_SSL: 'true' })
+        .kafka,
+    ).toMatchObject({
+      ssl: true,
+      sasl: { mechanism: 'scram-sha-512', username: 'ledger-relay', password: 's3cret' },
+    });
+    expect(loadConfig({ KAFKA_SASL_MECHANISM: 'none' }).kafka.sasl).toEqual({ mechanism: 'none' });
   });
 
   it('reads the checkpoint keys, as PEM or base64 DER', () => {

@@ -1,4 +1,4 @@
-import { eventually, testBrokers, uniqueName } from '@ledger/testing';
+import { eventually, testKafka, uniqueName } from '@ledger/testing';
 import type { Kafka } from 'kafkajs';
 import { BatchConsumer, type BatchVerdict, type ConsumedBatch, type ResumePoint } from './batch-consumer';
 import { EventProducer } from './event-producer';
@@ -20,7 +20,7 @@ describe('BatchConsumer on the real broker', () => {
   }
 
   beforeAll(async () => {
-    kafka = createKafka({ brokers: testBrokers(), clientId: 'batch-consumer-int' });
+    kafka = createKafka(testKafka('admin', { clientId: 'batch-consumer-int' }));
     await createTopic(topic);
     const producer = new EventProducer(kafka, topic);
     await producer.connect();

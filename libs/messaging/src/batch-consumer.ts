@@ -78,6 +78,11 @@ export interface BatchHandlers {
   onResumed?(points: readonly ResumePoint[]): void;
   /** Something consumption survives failed: resuming on assignment, or a heartbeat while a batch is held. */
   onError?(error: unknown, during: 'resume' | 'heartbeat'): void;
+  /**
+   * kafkajs gave the consumer up for an error it does not retry (e.g. the principal may not use
+   * the group): nothing is consumed any more until a new consumer starts.
+   */
+  onStopped?(error: unknown): void;
 }
 
 /** Assigned partitions stay paused at most this long while their stored offsets are read. */
@@ -143,6 +148,9 @@ export class BatchConsumer {
     this.consumer = consumer;
     const admin = this.kafka.admin();
     this.admin = admin;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) handlers.onStopped?.(payload.error);
+    });
     consumer.on(consumer.events.START_BATCH_PROCESS, ({ payload }) => {
       // kafkajs moves past a fetch that held only markers or aborted records without calling
       // eachBatch; remembering it keeps the next batch's reading start where that fetch began.

@@ -1,4 +1,4 @@
-export { assertEventTopic, createKafka, ensureEventTopic } from './kafka';
+export { assertEventTopic, createKafka, ensureEventTopic, KafkaCredentialsMissing } from './kafka';
 export type { KafkaSettings, TopicSettings } from './kafka';
 export { EventProducer, partitionOf } from './event-producer';
 export type { OutgoingRecord } from './event-producer';

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, KafkaJSSASLAuthenticationError, logLevel, type Admin } from 'kafkajs';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
 import { NotReady, type ReadinessCheck } from '@ledger/http';
+import { kafkaConnection } from './kafka';
 
 /**
  * The cluster answers a metadata request. The check has a client of its own, tuned to fail
@@ -23,6 +24,10 @@ export class KafkaReadiness implements ReadinessCheck, OnApplicationShutdown {
       return { brokers: cluster.brokers.length, controller: cluster.controller };
     } catch (error) {
       void this.discard(admin);
+      // Refused credentials are not an outage: they stay refused until someone fixes them.
+      if (error instanceof KafkaJSSASLAuthenticationError) {
+        throw new NotReady('authentication-failed', {}, error);
+      }
       throw new NotReady('unreachable', {}, error);
     }
   }
@@ -33,8 +38,8 @@ export class KafkaReadiness implements ReadinessCheck, OnApplicationShutdown {
 
   private async connect(): Promise<Admin> {
     const admin = new Kafka({
+      ...kafkaConnection(this.config.kafka),
       clientId: `${this.config.kafka.clientId}-readiness`,
-      brokers: [...this.config.kafka.brokers],
       connectionTimeout: 1_000,
       requestTimeout: 1_500,
       retry: { retries: 0 },

@@ -1,8 +1,44 @@
-import { Kafka, logLevel as KafkaLogLevel, type Admin, type ITopicConfig, type logCreator } from 'kafkajs';
+import {
+  Kafka,
+  logLevel as KafkaLogLevel,
+  type Admin,
+  type ITopicConfig,
+  type KafkaConfig,
+  type logCreator,
+} from 'kafkajs';
+import type { KafkaSaslConfig } from '@ledger/config';
 
 export interface KafkaSettings {
   readonly brokers: readonly string[];
   readonly clientId: string;
+  /** SCRAM-SHA-512 unless the mechanism is none; absent, the client authenticates not at all. */
+  readonly sasl?: KafkaSaslConfig;
+  /** TLS (SASL_SSL): the brokers' certificates are checked against the system's CAs. */
+  readonly ssl?: boolean;
+}
+
+/** The app is configured for SCRAM-SHA-512 but not given its principal. */
+export class KafkaCredentialsMissing extends Error {
+  override readonly name = 'KafkaCredentialsMissing';
+
+  constructor() {
+    super(
+      'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required: the brokers take only ' +
+        'SCRAM-SHA-512 clients (KAFKA_SASL_MECHANISM=none for a cluster without authentication)',
+    );
+  }
+}
+
+/** Where and how to connect: brokers, TLS and SASL, for every client the apps make. */
+export function kafkaConnection(settings: KafkaSettings): Pick<KafkaConfig, 'brokers' | 'ssl' | 'sasl'> {
+  const { sasl } = settings;
+  const connection = { brokers: [...settings.brokers], ssl: settings.ssl ?? false };
+  if (sasl === undefined || sasl.mechanism === 'none') return connection;
+  if (sasl.username === undefined || sasl.password === undefined) throw new KafkaCredentialsMissing();
+  return {
+    ...connection,
+    sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password },
+  };
 }
 
 export interface TopicSettings {
@@ -35,8 +71,8 @@ const kafkaLog: logCreator =
 
 export function createKafka(settings: KafkaSettings): Kafka {
   return new Kafka({
+    ...kafkaConnection(settings),
     clientId: settings.clientId,
-    brokers: [...settings.brokers],
     logLevel: KafkaLogLevel.WARN,
     logCreator: kafkaLog,
     retry: { initialRetryTime: 100, retries: 8 },
@@ -73,7 +109,12 @@ export async function ensureEventTopic(admin: Admin, settings: TopicSettings): P
 export async function assertEventTopic(admin: Admin, settings: TopicSettings): Promise<void> {
   const topics = await admin.listTopics();
   if (!topics.includes(settings.topic)) {
-    throw new Error(`Topic ${settings.topic} does not exist; create it first (node scripts/topic.js)`);
+    // The broker lists only the topics the principal may describe: an ACL that does not cover the
+    // topic looks the same as no topic.
+    throw new Error(
+      `Topic ${settings.topic} does not exist, or this Kafka principal may not describe it; ` +
+        'create it first (node scripts/topic.js), or grant the ACLs (node scripts/kafka-acls.js)',
+    );
   }
   const metadata = await admin.fetchTopicMetadata({ topics: [settings.topic] });
   const actual = metadata.topics[0]?.partitions.length ?? 0;

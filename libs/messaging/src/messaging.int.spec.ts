@@ -1,4 +1,4 @@
-import { testBrokers, uniqueName } from '@ledger/testing';
+import { testKafka, uniqueName } from '@ledger/testing';
 import type { Kafka } from 'kafkajs';
 import { assertEventTopic, createKafka, ensureEventTopic } from './kafka';
 import { EventProducer } from './event-producer';
@@ -9,7 +9,7 @@ describe('messaging on the real broker', () => {
   const topic = uniqueName('messaging-');
 
   beforeAll(async () => {
-    kafka = createKafka({ brokers: testBrokers(), clientId: 'messaging-int' });
+    kafka = createKafka(testKafka('admin', { clientId: 'messaging-int' }));
     const admin = kafka.admin();
     await admin.connect();
     try {

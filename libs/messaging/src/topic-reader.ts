@@ -12,7 +12,11 @@ interface Range {
   readonly to: bigint;
 }
 
-/** A group of its own, so a reader never shares offsets or partitions with another consumer. */
+/**
+ * A group of its own, so a reader never shares offsets or partitions with another consumer. The
+ * prefix is the reader's: its Kafka principal may join only groups whose names start with one of
+ * its own (scripts/kafka-acls.js).
+ */
 function throwawayGroupId(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
@@ -85,6 +89,11 @@ async function readRanges(
           reject(error instanceof Error ? error : new Error(String(error)));
         }
       });
+      // kafkajs gives up on a consumer whose error is not retriable (its principal may not join
+      // the group or read the topic); without this the read would wait for ever.
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (!payload.restart) reject(payload.error);
+      });
       consumer
         .run({
           autoCommit: false,
@@ -137,8 +146,9 @@ export function readFirstRecords(
   kafka: Kafka,
   topic: string,
   accept: (record: StoredRecord) => boolean = () => true,
+  { groupPrefix = 'ledger-search' }: { groupPrefix?: string } = {},
 ): Promise<Map<number, StoredRecord>> {
-  return searchPartitions(kafka, topic, accept, 'forward');
+  return searchPartitions(kafka, topic, accept, `${groupPrefix}-forward`, 'forward');
 }
 
 /**
@@ -150,8 +160,9 @@ export function readLastRecords(
   kafka: Kafka,
   topic: string,
   accept: (record: StoredRecord) => boolean = () => true,
+  { groupPrefix = 'ledger-search' }: { groupPrefix?: string } = {},
 ): Promise<Map<number, StoredRecord>> {
-  return searchPartitions(kafka, topic, accept, 'backward');
+  return searchPartitions(kafka, topic, accept, `${groupPrefix}-backward`, 'backward');
 }
 
 /**
@@ -163,6 +174,7 @@ async function searchPartitions(
   kafka: Kafka,
   topic: string,
   accept: (record: StoredRecord) => boolean,
+  groupPrefix: string,
   direction: 'forward' | 'backward',
 ): Promise<Map<number, StoredRecord>> {
   const found = new Map<number, StoredRecord>();
@@ -175,7 +187,7 @@ async function searchPartitions(
   let open = new Map([...(await topicWatermarks(kafka, topic))].filter(([, { low, high }]) => low < high));
   for (let window = FIRST_WINDOW; open.size > 0; window *= 4n) {
     const ranges = new Map([...open].map(([partition, marks]) => [partition, rangeOf(marks, window)]));
-    const read = await readRanges(kafka, topic, `ledger-search-${direction}`, ranges);
+    const read = await readRanges(kafka, topic, groupPrefix, ranges);
     const stillOpen = new Map<number, Watermarks>();
     for (const [partition, marks] of open) {
       const accepted = (read.get(partition) ?? []).filter(accept);

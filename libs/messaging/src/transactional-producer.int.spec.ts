@@ -1,4 +1,4 @@
-import { eventually, testBrokers, uniqueName } from '@ledger/testing';
+import { eventually, testKafka, uniqueName } from '@ledger/testing';
 import type { Kafka } from 'kafkajs';
 import { createKafka, ensureEventTopic } from './kafka';
 import { readFirstRecords, readLastRecords, readTopic, topicWatermarks } from './topic-reader';
@@ -18,7 +18,7 @@ describe('the transactional producer and the topic readers on the real broker', 
   let kafka: Kafka;
 
   beforeAll(() => {
-    kafka = createKafka({ brokers: testBrokers(), clientId: 'transactional-int' });
+    kafka = createKafka(testKafka('admin', { clientId: 'transactional-int' }));
   });
 
   async function newTopic(partitions: number): Promise<string> {

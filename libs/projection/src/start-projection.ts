@@ -58,6 +58,8 @@ export interface ProjectionHooks {
   onBatch?(batch: ConsumedBatch, answer: BatchResult, seconds: number): void;
   /** An attempt at a batch failed; nothing of it was committed, and it is tried again after a pause. */
   onBatchError?(error: unknown, failure: BatchFailure): void;
+  /** The consumer stopped for good (kafkajs does not retry the error); the projection is over. */
+  onConsumerStopped?(error: unknown): void;
   /** A partition's batch has failed for `stuckAfterMs`; it is still being retried. */
   onStuck?(partition: number, error: unknown): void;
   /** A stuck partition's batch went through, or the member let it go (stopping, rebalancing). */
@@ -161,6 +163,7 @@ export async function startProjection(
       storedOffsets: (assigned) => storedOffsets(pool, groupId, topic, assigned),
       onAssigned: (assigned) => hooks.onAssigned?.(assigned),
       onResumed: (points) => hooks.onResumed?.(points),
+      onStopped: (error) => hooks.onConsumerStopped?.(error),
       onError: (error, during) =>
         during === 'resume' ? hooks.onResumeError?.(error) : hooks.onHeartbeatError?.(error),
     });

@@ -1,4 +1,16 @@
 export { createTestDatabase } from './test-database';
 export type { TestDatabase } from './test-database';
-export { databaseUrl, roleUrl, testBrokers, uniqueName, type DatabaseRole } from './infrastructure';
+export {
+  TEST_KAFKA_ACL_ENV,
+  TEST_KAFKA_NAMES,
+  databaseUrl,
+  roleUrl,
+  testBrokers,
+  testKafka,
+  testKafkaEnv,
+  testProjectorGroup,
+  testTopic,
+  uniqueName,
+} from './infrastructure';
+export type { DatabaseRole, KafkaPrincipal, TestKafkaConfig } from './infrastructure';
 export { eventually } from './eventually';

@@ -36,6 +36,79 @@ export function testBrokers(): string[] {
   return brokers.split(',').map((broker) => broker.trim());
 }
 
+/** The ledger's Kafka principals (scripts/kafka.sh makes them, scripts/kafka-acls.js grants them). */
+export type KafkaPrincipal = 'admin' | 'relay' | 'projector' | 'auditor' | 'subscriber';
+
+/** What a kafkajs client (createKafka in libs/messaging, or `new Kafka`) needs to connect as `principal`. */
+export interface TestKafkaConfig {
+  readonly clientId: string;
+  readonly brokers: string[];
+  readonly sasl: {
+    readonly mechanism: 'scram-sha-512';
+    readonly username: string;
+    readonly password: string;
+  };
+}
+
+/**
+ * The principal's credentials: the global setup puts those of the broker it starts in the
+ * environment; against an external cluster (KAFKA_BROKERS) they come from the environment too,
+ * as KAFKA_<PRINCIPAL>_USERNAME (default ledger-<principal>) and KAFKA_<PRINCIPAL>_PASSWORD.
+ */
+function credentials(principal: KafkaPrincipal): { username: string; password: string } {
+  const prefix = `KAFKA_${principal.toUpperCase()}`;
+  const password = process.env[`${prefix}_PASSWORD`];
+  if (!password) {
+    throw new Error(
+      `${prefix}_PASSWORD is not set: run the tests through jest so the global setup starts a broker`,
+    );
+  }
+  return { username: process.env[`${prefix}_USERNAME`] || `ledger-${principal}`, password };
+}
+
+/** A client config for `principal`, of the run's broker unless `brokers` names another. */
+export function testKafka(
+  principal: KafkaPrincipal,
+  {
+    clientId = `ledger-test-${principal}`,
+    brokers = testBrokers(),
+  }: { clientId?: string; brokers?: string[] } = {},
+): TestKafkaConfig {
+  return { clientId, brokers, sasl: { mechanism: 'scram-sha-512', ...credentials(principal) } };
+}
+
+/** The environment an app needs to connect to Kafka as `principal`. */
+export function testKafkaEnv(principal: KafkaPrincipal): Record<string, string> {
+  const { username, password } = credentials(principal);
+  return {
+    KAFKA_SASL_MECHANISM: 'scram-sha-512',
+    KAFKA_SASL_USERNAME: username,
+    KAFKA_SASL_PASSWORD: password,
+  };
+}
+
+/**
+ * The names the test brokers' ACLs are granted for (scripts/kafka-acls.js): apps run by tests
+ * under their own principals reach only topics and projector groups whose names start with these.
+ */
+export const TEST_KAFKA_NAMES = { topicPrefix: 'policy.events', projectorGroupPrefix: 'ledger-projector' };
+
+/** The environment with which scripts/kafka.sh grants the ACLs for TEST_KAFKA_NAMES. */
+export const TEST_KAFKA_ACL_ENV = {
+  KAFKA_TOPIC: TEST_KAFKA_NAMES.topicPrefix,
+  PROJECTOR_GROUP_ID: TEST_KAFKA_NAMES.projectorGroupPrefix,
+};
+
+/** A topic name unique to this call, within the test brokers' topic ACLs. */
+export function testTopic(label: string): string {
+  return `${TEST_KAFKA_NAMES.topicPrefix}.${label}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+}
+
+/** A projector consumer group unique to this call, within the test brokers' group ACLs. */
+export function testProjectorGroup(label: string): string {
+  return `${TEST_KAFKA_NAMES.projectorGroupPrefix}-${label}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+}
+
 /** A name unique to this test run and call, safe for databases, topics and consumer groups. */
 export function uniqueName(prefix: string): string {
   return `${prefix}${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;

@@ -41,7 +41,7 @@ async function partitionCount(kafka: Kafka, topic: string): Promise<number> {
   await admin.connect();
   try {
     if (!(await admin.listTopics()).includes(topic)) {
-      throw new Error(`topic ${topic} does not exist on the cluster`);
+      throw new Error(`topic ${topic} does not exist on the cluster, or the auditor may not describe it`);
     }
     return (await admin.fetchTopicOffsets(topic)).length;
   } finally {
