@@ -7,7 +7,7 @@ import { AdminApiModule } from '../apps/admin-api/src/admin-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { RelayModule } from '../apps/relay/src/relay.module';
 import { Authorize, Public, ROLE_SETS, accessRuleOf } from '@ledger/http';
-import { createTestDatabase, type TestDatabase } from '@ledger/testing';
+import { createTestDatabase, testKafkaEnv, type TestDatabase } from '@ledger/testing';
 import { KEYS, startInProcess } from './support/ledger-harness';
 
 interface Route {
@@ -73,6 +73,8 @@ describe('deny by default', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     process.env.DATABASE_URL = db.url;
+    // The relay's and the projector's modules build their Kafka client from these (nothing connects).
+    Object.assign(process.env, testKafkaEnv('relay'));
   });
 
   afterAll(async () => {
