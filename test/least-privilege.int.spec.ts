@@ -1,17 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Pool } from 'pg';
-import {
-  API_KEY_STREAM_ID,
-  CHECKPOINT_STREAM_ID,
-  checkpointKeyId,
-  signCheckpoint,
-  type PolicyEvent,
-} from '@ledger/contracts';
+import { API_KEY_STREAM_ID, CHECKPOINT_STREAM_ID, checkpointKeyId, signCheckpoint } from '@ledger/contracts';
 import { inTransaction } from '@ledger/database';
 import { Journal } from '@ledger/journal';
 import { listDeadLetters } from '@ledger/projection';
 import { applyEvents, readModelChecksums, tariffsEffective } from '@ledger/read-models';
 import { createTestDatabase, type DatabaseRole, type TestDatabase } from '@ledger/testing';
+import { IMPOSED } from './support/audited-ledger';
 
 const RUNTIME_ROLES: readonly DatabaseRole[] = [
   'ledger_writer',
@@ -101,22 +96,6 @@ const PRIVILEGES_HELD = `
   )
   SELECT name, string_agg(granted, ' ' ORDER BY ord) AS privileges FROM held
   WHERE granted IS NOT NULL GROUP BY name ORDER BY name`;
-
-const TARIFF: PolicyEvent = {
-  type: 'TariffImposed',
-  data: {
-    imposer: 'US',
-    targets: ['CN'],
-    program: 'US-IEEPA-RECIPROCAL',
-    products: { scope: 'all' },
-    title: 'Reciprocal tariff on goods of China',
-    legalInstrument: 'Executive Order 14257',
-    announcedAt: '2025-04-02T20:00:00.000Z',
-    rate: 34,
-    validFrom: '2025-04-09T04:01:00.000Z',
-    validTo: null,
-  },
-};
 
 async function failureOf(work: Promise<unknown>): Promise<{ code?: string; message: string }> {
   try {
@@ -352,7 +331,7 @@ describe('database roles: each app holds what its code needs and nothing more', 
         streamId: 'us-cn-least-privilege',
         streamType: 'tariff-measure' as const,
         expectedVersion: 0,
-        events: [TARIFF],
+        events: [IMPOSED],
         actor: { keyId: 'key-test', role: 'admin' as const },
         correlationId: 'least-privilege-1',
         causationId: null,
@@ -434,7 +413,7 @@ describe('database roles: each app holds what its code needs and nothing more', 
         streamId: 'forged-by-the-relay',
         streamType: 'tariff-measure',
         expectedVersion: 0,
-        events: [TARIFF],
+        events: [IMPOSED],
         actor: { keyId: 'key-admin', role: 'admin' },
         correlationId: 'forged',
         causationId: null,

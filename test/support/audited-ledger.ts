@@ -45,7 +45,8 @@ export interface VerifyOutcome extends CliResult {
     | undefined;
 }
 
-const IMPOSED: PolicyEvent = {
+/** The reciprocal tariff on goods of China as the journal holds it: the first event of a ledger. */
+export const IMPOSED: PolicyEvent = {
   type: 'TariffImposed',
   data: {
     imposer: 'US',
