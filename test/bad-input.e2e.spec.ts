@@ -243,6 +243,14 @@ const CASES: BadCase[] = [
     field: 'products.codes',
   },
   {
+    name: "scope 'codes' without codes",
+    path: '/v1/tariff-measures',
+    body: withTariff({ products: { scope: 'codes' } }),
+    status: 400,
+    code: 'validation-failed',
+    field: 'products.codes',
+  },
+  {
     name: 'HS code of odd length',
     path: '/v1/tariff-measures',
     body: withTariff({ products: { scope: 'codes', codes: ['85051'] } }),

@@ -11,6 +11,7 @@ import {
   IsString,
   Length,
   Matches,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { CreateDto, IsRate, ValidityDto } from './common.dto';
@@ -22,8 +23,8 @@ export class ProductsDto {
   scope!: 'all' | 'codes';
 
   @ApiPropertyOptional({ type: [String], example: ['850511'], description: "with scope 'codes'" })
-  @IsOptional()
-  @IsArray()
+  @ValidateIf((products: ProductsDto) => products.scope === 'codes' || products.codes !== undefined)
+  @IsArray({ message: "codes must list at least one HS code with scope 'codes'" })
   @ArrayMinSize(1, { message: "codes must list at least one HS code with scope 'codes'" })
   @ArrayMaxSize(5000)
   @ArrayUnique()
