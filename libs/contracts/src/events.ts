@@ -246,8 +246,7 @@ export interface EventDataByType {
 export type EventType = keyof EventDataByType;
 
 /** The ledger's own event types, appended by the ledger itself (never through the admin API). */
-export type LedgerEventType =
-  'LedgerCheckpointSigned' | 'ApiKeyCreated' | 'ApiKeyRotated' | 'ApiKeyExpirySet' | 'ApiKeyRevoked';
+export type LedgerEventType = StreamEventType<'ledger'>;
 /** The event types of policy streams: what the deciders produce. */
 export type PolicyEventType = Exclude<EventType, LedgerEventType>;
 
@@ -261,8 +260,11 @@ export type PolicyEvent = Extract<JournalEvent, { type: PolicyEventType }>;
 
 export type PolicyEventOf<K extends PolicyEventType> = Extract<PolicyEvent, { type: K }>;
 
-/** Which stream types may hold each event type. */
-export const EVENT_STREAM_TYPES: { readonly [K in EventType]: readonly StreamType[] } = {
+/**
+ * Which stream types may hold each event type: the one map the per-stream lists of event types
+ * are derived from, so an event type left out of it does not compile.
+ */
+const EVENT_STREAMS = {
   TariffImposed: ['tariff-measure'],
   TariffRateChanged: ['tariff-measure'],
   TariffSuspended: ['tariff-measure'],
@@ -285,9 +287,35 @@ export const EVENT_STREAM_TYPES: { readonly [K in EventType]: readonly StreamTyp
   ApiKeyRotated: ['ledger'],
   ApiKeyExpirySet: ['ledger'],
   ApiKeyRevoked: ['ledger'],
-};
+} as const satisfies { readonly [K in EventType]: readonly StreamType[] };
+
+export const EVENT_STREAM_TYPES: { readonly [K in EventType]: readonly StreamType[] } = EVENT_STREAMS;
+
+/**
+ * The event types that only streams of type `S` hold: all but `EventRetracted`, which any policy
+ * stream may hold.
+ */
+export type StreamEventType<S extends StreamType> = {
+  [K in EventType]: (typeof EVENT_STREAMS)[K] extends readonly [S] ? K : never;
+}[EventType];
 
 export const EVENT_TYPES = Object.keys(EVENT_STREAM_TYPES) as readonly EventType[];
+
+/** The event types that only streams of `streamType` hold, in catalogue order. */
+export function streamEventTypes<S extends StreamType>(streamType: S): readonly StreamEventType<S>[] {
+  return EVENT_TYPES.filter((type): type is StreamEventType<S> => {
+    const holders = EVENT_STREAM_TYPES[type];
+    return holders.length === 1 && holders[0] === streamType;
+  });
+}
+
+/**
+ * Closes a switch over event types: once every type has its case the event is `never` here, so
+ * a type added without a case does not compile.
+ */
+export function unhandledEventType(event: never): never {
+  throw new Error(`No case for event type ${(event as { readonly type: string }).type}`);
+}
 
 /** Current schema version of each event type's payload; bump with an upcaster, never silently. */
 export const SCHEMA_VERSIONS: { readonly [K in EventType]: number } = {

@@ -1,13 +1,7 @@
-import type {
-  AgreementConcluded,
-  Instant,
-  Jurisdiction,
-  PolicyEvent,
-  PolicyEventOf,
-} from '@ledger/contracts';
+import type { AgreementConcluded, Instant, Jurisdiction, PolicyEvent } from '@ledger/contracts';
 import type { DecisionContext } from './commands';
 import { DomainError } from './domain-error';
-import { eventGuard } from './event-guard';
+import { streamEventGuard, type StreamEvent } from './event-guard';
 import { checkDistinctJurisdictions, checkReference, requireText } from './rules';
 
 /** A joint statement or framework; it is concluded once and only ever corrected by retraction. */
@@ -18,9 +12,8 @@ export interface Agreement {
   readonly relatedMeasureIds: readonly string[];
 }
 
-const AGREEMENT_EVENTS = ['AgreementConcluded'] as const;
-type AgreementEvent = PolicyEventOf<(typeof AGREEMENT_EVENTS)[number]>;
-export const isAgreementEvent = eventGuard(AGREEMENT_EVENTS);
+type AgreementEvent = StreamEvent<'agreement'>;
+export const isAgreementEvent = streamEventGuard('agreement');
 
 export function evolveAgreement(_agreement: Agreement | null, event: AgreementEvent): Agreement {
   const { parties, title, concludedAt, relatedMeasureIds } = event.data;

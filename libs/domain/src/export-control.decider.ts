@@ -1,17 +1,17 @@
-import type {
-  ControlledItem,
-  ExportControlImposed,
-  ExportControlItemsAmended,
-  ExportControlKind,
-  ExportLicencesReported,
-  Instant,
-  Jurisdiction,
-  PolicyEvent,
-  PolicyEventOf,
+import {
+  type ControlledItem,
+  type ExportControlImposed,
+  type ExportControlItemsAmended,
+  type ExportControlKind,
+  type ExportLicencesReported,
+  type Instant,
+  type Jurisdiction,
+  type PolicyEvent,
+  unhandledEventType,
 } from '@ledger/contracts';
 import type { ExportControlCommand } from './commands';
 import { DomainError } from './domain-error';
-import { eventGuard } from './event-guard';
+import { streamEventGuard, type StreamEvent } from './event-guard';
 import {
   checkItems,
   checkNotBeforeStart,
@@ -36,16 +36,8 @@ export interface ExportControl {
   readonly liftedFrom: Instant | null;
 }
 
-const EXPORT_CONTROL_EVENTS = [
-  'ExportControlImposed',
-  'ExportControlItemsAmended',
-  'ExportControlSuspended',
-  'ExportControlLifted',
-  'ExportControlValidityChanged',
-  'ExportLicencesReported',
-] as const;
-type ExportControlEvent = PolicyEventOf<(typeof EXPORT_CONTROL_EVENTS)[number]>;
-export const isExportControlEvent = eventGuard(EXPORT_CONTROL_EVENTS);
+type ExportControlEvent = StreamEvent<'export-control'>;
+export const isExportControlEvent = streamEventGuard('export-control');
 
 export function evolveExportControl(
   control: ExportControl | null,
@@ -67,6 +59,8 @@ export function evolveExportControl(
       return { ...control, liftedFrom: event.data.validFrom };
     case 'ExportControlValidityChanged':
       return { ...control, validTo: event.data.validTo };
+    default:
+      return unhandledEventType(event);
   }
 }
 

@@ -1,7 +1,13 @@
-import type { Instant, Jurisdiction, LicenceApplied, PolicyEvent, PolicyEventOf } from '@ledger/contracts';
+import {
+  type Instant,
+  type Jurisdiction,
+  type LicenceApplied,
+  type PolicyEvent,
+  unhandledEventType,
+} from '@ledger/contracts';
 import type { DecisionContext, LicenceCommand } from './commands';
 import { DomainError } from './domain-error';
-import { eventGuard } from './event-guard';
+import { streamEventGuard, type StreamEvent } from './event-guard';
 import { checkItems, checkReference, checkValidity, isBefore, requireText } from './rules';
 
 export type LicenceStatus = 'pending' | 'approved' | 'denied' | 'revoked';
@@ -18,9 +24,8 @@ export interface Licence {
   readonly validTo: Instant | null;
 }
 
-const LICENCE_EVENTS = ['LicenceApplied', 'LicenceApproved', 'LicenceDenied', 'LicenceRevoked'] as const;
-type LicenceEvent = PolicyEventOf<(typeof LICENCE_EVENTS)[number]>;
-export const isLicenceEvent = eventGuard(LICENCE_EVENTS);
+type LicenceEvent = StreamEvent<'licence'>;
+export const isLicenceEvent = streamEventGuard('licence');
 
 export function evolveLicence(licence: Licence | null, event: LicenceEvent): Licence | null {
   if (event.type === 'LicenceApplied') {
@@ -49,6 +54,8 @@ export function evolveLicence(licence: Licence | null, event: LicenceEvent): Lic
       return { ...licence, status: 'denied' };
     case 'LicenceRevoked':
       return { ...licence, status: 'revoked' };
+    default:
+      return unhandledEventType(event);
   }
 }
 

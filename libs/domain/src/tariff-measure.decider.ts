@@ -1,14 +1,14 @@
-import type {
-  Instant,
-  Jurisdiction,
-  PolicyEvent,
-  PolicyEventOf,
-  ProductScope,
-  TariffImposed,
+import {
+  type Instant,
+  type Jurisdiction,
+  type PolicyEvent,
+  type ProductScope,
+  type TariffImposed,
+  unhandledEventType,
 } from '@ledger/contracts';
 import type { TariffMeasureCommand } from './commands';
 import { DomainError } from './domain-error';
-import { eventGuard } from './event-guard';
+import { streamEventGuard, type StreamEvent } from './event-guard';
 import { checkHsCode, checkNotBeforeStart, checkRate, checkReach, checkValidity, requireText } from './rules';
 
 /** A tariff measure as its standing events describe it, in recorded order (valid time is the views' job). */
@@ -24,15 +24,8 @@ export interface TariffMeasure {
   readonly liftedFrom: Instant | null;
 }
 
-const TARIFF_MEASURE_EVENTS = [
-  'TariffImposed',
-  'TariffRateChanged',
-  'TariffSuspended',
-  'TariffLifted',
-  'TariffValidityChanged',
-] as const;
-type TariffMeasureEvent = PolicyEventOf<(typeof TARIFF_MEASURE_EVENTS)[number]>;
-export const isTariffMeasureEvent = eventGuard(TARIFF_MEASURE_EVENTS);
+type TariffMeasureEvent = StreamEvent<'tariff-measure'>;
+export const isTariffMeasureEvent = streamEventGuard('tariff-measure');
 
 export function evolveTariffMeasure(
   measure: TariffMeasure | null,
@@ -53,6 +46,8 @@ export function evolveTariffMeasure(
       return { ...measure, liftedFrom: event.data.validFrom };
     case 'TariffValidityChanged':
       return { ...measure, validTo: event.data.validTo };
+    default:
+      return unhandledEventType(event);
   }
 }
 

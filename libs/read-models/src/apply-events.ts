@@ -1,4 +1,10 @@
-import type { AnyEventEnvelope, ControlledItem, EventEnvelope, StreamType } from '@ledger/contracts';
+import {
+  type AnyEventEnvelope,
+  type ControlledItem,
+  type EventEnvelope,
+  type StreamType,
+  unhandledEventType,
+} from '@ledger/contracts';
 import { foldLicenceState, type LicenceSummary } from '@ledger/domain';
 import type { PoolClient } from 'pg';
 import type { Queryable } from './tables';
@@ -355,6 +361,8 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
       case 'ApiKeyRevoked':
         // Read from read_models.events (and, for licences, folded into read_models.licences).
         break;
+      default:
+        unhandledEventType(event);
     }
   }
   return plan;

@@ -1,4 +1,4 @@
-import type { AnyEventEnvelope } from '@ledger/contracts';
+import { EVENT_STREAM_TYPES, EVENT_TYPES, type AnyEventEnvelope, type EventType } from '@ledger/contracts';
 import {
   evaluateExportControls,
   evaluateLicences,
@@ -8,6 +8,13 @@ import {
 } from '@ledger/domain';
 import { Ledger, day } from './envelopes';
 import { specification, type Views } from './specification';
+
+/** The event types of the policy streams that the specification leaves out, and why. */
+const NOT_SPECIFIED: Readonly<Partial<Record<EventType, string>>> = {
+  ExportControlLifted: 'the random histories draw it; no scenario names it yet',
+  ExportControlValidityChanged: 'the random histories draw it; no scenario names it yet',
+  AgreementConcluded: 'agreements are in no view scenario yet',
+};
 
 /** The in-memory evaluator: the executable specification of architecture.md §5. */
 function memoryViews(events: readonly AnyEventEnvelope[]): Views {
@@ -24,6 +31,14 @@ describe('the in-memory views evaluator', () => {
 
   it.each(scenarios.map((scenario) => [scenario.name, scenario]))('%s', async (_name, scenario) => {
     await scenario.verify(memoryViews(events));
+  });
+
+  it('is specified with every event type of the policy streams but those left out on purpose', () => {
+    const recorded = new Set(events.map((event) => event.type));
+    const specified = EVENT_TYPES.filter(
+      (type) => !EVENT_STREAM_TYPES[type].includes('ledger') && NOT_SPECIFIED[type] === undefined,
+    );
+    expect(specified.filter((type) => !recorded.has(type))).toEqual([]);
   });
 
   it('knows at K only the events recorded by K and not retracted by K', () => {

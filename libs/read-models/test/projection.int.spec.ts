@@ -256,17 +256,4 @@ describe('projecting events into the read models', () => {
       }),
     ).toMatchObject({ streamType: 'licence', status: 'pending', version: 3, state: { denial: null } });
   });
-
-  it('names every table of the read_models schema, and resets them all', async () => {
-    const ledger = new Ledger();
-    ledger.record('ii-duty', 'TariffImposed', duty('II', 5));
-    await project(db.pool, ledger.events);
-    const { rows } = await db.pool.query<{ name: string }>(
-      "SELECT schemaname || '.' || tablename AS name FROM pg_tables WHERE schemaname = 'read_models' ORDER BY 1",
-    );
-    expect([...READ_MODEL_TABLES].sort()).toEqual(rows.map((row) => row.name));
-
-    await resetReadModels(db.pool);
-    expect(Object.values(await rowCounts()).every((count) => count === 0)).toBe(true);
-  });
 });

@@ -1,17 +1,30 @@
+import { EVENT_DATA_SCHEMAS } from '@ledger/contracts';
 import { normaliseInstant } from '../request-validators';
 
-/** Every payload field that holds an instant; they are stored in UTC with millisecond precision. */
-const INSTANT_FIELDS = new Set([
-  'validFrom',
-  'validTo',
-  'announcedAt',
-  'appliedAt',
-  'decidedAt',
-  'concludedAt',
-  'reportedAt',
-  'from',
-  'to',
-]);
+const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  value !== null && typeof value === 'object';
+
+/** The names of the fields a JSON Schema declares as instants (`format: date-time`), at any depth. */
+export function instantFieldsOf(schema: unknown): string[] {
+  if (Array.isArray(schema)) return schema.flatMap(instantFieldsOf);
+  if (!isObject(schema)) return [];
+  const { properties, ...keywords } = schema;
+  const named = isObject(properties)
+    ? Object.entries(properties).flatMap(([name, field]) => [
+        ...(isObject(field) && field.format === 'date-time' ? [name] : []),
+        ...instantFieldsOf(field),
+      ])
+    : [];
+  return [...named, ...Object.values(keywords).flatMap(instantFieldsOf)];
+}
+
+/**
+ * Every payload field that holds an instant, as the event schemas declare them; they are stored
+ * in UTC with millisecond precision.
+ */
+export const INSTANT_FIELDS: ReadonlySet<string> = new Set(
+  Object.values(EVENT_DATA_SCHEMAS).flatMap(instantFieldsOf),
+);
 
 /** Turns a validated request body into event data: instants normalised to UTC, absent fields dropped. */
 export function toEventData<T>(body: object): T {

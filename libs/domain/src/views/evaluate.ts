@@ -1,17 +1,18 @@
-import type {
-  AgreementConcluded,
-  AnyEventEnvelope,
-  Citation,
-  ControlledItem,
-  EventEnvelope,
-  ExportLicencesReported,
-  Instant,
-  Jurisdiction,
-  LicenceApplied,
-  LicenceApproved,
-  LicenceDenied,
-  LicenceRevoked,
-  ProductScope,
+import {
+  type AgreementConcluded,
+  type AnyEventEnvelope,
+  type Citation,
+  type ControlledItem,
+  type EventEnvelope,
+  type ExportLicencesReported,
+  type Instant,
+  type Jurisdiction,
+  type LicenceApplied,
+  type LicenceApproved,
+  type LicenceDenied,
+  type LicenceRevoked,
+  type ProductScope,
+  unhandledEventType,
 } from '@ledger/contracts';
 import type {
   ActiveExportControl,
@@ -222,6 +223,8 @@ function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline | unde
       case 'ApiKeyExpirySet':
       case 'ApiKeyRevoked':
         break;
+      default:
+        unhandledEventType(event);
     }
   }
   return {
