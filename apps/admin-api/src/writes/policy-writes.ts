@@ -8,12 +8,12 @@ import {
   type Citation,
   type PolicyStreamType,
 } from '@ledger/contracts';
-import type { Command } from '@ledger/domain';
+import type { CommandType } from '@ledger/domain';
 import { type Caller, Problem, authenticatedCaller, requestCorrelationId } from '@ledger/http';
 import type { CitedDto } from './common.dto';
 import { SLUG } from '../request-validators';
 import { toEventData } from './instants';
-import { RecordPolicyEvent } from './record-policy-event.command';
+import { type CommandData, type CommandOf, RecordPolicyEvent } from './record-policy-event.command';
 
 const IF_MATCH = /^(?:W\/)?"(\d{1,9})"$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -38,6 +38,15 @@ export class StreamIdPipe implements PipeTransform<string, string> {
   }
 }
 
+/**
+ * The body of a write of type `T`: its citation, on creation the id of the new stream, and the
+ * payload of the event it asks for, field for field (instants as the strings they travel as).
+ */
+export type WriteBody<T extends CommandType> = CitedDto & { readonly id?: string } & CommandData[T];
+
+/** Fields of a body beyond its write's: they would travel into the event, which has no such field. */
+type FieldsBeyond<B, T extends CommandType> = { [K in Exclude<keyof B, keyof WriteBody<T>>]: never };
+
 /** What a write endpoint hands on: the request (headers), the response (headers) and the caller. */
 export interface WriteExchange {
   readonly request: Request;
@@ -59,13 +68,17 @@ export const Exchange = createParamDecorator((_: unknown, context: ExecutionCont
 export class PolicyWrites {
   constructor(private readonly commands: CommandBus) {}
 
-  async record<T extends Command['type']>(
+  async record<T extends CommandType, B extends WriteBody<T>>(
     { request, response, caller }: WriteExchange,
-    write: { type: T; streamId: string; body: CitedDto & { id?: string } },
+    write: { type: T; streamId: string; body: B & FieldsBeyond<B, T> },
   ): Promise<AnyEventEnvelope> {
     const { citation, id, ...fields } = write.body;
 
-    const command = { type: write.type, streamId: write.streamId, data: toEventData(fields) } as Command;
+    const command: CommandOf<T> = {
+      type: write.type,
+      streamId: write.streamId,
+      data: toEventData<CommandData[T]>(fields),
+    };
     const outcome = await this.commands.execute(
       new RecordPolicyEvent(command, {
         caller,

@@ -1,6 +1,6 @@
 import { Command as CqrsCommand } from '@nestjs/cqrs';
 import type { AnyEventEnvelope, Citation } from '@ledger/contracts';
-import type { Command } from '@ledger/domain';
+import type { Command, CommandType } from '@ledger/domain';
 import type { Caller } from '@ledger/http';
 
 export interface WriteOutcome {
@@ -18,10 +18,21 @@ export interface WriteContext {
   readonly idempotency?: { readonly key: string; readonly fingerprint: string };
 }
 
+/** The payload of each command's event, by command type. */
+export type CommandData = { [C in Command as C['type']]: C['data'] };
+
+/**
+ * A command of one of the types `T`. Built from a type and its payload, it is checked field by
+ * field; with every command type it is the domain's `Command`.
+ */
+export type CommandOf<T extends CommandType = CommandType> = {
+  [K in T]: { readonly type: K; readonly streamId: string; readonly data: CommandData[K] };
+}[T];
+
 /** Any policy write: decided by the domain against the stream's history, appended to the journal. */
-export class RecordPolicyEvent extends CqrsCommand<WriteOutcome> {
+export class RecordPolicyEvent<T extends CommandType = CommandType> extends CqrsCommand<WriteOutcome> {
   constructor(
-    readonly command: Command,
+    readonly command: CommandOf<T>,
     readonly context: WriteContext,
   ) {
     super();

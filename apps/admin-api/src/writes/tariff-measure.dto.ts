@@ -14,6 +14,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import type { ProductScope } from '@ledger/contracts';
 import { CreateDto, IsRate, ValidityDto } from './common.dto';
 import { IsHsCode, IsInstant, IsJurisdiction } from '../request-validators';
 
@@ -67,11 +68,15 @@ export class ImposeTariffDto extends CreateDto {
   })
   program!: string;
 
+  /**
+   * Validated field by field as a ProductsDto and typed as the scope it becomes; which fields go
+   * with which scope is not checked here.
+   */
   @ApiProperty({ type: ProductsDto })
   @IsDefined()
   @ValidateNested()
   @Type(() => ProductsDto)
-  products!: ProductsDto;
+  products!: ProductScope;
 
   @ApiProperty({ example: 'Reciprocal tariff on goods of China' })
   @IsString()
