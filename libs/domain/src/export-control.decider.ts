@@ -92,12 +92,12 @@ export function changeExportControl(
       checkNotBeforeStart(command.data.validFrom, control.validFrom);
       checkAmendment(command.data, control.items);
       return { type: 'ExportControlItemsAmended', data: command.data };
+    // A suspension or a lift may take effect before the control does: a suspension then covers it
+    // from its start, a lift means it never applies.
     case 'SuspendExportControl':
-      checkNotBeforeStart(command.data.validFrom, control.validFrom);
       checkValidity(command.data.validFrom, command.data.validTo);
       return { type: 'ExportControlSuspended', data: command.data };
     case 'LiftExportControl':
-      checkNotBeforeStart(command.data.validFrom, control.validFrom);
       return { type: 'ExportControlLifted', data: command.data };
     case 'ChangeExportControlValidity':
       checkValidity(control.validFrom, command.data.validTo);

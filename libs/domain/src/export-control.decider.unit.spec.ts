@@ -217,21 +217,41 @@ describe('export control', () => {
         .thenThrows('validity-inverted', 'validTo');
     });
 
-    it('refuses a suspension or a lift from before the control takes effect', () => {
+    it('records a suspension from before the control takes effect, up to or across its start', () => {
+      const early = { validFrom: '2025-04-01T00:00:00.000Z', validTo: '2025-04-10T00:00:00.000Z' };
+      given([imposed])
+        .when({ type: 'SuspendExportControl', streamId: CN_RARE_EARTHS, data: early })
+        .then([{ type: 'ExportControlSuspended', data: early }]);
       given([imposed])
         .when({
           type: 'SuspendExportControl',
           streamId: CN_RARE_EARTHS,
           data: { validFrom: '2025-04-01T00:00:00.000Z' },
         })
-        .thenThrows('before-measure-start', 'validFrom');
+        .then([{ type: 'ExportControlSuspended', data: { validFrom: '2025-04-01T00:00:00.000Z' } }]);
+    });
+
+    it('refuses an inverted suspension from before the control takes effect', () => {
       given([imposed])
         .when({
-          type: 'LiftExportControl',
+          type: 'SuspendExportControl',
           streamId: CN_RARE_EARTHS,
-          data: { validFrom: '2025-04-01T00:00:00.000Z' },
+          data: { validFrom: '2025-04-02T00:00:00.000Z', validTo: '2025-04-01T00:00:00.000Z' },
         })
-        .thenThrows('before-measure-start', 'validFrom');
+        .thenThrows('validity-inverted', 'validTo');
+    });
+
+    it('records a lift from before the control takes effect (it never applies), then takes no change', () => {
+      const liftedEarly = {
+        type: 'ExportControlLifted',
+        data: { validFrom: '2025-04-01T00:00:00.000Z' },
+      } as const;
+      given([imposed])
+        .when({ type: 'LiftExportControl', streamId: CN_RARE_EARTHS, data: liftedEarly.data })
+        .then([liftedEarly]);
+      given([imposed, liftedEarly])
+        .when({ type: 'SuspendExportControl', streamId: CN_RARE_EARTHS, data: suspension })
+        .thenThrows('measure-lifted');
     });
 
     it('lifts once', () => {

@@ -51,7 +51,10 @@ export function checkValidity(
   }
 }
 
-/** A change to a measure cannot take effect before the measure itself does. */
+/**
+ * A rate change or an item amendment cannot take effect before the measure does: it would change
+ * what never applied. Suspensions and lifts may.
+ */
 export function checkNotBeforeStart(
   validFrom: Instant,
   measureValidFrom: Instant,

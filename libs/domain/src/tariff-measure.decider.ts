@@ -83,12 +83,12 @@ export function changeTariffMeasure(
       checkValidity(data.validFrom, data.validTo);
       return { type: 'TariffRateChanged', data: { ...data, rate } };
     }
+    // A suspension or a lift may take effect before the measure does: a suspension then covers it
+    // from its start, a lift means it never applies.
     case 'SuspendTariff':
-      checkNotBeforeStart(command.data.validFrom, measure.validFrom);
       checkValidity(command.data.validFrom, command.data.validTo);
       return { type: 'TariffSuspended', data: command.data };
     case 'LiftTariff':
-      checkNotBeforeStart(command.data.validFrom, measure.validFrom);
       return { type: 'TariffLifted', data: command.data };
     case 'ChangeTariffValidity':
       checkValidity(measure.validFrom, command.data.validTo);

@@ -195,10 +195,35 @@ describe('tariff measure', () => {
         .thenThrows('validity-inverted', 'validTo');
     });
 
-    it('refuses a suspension from before the measure takes effect', () => {
+    it('records a suspension from before the measure takes effect: it covers the measure from its start', () => {
+      given([imposed])
+        .when(suspend('2025-04-08T20:00:00.000Z', '2025-04-09T04:01:00.000Z'))
+        .then([
+          {
+            type: 'TariffSuspended',
+            data: { validFrom: '2025-04-08T20:00:00.000Z', validTo: '2025-04-09T04:01:00.000Z' },
+          },
+        ]);
+    });
+
+    it('records a suspension spanning the start, and an open-ended one from before it', () => {
+      given([imposed])
+        .when(suspend('2025-04-01T00:00:00.000Z', '2025-05-01T00:00:00.000Z'))
+        .then([
+          {
+            type: 'TariffSuspended',
+            data: { validFrom: '2025-04-01T00:00:00.000Z', validTo: '2025-05-01T00:00:00.000Z' },
+          },
+        ]);
       given([imposed])
         .when(suspend('2025-04-01T00:00:00.000Z'))
-        .thenThrows('before-measure-start', 'validFrom');
+        .then([{ type: 'TariffSuspended', data: { validFrom: '2025-04-01T00:00:00.000Z' } }]);
+    });
+
+    it('refuses an inverted suspension from before the measure takes effect', () => {
+      given([imposed])
+        .when(suspend('2025-04-05T00:00:00.000Z', '2025-04-01T00:00:00.000Z'))
+        .thenThrows('validity-inverted', 'validTo');
     });
 
     it('refuses suspending a lifted measure', () => {
@@ -220,8 +245,15 @@ describe('tariff measure', () => {
         .then([{ type: 'TariffLifted', data: { validFrom: reciprocalOnChina.validFrom } }]);
     });
 
-    it('refuses a lift from before the measure takes effect', () => {
-      given([imposed]).when(lift('2025-04-09T04:00:59.999Z')).thenThrows('before-measure-start', 'validFrom');
+    it('records a lift from before the measure takes effect (it never applies)', () => {
+      given([imposed])
+        .when(lift('2025-04-09T04:00:59.999Z'))
+        .then([{ type: 'TariffLifted', data: { validFrom: '2025-04-09T04:00:59.999Z' } }]);
+    });
+
+    it('takes no further change after a lift from before the start', () => {
+      const liftedEarly = { type: 'TariffLifted', data: { validFrom: '2025-04-05T00:00:00.000Z' } } as const;
+      given([imposed, liftedEarly]).when(lift('2025-11-10T05:01:00.000Z')).thenThrows('measure-lifted');
     });
 
     it('lifts only once', () => {
