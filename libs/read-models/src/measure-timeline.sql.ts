@@ -16,7 +16,8 @@ export function knownAtK(alias: string): string {
  * `measures_at`: per candidate measure known at K, its latest-known creation (all of the
  * measures columns) plus
  *   expires_at    the end set by the latest-recorded creation or validity change (null = open)
- *   lifted_from   the earliest lift
+ *   lifted_from   the earliest lift, never before valid_from (a lift from before the start
+ *                 leaves an empty life: in force for no instant)
  *   life_ends_at  the earlier of the two: where the life ends
  *   status        scheduled | in-force | suspended | lifted | expired at T
  *   rate, paint_from, paint_to, paint_citation
@@ -46,7 +47,7 @@ export const MEASURES_AT = `
       LIMIT 1
     ) validity ON true
     CROSS JOIN LATERAL (
-      SELECT min(e.valid_from) AS lifted_from
+      SELECT min(greatest(e.valid_from, c.valid_from)) AS lifted_from
       FROM read_models.timeline_entries e
       WHERE e.measure_id = c.measure_id AND e.kind = 'lift' AND ${knownAtK('e')}
     ) lift

@@ -517,8 +517,23 @@ export const TRAITS = {
   voidStream: 'a stream whose creation is retracted',
   busyControl: 'a control with amended items and a suspension',
   revokedLicence: 'a licence approved, then revoked',
+  earlySuspension: 'a suspension from before the measure takes effect',
+  earlyLift: 'a lift from before the measure takes effect',
   long: 'at least 30 events',
 } as const;
+
+/** Whether a stream holds an event of one of `types` taking effect before its creation's validFrom. */
+function beforeStart(stream: readonly AnyEventEnvelope[], types: readonly string[]): boolean {
+  const creation = stream
+    .filter((event) => event.type === 'TariffImposed' || event.type === 'ExportControlImposed')
+    .at(-1);
+  if (creation === undefined || !('validFrom' in creation.data)) return false;
+  const start = Date.parse(creation.data.validFrom);
+  return stream.some(
+    (event) =>
+      types.includes(event.type) && 'validFrom' in event.data && Date.parse(event.data.validFrom) < start,
+  );
+}
 
 /** The traits a history has, as fc.statistics labels. */
 export function historyTraits(events: readonly AnyEventEnvelope[]): string[] {
@@ -527,6 +542,10 @@ export function historyTraits(events: readonly AnyEventEnvelope[]): string[] {
   for (const event of events)
     types.set(event.streamId, (types.get(event.streamId) ?? new Set()).add(event.type));
   const someStream = (test: (types: ReadonlySet<string>) => boolean) => [...types.values()].some(test);
+  const streams = new Map<string, AnyEventEnvelope[]>();
+  for (const event of events) streams.set(event.streamId, [...(streams.get(event.streamId) ?? []), event]);
+  const someStreamStarting = (types: readonly string[]) =>
+    [...streams.values()].some((stream) => beforeStart(stream, types));
   const retracted = events.flatMap((event) =>
     event.type === 'EventRetracted' ? [byId.get(event.data.retractedEventId)] : [],
   );
@@ -540,6 +559,8 @@ export function historyTraits(events: readonly AnyEventEnvelope[]): string[] {
       (held) => held.has('ExportControlItemsAmended') && held.has('ExportControlSuspended'),
     ),
     revokedLicence: someStream((held) => held.has('LicenceApproved') && held.has('LicenceRevoked')),
+    earlySuspension: someStreamStarting(['TariffSuspended', 'ExportControlSuspended']),
+    earlyLift: someStreamStarting(['TariffLifted', 'ExportControlLifted']),
     long: events.length >= 30,
   };
   return Object.entries(traits).flatMap(([trait, has]) =>

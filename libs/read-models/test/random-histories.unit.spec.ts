@@ -62,6 +62,8 @@ const HISTORY_MINIMUM: Record<string, number> = {
   [TRAITS.voidStream]: 0.1,
   [TRAITS.busyControl]: 0.15,
   [TRAITS.revokedLicence]: 0.2,
+  [TRAITS.earlySuspension]: 0.3,
+  [TRAITS.earlyLift]: 0.3,
   [TRAITS.long]: 0.35,
 };
 

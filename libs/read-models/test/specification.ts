@@ -706,6 +706,89 @@ export function specification(): { events: readonly AnyEventEnvelope[]; scenario
     });
   });
 
+  // ---- a suspension or a lift from before the start -------------------------------------------
+  ledger.record(
+    'bw-paused',
+    'TariffImposed',
+    tariff({ imposer: 'BW', rate: 25, validFrom: '2025-02-04T05:01:00.000Z' }),
+    { at: '2025-02-01T23:00:00.000Z' },
+  );
+  ledger.record(
+    'bw-paused',
+    'TariffSuspended',
+    { validFrom: '2025-02-03T20:00:00.000Z', validTo: '2025-03-04T05:01:00.000Z' },
+    { at: '2025-02-03T21:00:00.000Z' },
+  );
+  scenario('a suspension from before the start covers the measure from its start', async (views) => {
+    const query = { imposer: 'BW', origin: 'US', product: '01' };
+    const status = async (when: string, known = NOW) =>
+      (await views.measure('bw-paused', asOf(when, known)))?.status;
+    expect(await status('2025-02-04')).toBe('scheduled');
+    expect(await status('2025-02-04T05:01:00.000Z')).toBe('suspended');
+    expect(await status('2025-02-10')).toBe('suspended');
+    expect(await status('2025-03-04T05:01:00.000Z')).toBe('in-force');
+    for (const when of ['2025-02-04', '2025-02-04T05:01:00.000Z', '2025-02-10', '2025-03-04T05:00:59.999Z']) {
+      expect(await duty(views, { ...query, ...asOf(when) })).toEqual({ layers: [], total: 0 });
+    }
+    expect((await duty(views, { ...query, ...asOf('2025-03-04T05:01:00.000Z') })).total).toBe(25);
+    // Before the pause was recorded, the duty was expected to apply from the start.
+    expect((await duty(views, { ...query, ...asOf('2025-02-10', '2025-02-03T20:30:00.000Z') })).total).toBe(
+      25,
+    );
+    expect((await views.measure('bw-paused', asOf('2025-02-10')))?.state).toMatchObject({
+      suspensions: [{ validFrom: '2025-02-03T20:00:00.000Z', validTo: '2025-03-04T05:01:00.000Z' }],
+    });
+  });
+
+  ledger.record(
+    'bw-never',
+    'TariffImposed',
+    tariff({ imposer: 'BW', program: 'BW-OTHER', rate: 7, validFrom: day('2025-03-01') }),
+    { at: day('2025-02-01') },
+  );
+  ledger.record('bw-never', 'TariffLifted', { validFrom: day('2025-02-20') }, { at: day('2025-02-21') });
+  ledger.record(
+    'bw-control-never',
+    'ExportControlImposed',
+    control({
+      imposer: 'BW',
+      items: [element('Co')],
+      validFrom: day('2025-03-01'),
+      validTo: day('2025-09-01'),
+    }),
+    { at: day('2025-02-01') },
+  );
+  ledger.record(
+    'bw-control-never',
+    'ExportControlLifted',
+    { validFrom: day('2025-02-20') },
+    { at: day('2025-02-21') },
+  );
+  scenario('a lift from before the start leaves a measure in force for no instant', async (views) => {
+    const status = async (id: string, when: string, known = NOW) =>
+      (await views.measure(id, asOf(when, known)))?.status;
+    const rates = async (when: string, known = NOW) =>
+      (await duty(views, { imposer: 'BW', origin: 'US', product: '850511', ...asOf(when, known) })).layers;
+    for (const id of ['bw-never', 'bw-control-never']) {
+      expect(await status(id, '2025-02-25')).toBe('scheduled');
+      expect(await status(id, '2025-03-01')).toBe('lifted');
+      expect(await status(id, '2025-10-01')).toBe('lifted');
+      expect(await status(id, '2025-03-01', '2025-02-20')).toBe('in-force');
+    }
+    for (const when of ['2025-02-25', '2025-03-01', '2025-06-01']) {
+      expect(await rates(when)).not.toContainEqual(['bw-never', 7]);
+      expect(await controlIds(views, { imposer: 'BW', ...asOf(when) })).toEqual([]);
+    }
+    expect(await rates('2025-03-01', '2025-02-20')).toContainEqual(['bw-never', 7]);
+    expect((await views.measure('bw-never', asOf('2025-03-01')))?.state).toMatchObject({
+      life: { validFrom: day('2025-03-01'), validTo: null, liftedFrom: day('2025-03-01') },
+      rate: null,
+    });
+    expect((await views.measure('bw-control-never', asOf('2025-03-01')))?.state).toMatchObject({
+      life: { validFrom: day('2025-03-01'), validTo: day('2025-09-01'), liftedFrom: day('2025-03-01') },
+    });
+  });
+
   // ---- licence status in valid time -----------------------------------------------------------
   const application = {
     exportControlId: 'xl-rare-earths',

@@ -79,6 +79,7 @@ interface MeasureTimeline {
   readonly validFrom: number;
   /** The end set by the latest-recorded creation or validity change; null = open. */
   readonly validTo: number | null;
+  /** The earliest lift, never before validFrom. */
   readonly liftedFrom: number | null;
   readonly suspensions: readonly Window[];
   /** In recorded order: a later paint overrides earlier ones where it covers. */
@@ -227,11 +228,13 @@ function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline | unde
         unhandledEventType(event);
     }
   }
+  const validFrom = at(creation.data.validFrom);
   return {
     creation,
-    validFrom: at(creation.data.validFrom),
+    validFrom,
     validTo,
-    liftedFrom,
+    // A lift from before the start ends the life at the start: in force for no instant.
+    liftedFrom: liftedFrom === null ? null : Math.max(liftedFrom, validFrom),
     suspensions,
     paints,
     amendments,

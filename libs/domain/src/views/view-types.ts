@@ -81,7 +81,10 @@ export interface Life {
   readonly validFrom: Instant;
   /** The end the measure was given (its creation or the latest validity change), null = open. */
   readonly validTo: Instant | null;
-  /** The earliest lift, if any: the life is cut from here on. */
+  /**
+   * The earliest lift, if any: the life is cut from here on. A lift from before validFrom reads as
+   * validFrom: the measure is in force for no instant.
+   */
   readonly liftedFrom: Instant | null;
 }
 
