@@ -14,8 +14,9 @@ const NORTHERN_BORDER = {
   url: 'https://www.federalregister.gov/documents/2025/02/07/2025-02406/imposing-duties-to-address-the-flow-of-illicit-drugs-across-our-northern-border',
 };
 const PAUSE = {
-  reference: 'Executive Order 14197',
+  reference: 'Executive Order 14197 (90 FR 9183, FR Doc. 2025-02478)',
   title: 'Progress on the Situation at Our Northern Border',
+  url: 'https://www.federalregister.gov/d/2025-02478',
 };
 
 /**
