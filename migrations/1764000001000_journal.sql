@@ -40,7 +40,7 @@ CREATE TABLE journal.events (
   CHECK ((stream_version = 1) = (prev_hash IS NULL))
 );
 
--- Events are never edited or deleted (architecture.md §8); a wrong entry is retracted by a new
+-- Events are never edited or deleted (docs/architecture.md §8); a wrong entry is retracted by a new
 -- event. The database refuses the change itself, whatever code or person connects.
 CREATE FUNCTION journal.refuse_event_change() RETURNS trigger
 LANGUAGE plpgsql AS $$

@@ -1,5 +1,5 @@
 -- Up Migration
--- Bitemporal read models (architecture.md §5). Every row is the effect of one event and keeps
+-- Bitemporal read models (docs/architecture.md §5). Every row is the effect of one event and keeps
 -- that event's recorded_at and, once a retraction is known, the retraction's recorded_at in
 -- retracted_at. A view "as of T, known at K" reads the rows with
 --   recorded_at <= K AND (retracted_at IS NULL OR retracted_at > K)

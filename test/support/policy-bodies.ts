@@ -1,4 +1,4 @@
-/** Request bodies from the seed scenario (domain.md), for writes through the public API. */
+/** Request bodies from the seed scenario (docs/domain.md), for writes through the public API. */
 export const citation = {
   url: 'https://www.whitehouse.gov/presidential-actions/2025/04/modifying-reciprocal-tariff-rates/',
   reference: 'Executive Order 14259',

@@ -1,7 +1,7 @@
 import type { Actor, Citation, EventDataByType, EventType, StreamType } from './events';
 
 /**
- * The envelope every event carries, on Kafka and in every API (architecture.md §3).
+ * The envelope every event carries, on Kafka and in every API (docs/architecture.md §3).
  * `hash` = lowercase hex SHA-256 of the RFC 8785 (JCS) serialisation of the envelope without
  * `hash` and `position`; `prevHash` = the previous event's hash in the same stream (null for v1).
  */

@@ -2,7 +2,7 @@ import { getAlpha2Codes } from 'i18n-iso-countries';
 import { ELEMENT_SYMBOLS } from './elements';
 
 /**
- * The identifiers of architecture.md §7, defined once: the JSON Schemas, the domain rules and
+ * The identifiers of docs/architecture.md §7, defined once: the JSON Schemas, the domain rules and
  * the API's request validation all ask these.
  */
 

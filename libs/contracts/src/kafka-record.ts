@@ -23,7 +23,7 @@ export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
 type Scalar = string | number;
 
 /**
- * The envelope as a CloudEvents 1.0 attribute set (architecture.md §3 "On Kafka"), in the
+ * The envelope as a CloudEvents 1.0 attribute set (docs/architecture.md §3 "On Kafka"), in the
  * order the document is written. Absent optional fields are left out, never sent as null.
  */
 function cloudEventAttributes(envelope: AnyEventEnvelope): Record<string, Scalar> {

@@ -8,7 +8,7 @@ import { fromKafkaRecord, toKafkaRecord } from './kafka-record';
 const reciprocalCut = US_RECIPROCAL_ON_CN[1];
 
 describe('toKafkaRecord', () => {
-  it('maps the envelope to a structured CloudEvent keyed by stream (architecture.md §3)', () => {
+  it('maps the envelope to a structured CloudEvent keyed by stream (docs/architecture.md §3)', () => {
     const record = toKafkaRecord(reciprocalCut);
     expect(record.key).toBe('us-ieepa-reciprocal-cn');
     expect(JSON.parse(record.value)).toEqual({

@@ -1,5 +1,5 @@
 /**
- * The semantics of architecture.md §5 in SQL, shared by every query over tariff measures and
+ * The semantics of docs/architecture.md §5 in SQL, shared by every query over tariff measures and
  * export controls, so a rule changes in one place. MEASURES_AT is a list of CTEs to splice
  * after `WITH candidates AS (...)`, a query-specific CTE yielding the measure ids worth
  * evaluating; itemsAt is a correlated subquery. Parameters: $1 = asOf (T), $2 = knownAt (K);

@@ -77,7 +77,7 @@ export class Ledger {
   }
 }
 
-/** A bare date means 00:00:00Z of that day (architecture.md §5). */
+/** A bare date means 00:00:00Z of that day (docs/architecture.md §5). */
 export function day(date: string): string {
   return new Date(`${date}T00:00:00.000Z`).toISOString();
 }

@@ -16,7 +16,7 @@ const NOT_SPECIFIED: Readonly<Partial<Record<EventType, string>>> = {
   AgreementConcluded: 'agreements are in no view scenario yet',
 };
 
-/** The in-memory evaluator: the executable specification of architecture.md §5. */
+/** The in-memory evaluator: the executable specification of docs/architecture.md §5. */
 function memoryViews(events: readonly AnyEventEnvelope[]): Views {
   return {
     tariffs: (query) => Promise.resolve(evaluateTariffs(events, query)),

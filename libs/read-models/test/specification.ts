@@ -19,7 +19,7 @@ import { RARE_EARTH_ELEMENTS } from '@ledger/contracts';
 import { Ledger, day } from './envelopes';
 
 /**
- * The consequences of architecture.md §5 and the seed scenario of docs/domain.md, written
+ * The consequences of docs/architecture.md §5 and the seed scenario of docs/domain.md, written
  * once and checked against both the in-memory evaluator (unit) and the Postgres read models
  * (int). Each scenario uses its own imposer and ids, so all can live in one ledger.
  */

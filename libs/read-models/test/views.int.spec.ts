@@ -2,7 +2,7 @@ import { createTestDatabase, type TestDatabase } from '@ledger/testing';
 import { specification } from './specification';
 import { project, sqlViews } from './sql-views';
 
-describe('the Postgres read models answer the views of architecture.md §5', () => {
+describe('the Postgres read models answer the views of docs/architecture.md §5', () => {
   const { events, scenarios } = specification();
   let db: TestDatabase;
 

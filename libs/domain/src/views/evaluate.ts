@@ -52,7 +52,7 @@ export type {
 } from './view-types';
 
 /**
- * The views of architecture.md §5 as a plain fold over events: the executable specification
+ * The views of docs/architecture.md §5 as a plain fold over events: the executable specification
  * the Postgres read models are checked against. Deliberately simple — every view re-reads
  * every event — so that it is obviously right rather than fast.
  */

@@ -14,7 +14,7 @@ import type {
 } from '@ledger/contracts';
 
 /**
- * The shapes of the read side (architecture.md §5, §6): what a view "as of T, known at K"
+ * The shapes of the read side (docs/architecture.md §5, §6): what a view "as of T, known at K"
  * answers. The in-memory evaluator and the Postgres read models both produce exactly these.
  */
 
