@@ -1,10 +1,9 @@
 import type { Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { AdminApiModule } from '../apps/admin-api/src/admin-api.module';
 import { listen } from '@ledger/http';
-import { createTestDatabase, type TestDatabase } from '@ledger/testing';
-import { startInProcess } from './support/ledger-harness';
+import { inProcessApps } from './support/ledger-harness';
 
 /** Opens a TCP connection; resolves with whether the server kept it open for `holdMs`. */
 function connection(port: number, holdMs: number): Promise<{ socket: Socket; kept: boolean }> {
@@ -18,27 +17,10 @@ function connection(port: number, holdMs: number): Promise<{ socket: Socket; kep
 }
 
 describe('Node server limits and bind addresses from the configuration', () => {
-  let db: TestDatabase;
-  const apps: INestApplication[] = [];
+  const apis = inProcessApps(AdminApiModule, 'admin-api', { PORT: '0' });
+  const start = (env: Record<string, string>) => apis.start(env);
 
-  const start = async (env: Record<string, string>) => {
-    const app = await startInProcess(
-      AdminApiModule,
-      { DATABASE_URL: db.url, PORT: '0', ...env },
-      'admin-api',
-    );
-    apps.push(app);
-    return app;
-  };
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-
-  afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
-    await db.drop();
-  });
+  afterAll(() => apis.stop());
 
   it('applies the timeouts to the HTTP server', async () => {
     const app = await start({

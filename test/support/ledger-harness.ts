@@ -89,3 +89,26 @@ export async function startInProcess(
   await app.init();
   return app;
 }
+
+/**
+ * Apps of one module started in this process on one fresh database, each with its own settings
+ * on top of `base`: `start` in a test, `stop` in afterAll (closes them all, drops the database).
+ */
+export function inProcessApps(module: Type<unknown>, runsAs: App, base: Record<string, string> = {}) {
+  let db: TestDatabase | undefined;
+  const apps: INestApplication[] = [];
+  const database = async (): Promise<TestDatabase> => (db ??= await createTestDatabase());
+  return {
+    database,
+    async start(env: Record<string, string>): Promise<INestApplication> {
+      const { url } = await database();
+      const app = await startInProcess(module, { DATABASE_URL: url, ...base, ...env }, runsAs);
+      apps.push(app);
+      return app;
+    },
+    async stop(): Promise<void> {
+      await Promise.all(apps.map((app) => app.close()));
+      await db?.drop();
+    },
+  };
+}

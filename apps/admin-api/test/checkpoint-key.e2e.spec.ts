@@ -1,5 +1,4 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import {
   CHECKPOINT_STREAM_ID,
@@ -8,39 +7,19 @@ import {
   signCheckpoint,
 } from '@ledger/contracts';
 import { Journal } from '@ledger/journal';
-import { createTestDatabase, type TestDatabase } from '@ledger/testing';
-import { KEYS, startInProcess } from '../../../test/support/ledger-harness';
+import { KEYS, inProcessApps } from '../../../test/support/ledger-harness';
 import { AdminApiModule } from '../src/admin-api.module';
 
 describe("the ledger's checkpoints over HTTP", () => {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  let db: TestDatabase;
-  const apps: INestApplication[] = [];
-
-  const start = async (env: Record<string, string>) => {
-    const app = await startInProcess(
-      AdminApiModule,
-      {
-        DATABASE_URL: db.url,
-        ADMIN_API_KEY: KEYS.admin,
-        READER_API_KEY: KEYS.reader,
-        AUDITOR_API_KEY: KEYS.auditor,
-        ...env,
-      },
-      'admin-api',
-    );
-    apps.push(app);
-    return app;
-  };
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
+  const apis = inProcessApps(AdminApiModule, 'admin-api', {
+    ADMIN_API_KEY: KEYS.admin,
+    READER_API_KEY: KEYS.reader,
+    AUDITOR_API_KEY: KEYS.auditor,
   });
+  const start = (env: Record<string, string>) => apis.start(env);
 
-  afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
-    await db.drop();
-  });
+  afterAll(() => apis.stop());
 
   it('serves the configured public key to anyone, with the key id checkpoints carry', async () => {
     const app = await start({
@@ -73,7 +52,7 @@ describe("the ledger's checkpoints over HTTP", () => {
   });
 
   it("takes no write into the ledger's own stream: neither a creation with its id nor a retraction", async () => {
-    const journal = new Journal(db.pool);
+    const journal = new Journal((await apis.database()).pool);
     const statement = {
       ...(await journal.checkpointStatementAt(0)),
       position: 1,
@@ -92,7 +71,7 @@ describe("the ledger's checkpoints over HTTP", () => {
         citation: null,
       })
     ).events;
-    const app = apps[0];
+    const app = await start({});
     const created = await request(app.getHttpServer())
       .post('/v1/agreements')
       .set('Authorization', `Bearer ${KEYS.admin}`)
