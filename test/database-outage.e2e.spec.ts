@@ -125,7 +125,9 @@ describe('the ledger through a database outage', () => {
     try {
       await eventually(() => expect(writes.count(201)).toBeGreaterThanOrEqual(10));
 
-      // A restart with writes in flight.
+      // A restart with writes in flight: writers pause between writes, so wait for a moment when
+      // one is on the wire (nothing runs between this check and the restart but microtasks).
+      await eventually(() => expect(writes.inFlight).toBeGreaterThan(0), { intervalMs: 1 });
       const inFlightAtRestart = writes.inFlight;
       await postgres.restart();
       const restarted = writes.answers.length;
