@@ -243,6 +243,13 @@ const CASES: BadCase[] = [
     field: 'products.codes',
   },
   {
+    name: 'body nested 40 levels deep',
+    path: '/v1/tariff-measures',
+    raw: { text: `${'['.repeat(40)}${']'.repeat(40)}`, type: 'application/json' },
+    status: 400,
+    code: 'body-too-deep',
+  },
+  {
     name: "scope 'codes' without codes",
     path: '/v1/tariff-measures',
     body: withTariff({ products: { scope: 'codes' } }),

@@ -90,6 +90,21 @@ function nulFields(value: unknown, path: string, found: FieldError[]): FieldErro
   return found;
 }
 
+/** No request body of this API nests deeper; the checks after parsing recurse, so deeper is refused first. */
+const MAX_BODY_DEPTH = 32;
+
+/** Whether a parsed body nests deeper than `limit`, found without recursion. */
+function nestedDeeperThan(body: unknown, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[body, 0]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, depth] = next;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const item of Object.values(value)) pending.push([item, depth + 1]);
+  }
+  return false;
+}
+
 /**
  * Postgres cannot store NUL in text or jsonb, so a body holding one anywhere — in a value or
  * in a key — is refused here, naming each field, before any handler sees it.
@@ -99,6 +114,11 @@ function refuseNulCharacters(
   _response: unknown,
   next: (error?: unknown) => void,
 ) {
+  if (nestedDeeperThan(request.body, MAX_BODY_DEPTH)) {
+    return next(
+      new Problem(400, 'body-too-deep', `The request body nests deeper than ${MAX_BODY_DEPTH} levels`),
+    );
+  }
   const fields = nulFields(request.body, '', []);
   next(fields.length > 0 ? validationProblem(fields) : undefined);
 }
