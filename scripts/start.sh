@@ -62,7 +62,8 @@ principal_env admin
 env "${PRINCIPAL_ENV[@]}" node scripts/topic.js
 
 # Each app runs under scripts/supervise.sh, which starts it again whenever it exits (a crash,
-# a lost database connection) until `npm stop`; restarts are logged in the app's log.
+# a lost database connection) until `npm stop`; restarts are logged in the app's log. Apps write
+# to stdout; scripts/log-file.js keeps that in a size-capped file per app.
 start_app() {
   local name="$1" port="$2" role="$3" principal="$4"
   local pid_file="$RUN_DIR/$name.pid"
@@ -80,9 +81,9 @@ start_app() {
   principal_env "$principal"
   PORT="$port" DATABASE_URL="$database_url" setsid env "${withheld[@]}" "${PRINCIPAL_ENV[@]}" \
     bash scripts/supervise.sh "$name" node "dist/apps/$name/src/main.js" \
-    >"$RUN_DIR/$name.log" 2>&1 </dev/null &
+    > >(node scripts/log-file.js "$RUN_DIR/$name.log") 2>&1 </dev/null &
   echo $! >"$pid_file"
-  log "$name started on port $port (supervisor pid $!, log .cache/run/$name.log)"
+  log "$name started on port $port (supervisor pid $!, log .cache/run/$name.log, capped)"
 }
 
 start_app admin-api "${PORT:-3000}" ledger_writer none
