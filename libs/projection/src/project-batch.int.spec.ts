@@ -142,6 +142,22 @@ describe('projectBatch on real Postgres', () => {
     expect(await lettersOf(instance)).toEqual([]);
   });
 
+  it('projects one batch spanning 20 000 streams within the default lock table of the server', async () => {
+    const groupId = uniqueName('group-');
+    const instance = randomUUID();
+    const streams = Array.from({ length: 20_000 }, (_, index) => tariffStream(`us-wide-${index}`, 1)[0]);
+    const batch = batchOf(groupId, [
+      genesis(instance, 0),
+      ...streams.map((event, index) => asRecord(event, index + 1, instance)),
+    ]);
+
+    const outcome = await projectBatch(projector, batch);
+
+    expect(outcome).toMatchObject({ outcome: 'processed', result: { applied: 20_000 } });
+    expect(await versions('us-wide-0', 'us-wide-19999')).toEqual({ 'us-wide-0': 1, 'us-wide-19999': 1 });
+    expect(await offsetsOf(groupId)).toEqual({ [instance]: '20001' });
+  });
+
   it('skips an already applied stream version even when it arrives at a new offset', async () => {
     const groupId = uniqueName('group-');
     const instance = randomUUID();

@@ -15,12 +15,32 @@ import { isTransientError } from './transient';
 
 /**
  * Serialises every writer of a stream's read models (projector members during a rebalance,
- * the auditor re-driving dead letters) for the rest of the transaction. Taken in a fixed order
- * so that two writers never wait on each other in a cycle.
+ * the auditor re-driving dead letters, a stream whose events sit in two partitions after the
+ * topic changed) for the rest of the transaction, with a bounded number of locks whatever the
+ * number of streams: the server's lock table is shared by every transaction (64 per connection
+ * by default), and one lock per stream ran it out on a batch of 20 000 streams. A transaction on
+ * at most STREAM_LOCKS_MAX streams holds the projection lock shared plus one lock per stream,
+ * taken in a fixed order so that two writers never wait on each other in a cycle; a transaction
+ * on more holds the projection lock alone, exclusively. Small batches (live traffic) thus
+ * proceed side by side; wide ones (a rebuild, a catch-up) take turns.
  */
+const STREAM_LOCKS_MAX = 32;
+/** 'project' in ASCII, in the key space of the single-key advisory locks. */
+const PROJECTION_LOCK = `x'70726f6a656374'::bigint`;
+const LOCK_PROJECTION_SHARED = `SELECT pg_advisory_xact_lock_shared(${PROJECTION_LOCK})`;
+const LOCK_PROJECTION = `SELECT pg_advisory_xact_lock(${PROJECTION_LOCK})`;
 const LOCK_STREAMS = `
   SELECT pg_advisory_xact_lock(hashtextextended('ledger-projection:' || stream_id, 0))
   FROM (SELECT DISTINCT unnest($1::text[]) AS stream_id ORDER BY 1) AS streams`;
+
+async function lockStreams(client: PoolClient, streamIds: readonly string[]): Promise<void> {
+  if (streamIds.length > STREAM_LOCKS_MAX) {
+    await client.query(LOCK_PROJECTION);
+    return;
+  }
+  await client.query(LOCK_PROJECTION_SHARED);
+  await client.query(LOCK_STREAMS, [streamIds]);
+}
 
 export type EventSource<R> =
   | { readonly from: 'consumed'; readonly record: R }
@@ -138,7 +158,7 @@ export async function settle<R>(
       stillRefused: [],
     };
   }
-  await client.query(LOCK_STREAMS, [streamIds]);
+  await lockStreams(client, streamIds);
 
   const redrivenIds = new Set(redriven.map(({ letter }) => letter.id));
   const waiting: Candidate<EventSource<R>>[] = [];
