@@ -15,6 +15,7 @@ import {
 } from '@ledger/http';
 import { AuditController } from './audit/audit.controller';
 import { KeysController } from './keys/keys.controller';
+import { AsyncApiController } from './ledger/asyncapi.controller';
 import { CheckpointKeyController } from './ledger/checkpoint-key.controller';
 import { adminApiProblems } from './problems';
 import { ReadsModule } from './reads/reads.module';
@@ -34,7 +35,7 @@ import { WritesModule } from './writes/writes.module';
     WritesModule,
     ReadsModule,
   ],
-  controllers: [CheckpointKeyController, KeysController, AuditController],
+  controllers: [AsyncApiController, CheckpointKeyController, KeysController, AuditController],
   providers: [
     // Writes go to the journal and reads to the read models: Postgres is all it needs to serve.
     {

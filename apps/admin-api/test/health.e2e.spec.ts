@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { EVENT_TYPES } from '@ledger/contracts';
 import { createHttpApp } from '@ledger/http';
 import { createTestDatabase, type TestDatabase } from '@ledger/testing';
 import { freePort } from '../../../test/support/app-process';
@@ -56,5 +57,17 @@ describe('admin-api operational endpoints', () => {
     expect(Object.keys(response.body.paths)).toEqual(
       expect.arrayContaining(['/health', '/health/live', '/health/ready']),
     );
+  });
+
+  it('GET /asyncapi.json serves the topic contract to anyone: the configured topic, one message per event type', async () => {
+    const response = await request(app.getHttpServer()).get('/asyncapi.json').expect(200);
+    expect(response.body.asyncapi).toBe('3.0.0');
+    expect(response.body.channels.policyEvents.address).toBe(process.env.KAFKA_TOPIC ?? 'policy.events');
+    expect(Object.keys(response.body.components.messages)).toEqual(
+      expect.arrayContaining([...EVENT_TYPES, 'ledger-topic-genesis']),
+    );
+    expect(
+      Object.values(response.body.servers as Record<string, { host: string }>).map(({ host }) => host),
+    ).toEqual([process.env.KAFKA_BROKERS]);
   });
 });

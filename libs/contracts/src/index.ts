@@ -1,4 +1,5 @@
 export * from './events';
+export { asyncApiDocument, type AsyncApiOptions } from './asyncapi';
 export type { AnyEventEnvelope, EventEnvelope } from './envelope';
 export { canonicalJson } from './canonical-json';
 export { computeEventHash, verifyStreamChain, type ChainVerification } from './event-hash';
