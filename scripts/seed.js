@@ -115,6 +115,11 @@ async function main() {
     layers,
   );
   await show(
+    '… and on 15 November 2025, after the Kuala Lumpur/Busan arrangement',
+    '/v1/tariffs/effective?imposer=US&origin=CN&product=850511&asOf=2025-11-15',
+    layers,
+  );
+  await show(
     'Elements China required an export licence for on 10 April 2025 (to the US)',
     '/v1/export-controls/active?imposer=CN&destination=US&asOf=2025-04-10',
     (body) =>
