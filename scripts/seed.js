@@ -126,10 +126,7 @@ async function main() {
       body.controls
         .map(
           (control) =>
-            `${control.controlId}: ${control.items
-              .map((item) => item.element)
-              .filter(Boolean)
-              .join(', ')}`,
+            `${control.controlId}: ${[...new Set(control.items.map((item) => item.element).filter(Boolean))].join(', ')}`,
         )
         .join('; '),
   );
