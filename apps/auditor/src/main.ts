@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import { parseArgs } from 'node:util';
+import { SingleBar } from 'cli-progress';
+import { Command, CommanderError, Option } from 'commander';
 import { Pool } from 'pg';
 import { ConfigError, loadConfig, type LedgerConfig } from '@ledger/config';
 import { ContractViolation, parseCheckpointPublicKey } from '@ledger/contracts';
@@ -7,54 +8,36 @@ import { createKafka } from '@ledger/messaging';
 import { listDeadLetters, redriveDeadLetters } from '@ledger/projection';
 import { readModelChecksums } from '@ledger/read-models';
 import { differences } from './diff';
-import { rebuildReadModels } from './rebuild';
+import { rebuildReadModels, type RebuildReport } from './rebuild';
 import { EXIT_CODES, humanReport, jsonReport, verdictOf } from './verify/findings';
-import { verifyLedger } from './verify/verify-ledger';
+import { VERIFY_STEPS, verifyLedger } from './verify/verify-ledger';
 
-const USAGE = `Usage: auditor <command> [options]
-
-  verify [--json] [--public-key <key> ...]
-                                          check the journal, the topic and the read models,
-                                          each on its own and against the journal, and every
-                                          signed checkpoint
-  checksum [--json]                       a digest per read-model table
-  diff --against <database-url>           compare the read models with another database's
-  rebuild --database-url <url> [--reset]  project the whole topic into that (migrated) database
-  dead-letters list [--all] [--json]      unresolved dead letters (--all: with resolved ones)
-  dead-letters redrive (--id N ... | --all) --database-url <url>
-                                          offer dead letters to the read models again,
-                                          connected as a role that may write them
-
+const EPILOGUE = `
 Exit codes: 0 all agree; 1 an integrity failure (verify), or the tables differ (diff);
 2 only lag (verify: something is not published or projected yet); 3 could not check (bad
 usage, bad configuration, a dependency unreachable, or checkpoints without a trusted key).
 
 Settings come from the environment: DATABASE_URL (the journal and the live read models, read
-only: the ledger_auditor role; the commands that write take --database-url),
-KAFKA_BROKERS, KAFKA_TOPIC, KAFKA_CLIENT_ID, CHECKPOINT_PUBLIC_KEY (the key checkpoints are
-signed with: base64 SPKI DER or PEM; --public-key adds more, e.g. a previous key).`;
+only: the ledger_auditor role; the commands that write take --database-url or --into),
+KAFKA_BROKERS, KAFKA_TOPIC, KAFKA_CLIENT_ID, KAFKA_SASL_*, CHECKPOINT_PUBLIC_KEY (the key
+checkpoints are signed with: base64 SPKI DER or PEM; --public-key adds more, e.g. a previous
+key). Progress goes to stderr when it is a terminal; --json prints one JSON document on stdout.`;
 
-/** A wrong invocation: the usage is printed and the exit code is 3. */
+/** A wrong invocation: the message and the usage are printed and the exit code is 3. */
 class UsageError extends Error {}
 
 /** Exit code when the auditor could not check: bad usage, bad configuration, a dependency down. */
 const COULD_NOT_CHECK = 3;
 
-const OPTIONS = {
-  all: { type: 'boolean' },
-  json: { type: 'boolean' },
-  id: { type: 'string', multiple: true },
-  against: { type: 'string' },
-  'database-url': { type: 'string' },
-  reset: { type: 'boolean' },
-  'public-key': { type: 'string', multiple: true },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-type Options = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+/** What a command leaves for the process to exit with. */
+let exitCode = 0;
 
 function print(line: string): void {
   process.stdout.write(`${line}\n`);
+}
+
+function printJson(value: unknown): void {
+  print(JSON.stringify(value, null, 2));
 }
 
 async function withPool<T>(url: string, work: (pool: Pool) => Promise<T>): Promise<T> {
@@ -66,70 +49,10 @@ async function withPool<T>(url: string, work: (pool: Pool) => Promise<T>): Promi
   }
 }
 
-async function deadLetters(
-  config: LedgerConfig,
-  action: string | undefined,
-  options: Options,
-): Promise<number> {
-  switch (action) {
-    case 'list':
-      return withPool(config.databaseUrl, async (pool) => {
-        const letters = await listDeadLetters(pool, { includeResolved: options.all ?? false });
-        if (options.json) {
-          print(
-            JSON.stringify(
-              letters.map(({ record, ...letter }) => ({
-                ...letter,
-                key: record.key,
-                value: record.value?.toString('base64') ?? null,
-                headers: record.headers,
-              })),
-              null,
-              2,
-            ),
-          );
-          return 0;
-        }
-        for (const letter of letters) {
-          const stream = letter.streamId ? ` ${letter.streamId}@${letter.streamVersion}` : '';
-          const resolved = letter.resolvedAt
-            ? ` [${letter.resolution} ${letter.resolvedAt.toISOString()}]`
-            : '';
-          print(
-            `#${letter.id} ${letter.kind} ${letter.topic}/${letter.partition}@${letter.offset}${stream}${resolved}: ${letter.reason}`,
-          );
-        }
-        print(`${letters.length} dead letter(s)`);
-        return 0;
-      });
-    case 'redrive': {
-      const ids = options.id ?? [];
-      if ((options.all ?? false) === ids.length > 0)
-        throw new UsageError('redrive takes either --id N (repeatable) or --all');
-      if (ids.some((id) => !/^\d+$/.test(id))) throw new UsageError('--id takes a dead-letter number');
-      // The auditor's own role reads only; re-driving writes the live read models.
-      const target = options['database-url'];
-      if (!target) {
-        throw new UsageError(
-          'redrive needs --database-url <url>: the live database, as a role that may write the read models (ledger_projector)',
-        );
-      }
-      return withPool(target, async (pool) => {
-        const report = await redriveDeadLetters(pool, options.all ? 'all' : ids);
-        print(`resolved: ${report.resolved}`);
-        for (const letter of report.stillWaiting) {
-          print(`still parked: #${letter.id} ${letter.streamId}@${letter.streamVersion}`);
-        }
-        for (const { letter, reason } of report.stillInvalid) {
-          print(`still invalid: #${letter.id} ${letter.kind}: ${reason}`);
-        }
-        return 0;
-      });
-    }
-    case undefined:
-    default:
-      throw new UsageError('dead-letters needs list or redrive');
-  }
+/** A progress bar on stderr, only for a person watching a terminal and not for --json. */
+function progressBar(json: boolean | undefined, format: string): SingleBar | undefined {
+  if (json || !process.stderr.isTTY) return undefined;
+  return new SingleBar({ format, stream: process.stderr, hideCursor: true, etaBuffer: 50 });
 }
 
 /** The keys whose checkpoint signatures verify trusts: the configured one and any given on the command line. */
@@ -148,71 +71,255 @@ function trustedCheckpointKeys(config: LedgerConfig, given: readonly string[]): 
   ];
 }
 
-async function run(argv: readonly string[]): Promise<number> {
-  const { values: options, positionals } = parseArgs({
-    args: [...argv],
-    options: OPTIONS,
-    allowPositionals: true,
-    strict: true,
-  });
-  const [command, action] = positionals;
-  if (options.help || command === undefined) {
-    print(USAGE);
-    return command === undefined && !options.help ? COULD_NOT_CHECK : 0;
-  }
-  const config = loadConfig();
+const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const LAST_POSITION_BY = `
+  SELECT coalesce(max(position), 0)::text AS position FROM journal.events WHERE recorded_at <= $1`;
 
-  switch (command) {
-    case 'dead-letters':
-      return deadLetters(config, action, options);
-    case 'checksum':
-      return withPool(config.databaseUrl, async (pool) => {
-        const checksums = await readModelChecksums(pool);
-        if (options.json) print(JSON.stringify(checksums, null, 2));
-        else for (const entry of checksums) print(`${entry.checksum}  ${entry.rows}  ${entry.table}`);
-        return 0;
-      });
-    case 'diff': {
-      const against = options.against;
-      if (!against) throw new UsageError('diff needs --against <database-url>');
+/**
+ * `--until`: a journal position, or an instant, which stands for the last position recorded at
+ * or before it (positions follow commit order; the instant is the journal's recordedAt).
+ */
+async function untilPosition(config: LedgerConfig, until: string): Promise<number> {
+  if (/^\d{1,15}$/.test(until)) return Number(until);
+  if (!INSTANT.test(until) || Number.isNaN(Date.parse(until))) {
+    throw new UsageError(`--until takes a journal position or an ISO 8601 instant, not ${until}`);
+  }
+  return withPool(config.databaseUrl, async (pool) => {
+    const { rows } = await pool.query<{ position: string }>(LAST_POSITION_BY, [new Date(until)]);
+    return Number(rows[0].position);
+  });
+}
+
+async function rebuildInto(
+  config: LedgerConfig,
+  target: string,
+  options: { reset?: boolean; json?: boolean; untilPosition?: number },
+): Promise<RebuildReport> {
+  const kafka = createKafka(config.kafka);
+  const bar = progressBar(options.json, 'projected |{bar}| {value}/{total} records  {eta_formatted} left');
+  try {
+    return await withPool(target, (pool) =>
+      rebuildReadModels(kafka, config.kafka.topic, pool, {
+        reset: options.reset ?? false,
+        untilPosition: options.untilPosition,
+        onProgress: (done, total) => {
+          if (bar && !bar.isActive) bar.start(total, 0);
+          bar?.update(done);
+        },
+      }),
+    );
+  } finally {
+    bar?.stop();
+  }
+}
+
+function program(): Command {
+  const cli = new Command('auditor')
+    .description('Checks the trade-policy ledger: journal, topic, read models and signed checkpoints.')
+    .usage('<command> [options]')
+    .addHelpText('after', EPILOGUE)
+    .showHelpAfterError()
+    .exitOverride();
+
+  cli
+    .command('verify')
+    .description(
+      'check the journal, the topic and the read models, each on its own and against the journal, and every signed checkpoint',
+    )
+    .option('--json', 'one JSON report on stdout')
+    .option('--public-key <key...>', 'trust checkpoints signed with this key too (base64 SPKI DER or PEM)')
+    .action(async (options: { json?: boolean; publicKey?: string[] }) => {
+      const config = loadConfig();
+      const trustedKeys = trustedCheckpointKeys(config, options.publicKey ?? []);
+      const bar = progressBar(options.json, 'verify |{bar}| {step}');
+      bar?.start(VERIFY_STEPS.length, 0, { step: '' });
+      const report = await withPool(config.databaseUrl, (pool) =>
+        verifyLedger({
+          pool,
+          kafka: createKafka(config.kafka),
+          topic: config.kafka.topic,
+          trustedKeys,
+          onStep: (step) => bar?.update(VERIFY_STEPS.indexOf(step), { step }),
+        }),
+      ).finally(() => bar?.stop());
+      if (options.json) print(jsonReport(report));
+      else for (const line of humanReport(report)) print(line);
+      exitCode = EXIT_CODES[verdictOf(report.findings)];
+    });
+
+  cli
+    .command('checksum')
+    .description('a digest per read-model table')
+    .option('--json', 'JSON on stdout')
+    .action(async (options: { json?: boolean }) => {
+      const checksums = await withPool(loadConfig().databaseUrl, readModelChecksums);
+      if (options.json) printJson(checksums);
+      else for (const entry of checksums) print(`${entry.checksum}  ${entry.rows}  ${entry.table}`);
+    });
+
+  cli
+    .command('diff')
+    .description("compare the read models with another database's (e.g. a rebuild or a replay)")
+    .requiredOption('--against <database-url>', 'the other database')
+    .option('--json', 'JSON on stdout')
+    .action(async (options: { against: string; json?: boolean }) => {
+      const config = loadConfig();
       const live = await withPool(config.databaseUrl, readModelChecksums);
-      const other = await withPool(against, readModelChecksums);
+      const other = await withPool(options.against, readModelChecksums);
       const found = differences(live, other);
+      exitCode = found.length === 0 ? 0 : 1;
+      if (options.json) {
+        printJson({ identical: found.length === 0, tables: live.length, differences: found });
+        return;
+      }
       for (const { table, live: a, other: b } of found) {
         print(
           `differs: ${table} (live ${a?.rows ?? '-'} rows ${a?.checksum ?? '-'}, other ${b?.rows ?? '-'} rows ${b?.checksum ?? '-'})`,
         );
       }
       print(found.length === 0 ? `identical: ${live.length} table(s)` : `${found.length} table(s) differ`);
-      return found.length === 0 ? 0 : 1;
-    }
-    case 'rebuild': {
-      const target = options['database-url'];
-      if (!target) throw new UsageError('rebuild needs --database-url <url> (a migrated database)');
-      const kafka = createKafka(config.kafka);
-      const report = await withPool(target, (pool) =>
-        rebuildReadModels(kafka, config.kafka.topic, pool, {
-          reset: options.reset ?? false,
-          onProgress: (done, total) => process.stderr.write(`\rprojected ${done}/${total} records`),
-        }),
+    });
+
+  cli
+    .command('rebuild')
+    .description('project the whole topic into another (migrated) database with the projector’s own code')
+    .requiredOption('--database-url <url>', 'the database to project into')
+    .option('--reset', 'empty its read models first')
+    .option('--json', 'JSON on stdout')
+    .action(async (options: { databaseUrl: string; reset?: boolean; json?: boolean }) => {
+      const report = await rebuildInto(loadConfig(), options.databaseUrl, options);
+      if (options.json) printJson(report);
+      else {
+        print(
+          `rebuilt from ${report.records} records: ${report.applied} applied, ${report.duplicates} duplicates skipped, ${report.deadLettered} dead-lettered`,
+        );
+      }
+    });
+
+  cli
+    .command('replay')
+    .description(
+      'project the topic up to a position or an instant into another database: the read models as they stood then',
+    )
+    .requiredOption(
+      '--until <position|instant>',
+      'the last journal position, or an instant (the last position recorded by then)',
+    )
+    .requiredOption('--into <database-url>', 'the (migrated) database to project into')
+    .option('--reset', 'empty its read models first')
+    .option('--json', 'JSON on stdout')
+    .action(async (options: { until: string; into: string; reset?: boolean; json?: boolean }) => {
+      const config = loadConfig();
+      const position = await untilPosition(config, options.until);
+      const report = await rebuildInto(config, options.into, { ...options, untilPosition: position });
+      if (options.json) printJson({ untilPosition: position, ...report });
+      else {
+        print(
+          `replayed up to position ${position} from ${report.records} records: ${report.applied} applied, ${report.beyond} later events left out, ${report.deadLettered} dead-lettered`,
+        );
+      }
+    });
+
+  const deadLetters = cli.command('dead-letters').description('records the projector set aside');
+  deadLetters
+    .command('list')
+    .description('unresolved dead letters')
+    .option('--all', 'with the resolved ones')
+    .option('--json', 'JSON on stdout, with the raw records in base64')
+    .action(async (options: { all?: boolean; json?: boolean }) => {
+      const letters = await withPool(loadConfig().databaseUrl, (pool) =>
+        listDeadLetters(pool, { includeResolved: options.all ?? false }),
       );
-      process.stderr.write('\n');
-      print(
-        `rebuilt from ${report.records} records: ${report.applied} applied, ${report.duplicates} duplicates skipped, ${report.deadLettered} dead-lettered`,
-      );
-      return 0;
+      if (options.json) {
+        printJson(
+          letters.map(({ record, ...letter }) => ({
+            ...letter,
+            key: record.key,
+            value: record.value?.toString('base64') ?? null,
+            headers: record.headers,
+          })),
+        );
+        return;
+      }
+      for (const letter of letters) {
+        const stream = letter.streamId ? ` ${letter.streamId}@${letter.streamVersion}` : '';
+        const resolved = letter.resolvedAt
+          ? ` [${letter.resolution} ${letter.resolvedAt.toISOString()}]`
+          : '';
+        print(
+          `#${letter.id} ${letter.kind} ${letter.topic}/${letter.partition}@${letter.offset}${stream}${resolved}: ${letter.reason}`,
+        );
+      }
+      print(`${letters.length} dead letter(s)`);
+    });
+  deadLetters
+    .command('redrive')
+    .description('offer dead letters to the read models again, connected as a role that may write them')
+    .option('--id <n...>', 'the dead letters to offer (their numbers)')
+    .option('--all', 'every unresolved dead letter')
+    .addOption(new Option('--database-url <url>', 'the live database, as ledger_projector'))
+    .option('--json', 'JSON on stdout')
+    .action(async (options: { id?: string[]; all?: boolean; databaseUrl?: string; json?: boolean }) => {
+      const ids = options.id ?? [];
+      if ((options.all ?? false) === ids.length > 0)
+        throw new UsageError('redrive takes either --id N (repeatable) or --all');
+      if (ids.some((id) => !/^\d+$/.test(id))) throw new UsageError('--id takes a dead-letter number');
+      // The auditor's own role reads only; re-driving writes the live read models.
+      const target = options.databaseUrl;
+      if (!target) {
+        throw new UsageError(
+          'redrive needs --database-url <url>: the live database, as a role that may write the read models (ledger_projector)',
+        );
+      }
+      const report = await withPool(target, (pool) => redriveDeadLetters(pool, options.all ? 'all' : ids));
+      if (options.json) {
+        printJson({
+          resolved: report.resolved,
+          stillWaiting: report.stillWaiting.map(({ id, streamId, streamVersion }) => ({
+            id,
+            streamId,
+            streamVersion,
+          })),
+          stillInvalid: report.stillInvalid.map(({ letter, reason }) => ({
+            id: letter.id,
+            kind: letter.kind,
+            reason,
+          })),
+        });
+        return;
+      }
+      print(`resolved: ${report.resolved}`);
+      for (const letter of report.stillWaiting)
+        print(`still parked: #${letter.id} ${letter.streamId}@${letter.streamVersion}`);
+      for (const { letter, reason } of report.stillInvalid)
+        print(`still invalid: #${letter.id} ${letter.kind}: ${reason}`);
+    });
+
+  return cli;
+}
+
+async function run(argv: readonly string[]): Promise<number> {
+  const cli = program();
+  if (argv.length === 0) {
+    cli.outputHelp({ error: true });
+    return COULD_NOT_CHECK;
+  }
+  try {
+    await cli.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help asked for is an answer; any other complaint of the parser is a usage error.
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version'
+        ? 0
+        : COULD_NOT_CHECK;
     }
-    case 'verify': {
-      const trustedKeys = trustedCheckpointKeys(config, options['public-key'] ?? []);
-      const report = await withPool(config.databaseUrl, (pool) =>
-        verifyLedger({ pool, kafka: createKafka(config.kafka), topic: config.kafka.topic, trustedKeys }),
-      );
-      if (options.json) print(jsonReport(report));
-      else for (const line of humanReport(report)) print(line);
-      return EXIT_CODES[verdictOf(report.findings)];
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\n\n`);
+      cli.outputHelp({ error: true });
+      return COULD_NOT_CHECK;
     }
-    default:
-      throw new UsageError(`unknown command ${command}`);
+    throw error;
   }
 }
 
@@ -221,13 +328,8 @@ run(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-    } else if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-    } else {
-      process.stderr.write(`auditor could not check: ${(error as Error).stack ?? String(error)}\n`);
-    }
+    if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else process.stderr.write(`auditor could not check: ${(error as Error).stack ?? String(error)}\n`);
     process.exitCode = COULD_NOT_CHECK;
   },
 );

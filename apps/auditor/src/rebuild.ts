@@ -9,6 +9,16 @@ export interface RebuildReport {
   readonly applied: number;
   readonly duplicates: number;
   readonly deadLettered: number;
+  /** Events after `untilPosition`, left out. */
+  readonly beyond: number;
+}
+
+export interface RebuildOptions {
+  /** Empty the target's read models and projector bookkeeping first. */
+  readonly reset: boolean;
+  /** Leave out events after this journal position (the read models as they stood then). */
+  readonly untilPosition?: number;
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 const COUNT_ROWS = (table: string): string => {
@@ -31,13 +41,14 @@ async function hasReadModelRows(pool: Pool): Promise<boolean> {
 /**
  * Projects the whole topic, from offset 0 up to (at least) the end as of the start, into
  * `target` (a migrated database) by running the projector's own projection under a new group,
- * so the result can be compared with the live read models.
+ * so the result can be compared with the live read models; with `untilPosition`, only the
+ * events up to that position.
  */
 export async function rebuildReadModels(
   kafka: Kafka,
   topic: string,
   target: Pool,
-  { reset, onProgress }: { reset: boolean; onProgress?: (done: number, total: number) => void },
+  { reset, untilPosition, onProgress }: RebuildOptions,
 ): Promise<RebuildReport> {
   if (reset) {
     await inTransaction(target, async (client) => {
@@ -55,7 +66,7 @@ export async function rebuildReadModels(
     ends.set(partition, BigInt(tail.offset) + 1n);
   }
   const total = Number([...ends.values()].reduce((sum, end) => sum + end, 0n));
-  const report = { records: 0, applied: 0, duplicates: 0, deadLettered: 0 };
+  const report = { records: 0, applied: 0, duplicates: 0, deadLettered: 0, beyond: 0 };
   if (ends.size === 0) return report;
 
   let finish!: () => void;
@@ -68,7 +79,7 @@ export async function rebuildReadModels(
   const projection = await startProjection(
     kafka,
     target,
-    { groupId: `ledger-auditor-rebuild-${Date.now()}`, topic, partitions: ends.size },
+    { groupId: `ledger-auditor-rebuild-${Date.now()}`, topic, partitions: ends.size, untilPosition },
     {
       onBatch: ({ partition, records }, answer) => {
         if (answer.outcome === 'rewind') {
@@ -79,6 +90,7 @@ export async function rebuildReadModels(
         report.records += records.length - result.redelivered;
         report.applied += result.applied;
         report.duplicates += result.duplicates;
+        report.beyond += result.beyond;
         report.deadLettered += Object.values(result.deadLettered).reduce((sum, count) => sum + count, 0);
         onProgress?.(report.records, total);
         const next = BigInt(records[records.length - 1].offset) + 1n;

@@ -5,6 +5,7 @@ import {
   type AnyEventEnvelope,
   type LedgerCheckpointSigned,
 } from '@ledger/contracts';
+import { readModelChecksums } from '@ledger/read-models';
 import { testProjectorGroup, createTestDatabase, eventually } from '@ledger/testing';
 import { AppProcess, ensureBuilt, freePort } from '../../../test/support/app-process';
 import {
@@ -622,7 +623,7 @@ describe('auditor exit codes', () => {
       { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/no_such_ledger_db' },
       /could not check/,
     ],
-    ['an unknown command', ['attest'], {}, /unknown command attest/],
+    ['an unknown command', ['attest'], {}, /unknown command 'attest'/],
     ['no command', [], {}, /Usage: auditor/],
     ['an unknown option', ['verify', '--fast'], {}, /--fast/],
     [
@@ -631,7 +632,7 @@ describe('auditor exit codes', () => {
       {},
       /--public-key: not an Ed25519 public key/,
     ],
-    ['diff without --against', ['diff'], {}, /diff needs --against/],
+    ['diff without --against', ['diff'], {}, /required option '--against <database-url>'/],
   ])(
     'exits 3 on %s',
     async (_case, args, env, message) => {
@@ -670,6 +671,78 @@ describe('auditor diff', () => {
           });
         } finally {
           await other.drop();
+        }
+      }),
+    TIMEOUT,
+  );
+});
+
+describe('auditor replay', () => {
+  it(
+    'projects the topic up to a position, or to the last position recorded by an instant: the read models as they stood then',
+    () =>
+      withLedger(async (ledger) => {
+        const events = await buildLedger(ledger);
+        const firstCheckpoint = events.find((event) => event.streamId === CHECKPOINT_STREAM_ID);
+        if (!firstCheckpoint) throw new Error('the ledger has a checkpoint');
+        const until = firstCheckpoint.position;
+        const then = events.filter((event) => event.position <= until);
+        const expected = await createTestDatabase();
+        const byPosition = await createTestDatabase();
+        const byInstant = await createTestDatabase();
+        try {
+          await projectInto(expected, then);
+
+          const replayed = await ledger.runAuditor([
+            'replay',
+            '--until',
+            String(until),
+            '--into',
+            byPosition.url,
+            '--json',
+          ]);
+          expect({ code: replayed.code, report: JSON.parse(replayed.stdout) as unknown }).toEqual({
+            code: 0,
+            report: expect.objectContaining({
+              untilPosition: until,
+              applied: then.length,
+              beyond: events.length - then.length,
+              deadLettered: 0,
+            }),
+          });
+          expect(await readModelChecksums(byPosition.pool)).toEqual(await readModelChecksums(expected.pool));
+          expect(await readModelChecksums(byPosition.pool)).not.toEqual(
+            await readModelChecksums(ledger.db.pool),
+          );
+
+          const atInstant = await ledger.runAuditor([
+            'replay',
+            '--until',
+            firstCheckpoint.recordedAt,
+            '--into',
+            byInstant.url,
+          ]);
+          expect({ code: atInstant.code, stdout: atInstant.stdout }).toEqual({
+            code: 0,
+            stdout: `replayed up to position ${until} from ${events.length + 3} records: ${then.length} applied, ${events.length - then.length} later events left out, 0 dead-lettered\n`,
+          });
+          expect(await readModelChecksums(byInstant.pool)).toEqual(await readModelChecksums(expected.pool));
+
+          const refused = await ledger.runAuditor([
+            'replay',
+            '--until',
+            'last week',
+            '--into',
+            byInstant.url,
+          ]);
+          expect({ code: refused.code, stderr: refused.stderr }).toEqual({
+            code: 3,
+            stderr: expect.stringContaining(
+              '--until takes a journal position or an ISO 8601 instant, not last week',
+            ),
+          });
+        } finally {
+          await Promise.all([expected.drop(), byPosition.drop(), byInstant.drop()]);
         }
       }),
     TIMEOUT,

@@ -62,6 +62,8 @@ export interface BatchOutcome {
   readonly genesis: number;
   readonly unparked: number;
   readonly deadLettered: Readonly<Record<DeadLetterKind, number>>;
+  /** Events after `untilPosition`, left out of a replay. */
+  readonly beyond: number;
 }
 
 export type BatchResult =
@@ -74,6 +76,12 @@ export interface BatchOptions extends SettleOptions {
   readonly limits?: RecordLimits;
   /** Called after every write of the batch and before COMMIT (the test-only fault hook). */
   readonly beforeCommit?: (result: BatchOutcome) => void;
+  /**
+   * Leave out events after this journal position: the read models as they stood when it was
+   * the last (`auditor replay --until`). Positions follow commit order, so that is a prefix of
+   * every stream.
+   */
+  readonly untilPosition?: number;
 }
 
 function letter(
@@ -108,7 +116,7 @@ function letter(
 export async function projectBatch(
   pool: Pool,
   batch: PartitionBatch,
-  { instances = new TopicInstances(), limits, beforeCommit, ...settling }: BatchOptions = {},
+  { instances = new TopicInstances(), limits, beforeCommit, untilPosition, ...settling }: BatchOptions = {},
 ): Promise<BatchResult> {
   const partitionKey = [batch.groupId, batch.topic, batch.partition];
   const client = await pool.connect();
@@ -143,6 +151,7 @@ export async function projectBatch(
     const deadLetters: NewDeadLetter[] = [];
     const consumed: { record: StoredRecord; event: AnyEventEnvelope }[] = [];
     let genesis = 0;
+    let beyond = 0;
     for (const record of fresh) {
       const claimed = record.headers[TOPIC_INSTANCE_HEADER];
       if (claimed !== instance) {
@@ -158,7 +167,8 @@ export async function projectBatch(
         continue;
       }
       const parsed = parseRecord(record, limits);
-      if (parsed.ok) consumed.push({ record, event: parsed.event });
+      if (parsed.ok && untilPosition !== undefined && parsed.event.position > untilPosition) beyond += 1;
+      else if (parsed.ok) consumed.push({ record, event: parsed.event });
       else deadLetters.push(letter(batch, instance, record, parsed.kind, parsed.reason));
     }
     const settlement = await settle(client, consumed, [], settling);
@@ -185,6 +195,7 @@ export async function projectBatch(
         DeadLetterKind,
         number
       >,
+      beyond,
     };
     beforeCommit?.(result);
     await client.query('COMMIT');

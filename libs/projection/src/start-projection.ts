@@ -29,6 +29,8 @@ export interface ProjectionSettings {
   readonly stuckAfterMs?: number;
   /** Records with a longer value become 'oversized' dead letters instead of being parsed. */
   readonly maxRecordBytes?: number;
+  /** Events after this journal position are left out (a replay as the ledger stood then). */
+  readonly untilPosition?: number;
 }
 
 export interface BatchFailure {
@@ -112,6 +114,7 @@ export async function startProjection(
     applyAttempts = 3,
     stuckAfterMs = 30_000,
     maxRecordBytes,
+    untilPosition,
   }: ProjectionSettings,
   hooks: ProjectionHooks = {},
 ): Promise<RunningProjection> {
@@ -120,6 +123,7 @@ export async function startProjection(
   const options = {
     instances,
     limits: { maxValueBytes: maxRecordBytes },
+    untilPosition,
     beforeApply: (events: readonly AnyEventEnvelope[]) => hooks.beforeApply?.(events),
     beforeCommit: (outcome: BatchOutcome) => hooks.beforeCommit?.(outcome),
   };

@@ -15,7 +15,12 @@ export interface VerifySettings {
   readonly kafka: Kafka;
   readonly topic: string;
   readonly trustedKeys: readonly KeyObject[];
+  /** Called as each step begins, for progress output. */
+  readonly onStep?: (step: VerifyStep) => void;
 }
+
+export const VERIFY_STEPS = ['publications', 'topic', 'journal', 'checkpoints', 'read models'] as const;
+export type VerifyStep = (typeof VERIFY_STEPS)[number];
 
 /**
  * The three-way verify: the journal, the topic, and the read models, each checked on its own
@@ -32,11 +37,14 @@ export async function verifyLedger({
   kafka,
   topic,
   trustedKeys,
+  onStep,
 }: VerifySettings): Promise<VerifyReport> {
   const findings = new Findings();
+  onStep?.('publications');
   const journalStore = new Journal(pool);
   const journalId = await journalStore.journalId();
   const publications = await journalStore.publicationsOf(topic);
+  onStep?.('topic');
   const topicView = await checkTopic(kafka, topic, journalId, findings);
   const publication = publications.find(
     (candidate) =>
@@ -57,11 +65,14 @@ export async function verifyLedger({
   return inTransaction(
     pool,
     async (client) => {
+      onStep?.('journal');
       const journal = await checkJournal(client, findings);
       if (topicView.carriesThisJournal) {
         checkJournalAgainstTopic(journal, topicView, publishedPosition, findings);
       }
+      onStep?.('checkpoints');
       const checkpoints = checkCheckpoints({ journalId, journal, topic: topicView, trustedKeys }, findings);
+      onStep?.('read models');
       const readModels = await checkReadModels(client, journal, findings);
       return {
         journal: {
