@@ -11,7 +11,20 @@ export {
   isHsCode,
   isJurisdiction,
 } from './identifiers';
-export { ENVELOPE_SCHEMA, EVENT_DATA_SCHEMAS } from './schemas';
+export {
+  ENVELOPE_SCHEMA,
+  EVENT_DATA_SCHEMAS,
+  EVENT_DATA_SCHEMA_VERSIONS,
+  knownSchemaVersions,
+} from './schemas';
+export {
+  UPCASTERS,
+  UnknownSchemaVersion,
+  isKnownSchemaVersion,
+  upcast,
+  upcastEnvelope,
+  type RecordedEnvelope,
+} from './upcast';
 export { validateEnvelope, validateEventData } from './validation';
 export { ContractViolation } from './contract-violation';
 export {

@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import { SAMPLE_DATA, SEED_API_KEY_EVENTS, SEED_EVENTS, US_RECIPROCAL_ON_CN } from '../test/seed-events';
 import { ELEMENT_SYMBOLS, RARE_EARTH_ELEMENTS } from './elements';
-import { EVENT_TYPES, type EventType } from './events';
+import { EVENT_TYPES, SCHEMA_VERSIONS, type EventType } from './events';
 import { ENVELOPE_SCHEMA, EVENT_DATA_SCHEMAS } from './schemas';
 import { validateEnvelope, validateEventData } from './validation';
 
@@ -241,8 +241,13 @@ describe('validateEnvelope', () => {
     ]);
   });
 
-  it('holds the schema version to the current one of the type', () => {
-    expect(validateEnvelope({ ...event, schemaVersion: 2 })).toEqual(['schemaVersion: must be 1']);
+  it('holds the schema version to one of the type this reader knows', () => {
+    expect(validateEnvelope({ ...event, schemaVersion: 9 })).toEqual([
+      `schemaVersion: must be a schema version of ${event.type} this reader knows (${Array.from(
+        { length: SCHEMA_VERSIONS[event.type] },
+        (_, index) => index + 1,
+      ).join(', ')})`,
+    ]);
   });
 
   it('allows each type only in its stream types', () => {

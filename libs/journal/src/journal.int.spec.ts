@@ -8,8 +8,9 @@ import {
   merkleRoot,
   signCheckpoint,
   verifyCheckpointSignature,
+  upcastEnvelope,
   verifyStreamChain,
-  type AnyEventEnvelope,
+  type RecordedEnvelope,
   type PolicyEvent,
 } from '@ledger/contracts';
 import { PG_POOL } from '@ledger/database';
@@ -87,8 +88,8 @@ describe('the Postgres event journal', () => {
   });
 
   describe('append and read back', () => {
-    let created: AnyEventEnvelope[];
-    let changed: AnyEventEnvelope[];
+    let created: RecordedEnvelope[];
+    let changed: RecordedEnvelope[];
 
     beforeAll(async () => {
       created = (await journal.append(appendTo('us-reciprocal-cn', 0, [RECIPROCAL_CN]))).events;
@@ -467,7 +468,7 @@ describe('the Postgres event journal', () => {
     });
 
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    const [checkpoint] = (
+    const [recorded] = (
       await relayJournal.append({
         streamId: CHECKPOINT_STREAM_ID,
         streamType: 'ledger',
@@ -479,6 +480,7 @@ describe('the Postgres event journal', () => {
         citation: null,
       })
     ).events;
+    const checkpoint = upcastEnvelope(recorded);
     expect(
       checkpoint.type === 'LedgerCheckpointSigned' && verifyCheckpointSignature(checkpoint.data, [publicKey]),
     ).toBe('valid');

@@ -2,8 +2,10 @@ import {
   type AnyEventEnvelope,
   type ControlledItem,
   type EventEnvelope,
+  type RecordedEnvelope,
   type StreamType,
   unhandledEventType,
+  upcastEnvelope,
 } from '@ledger/contracts';
 import { foldLicenceState, type LicenceSummary } from '@ledger/domain';
 import type { PoolClient } from 'pg';
@@ -221,8 +223,8 @@ function itemRows(
 }
 
 /** The batch with each stream's events in version order (streams keep their first appearance order). */
-function inStreamOrder(events: readonly AnyEventEnvelope[]): AnyEventEnvelope[] {
-  const streams = new Map<string, AnyEventEnvelope[]>();
+function inStreamOrder(events: readonly RecordedEnvelope[]): RecordedEnvelope[] {
+  const streams = new Map<string, RecordedEnvelope[]>();
   for (const event of events) {
     const stream = streams.get(event.streamId) ?? [];
     stream.push(event);
@@ -390,11 +392,11 @@ async function requireContinuity(client: PoolClient, streams: Map<string, Stream
  */
 async function refreshLicences(client: PoolClient, licenceIds: readonly string[]): Promise<void> {
   if (licenceIds.length === 0) return;
-  const { rows } = await client.query<{ envelope: AnyEventEnvelope; retracted: boolean }>(
+  const { rows } = await client.query<{ envelope: RecordedEnvelope; retracted: boolean }>(
     SELECT_LICENCE_EVENTS,
     [licenceIds],
   );
-  const streams = new Map<string, { envelope: AnyEventEnvelope; retracted: boolean }[]>();
+  const streams = new Map<string, { envelope: RecordedEnvelope; retracted: boolean }[]>();
   for (const row of rows) {
     const stream = streams.get(row.envelope.streamId) ?? [];
     stream.push(row);
@@ -402,7 +404,9 @@ async function refreshLicences(client: PoolClient, licenceIds: readonly string[]
   }
   const summaries: Omit<LicenceSummary, 'status'>[] = [];
   for (const [id, stream] of streams) {
-    const state = foldLicenceState(stream.filter((row) => !row.retracted).map((row) => row.envelope));
+    const state = foldLicenceState(
+      stream.filter((row) => !row.retracted).map((row) => upcastEnvelope(row.envelope)),
+    );
     if (state === null) continue;
     const version = Math.max(...stream.map((row) => row.envelope.streamVersion));
     summaries.push({ id, version, ...state });
@@ -414,12 +418,13 @@ async function refreshLicences(client: PoolClient, licenceIds: readonly string[]
 /**
  * Applies a batch inside the caller's transaction. The caller guarantees each stream's events
  * continue its applied version without gaps (in any interleaving across streams); a batch that
- * breaks this is refused rather than silently projected.
+ * breaks this is refused rather than silently projected. `read_models.events` keeps each event
+ * as recorded (its hash verifies); the other tables are planned from its upcast form.
  */
-export async function applyEvents(client: PoolClient, batch: readonly AnyEventEnvelope[]): Promise<void> {
+export async function applyEvents(client: PoolClient, batch: readonly RecordedEnvelope[]): Promise<void> {
   if (batch.length === 0) return;
   const events = inStreamOrder(batch);
-  const plan = planBatch(events);
+  const plan = planBatch(events.map(upcastEnvelope));
   await requireContinuity(client, plan.streams);
   await insertRows(client, INSERT_EVENTS, events);
   await insertRows(client, INSERT_MEASURES, plan.measures);
