@@ -4,12 +4,15 @@ export { canonicalJson } from './canonical-json';
 export { computeEventHash, verifyStreamChain, type ChainVerification } from './event-hash';
 export { ELEMENT_SYMBOLS, RARE_EARTH_ELEMENTS, type ElementSymbol } from './elements';
 export {
+  HEADING_PATTERN,
   HS_CODE_PATTERN,
   STREAM_ID,
   STREAM_ID_PATTERN,
   isElementSymbol,
+  isHeading,
   isHsCode,
   isJurisdiction,
+  normaliseHeading,
 } from './identifiers';
 export {
   ENVELOPE_SCHEMA,

@@ -1,5 +1,5 @@
 import { ELEMENT_SYMBOLS } from './elements';
-import { HS_CODE_PATTERN, STREAM_ID_PATTERN } from './identifiers';
+import { HEADING_PATTERN, HS_CODE_PATTERN, STREAM_ID_PATTERN } from './identifiers';
 import { EVENT_STREAM_TYPES, EVENT_TYPES, SCHEMA_VERSIONS, STREAM_TYPES, type EventType } from './events';
 
 /**
@@ -52,6 +52,11 @@ const hsCode: Schema = {
   pattern: HS_CODE_PATTERN,
   format: 'hs-code',
   description: 'an HS code of 2, 4, 6, 8 or 10 digits',
+};
+const headingOrUnknown: Schema = {
+  type: ['string', 'null'],
+  pattern: HEADING_PATTERN,
+  description: 'a chapter 98 or 99 heading with dots (e.g. 9903.01.24) or null',
 };
 const streamId: Schema = {
   type: 'string',
@@ -141,34 +146,49 @@ const apiKeyChange = (extra: Record<string, Schema> = {}): Schema =>
     ...extra,
   });
 
+const TARIFF_IMPOSED_V1_REQUIRED = [
+  'imposer',
+  'targets',
+  'program',
+  'products',
+  'title',
+  'legalInstrument',
+  'announcedAt',
+  'rate',
+  'validFrom',
+] as const;
+const TARIFF_IMPOSED_V1_PROPERTIES: Record<string, Schema> = {
+  imposer: jurisdiction,
+  targets: jurisdictions(1),
+  excludedTargets: jurisdictions(0),
+  program: label,
+  products: productScope,
+  title: label,
+  legalInstrument: label,
+  announcedAt: instant,
+  rate,
+  validFrom: instant,
+  validTo: instantOrOpen,
+};
+const TARIFF_RATE_CHANGED_V1_PROPERTIES: Record<string, Schema> = {
+  rate,
+  validFrom: instant,
+  validTo: instantOrOpen,
+};
+
 const DATA_BODIES: { readonly [K in EventType]: Schema } = {
-  TariffImposed: object(
-    [
-      'imposer',
-      'targets',
-      'program',
-      'products',
-      'title',
-      'legalInstrument',
-      'announcedAt',
-      'rate',
-      'validFrom',
-    ],
-    {
-      imposer: jurisdiction,
-      targets: jurisdictions(1),
-      excludedTargets: jurisdictions(0),
-      program: label,
-      products: productScope,
-      title: label,
-      legalInstrument: label,
-      announcedAt: instant,
-      rate,
-      validFrom: instant,
-      validTo: instantOrOpen,
-    },
-  ),
-  TariffRateChanged: object(['rate', 'validFrom'], { rate, validFrom: instant, validTo: instantOrOpen }),
+  // v2: the heading of the rate (TariffImposed's instrument is its legalInstrument). Optional, as
+  // the events writers already make stay valid; absent reads as null (unknown), like an upcast v1.
+  TariffImposed: object(TARIFF_IMPOSED_V1_REQUIRED, {
+    ...TARIFF_IMPOSED_V1_PROPERTIES,
+    heading: headingOrUnknown,
+  }),
+  // v2: the heading and the instrument of the new rate.
+  TariffRateChanged: object(['rate', 'validFrom'], {
+    ...TARIFF_RATE_CHANGED_V1_PROPERTIES,
+    heading: headingOrUnknown,
+    instrument: { ...label, type: ['string', 'null'] },
+  }),
   TariffSuspended: validityWindow,
   TariffLifted: lift,
   TariffValidityChanged: validityChange,
@@ -256,7 +276,10 @@ const DATA_BODIES: { readonly [K in EventType]: Schema } = {
  * of them stay on the topic and in the journal forever, and each is checked against the schema of
  * its own version (libs/contracts/test/fixtures holds the archived ones a test compares with).
  */
-const PAST_DATA_BODIES: { readonly [K in EventType]?: readonly Schema[] } = {};
+const PAST_DATA_BODIES: { readonly [K in EventType]?: readonly Schema[] } = {
+  TariffImposed: [object(TARIFF_IMPOSED_V1_REQUIRED, TARIFF_IMPOSED_V1_PROPERTIES)],
+  TariffRateChanged: [object(['rate', 'validFrom'], TARIFF_RATE_CHANGED_V1_PROPERTIES)],
+};
 
 const DATA_BODY_VERSIONS = Object.fromEntries(
   EVENT_TYPES.map((type): [EventType, readonly Schema[]] => [

@@ -17,8 +17,9 @@ type Upcaster = (data: Readonly<Record<string, unknown>>) => Record<string, unkn
  * version n has n - 1 of them (a unit test holds each chain to `SCHEMA_VERSIONS`).
  */
 export const UPCASTERS: { readonly [K in EventType]: readonly Upcaster[] } = {
-  TariffImposed: [],
-  TariffRateChanged: [],
+  // v1 → v2: the heading (and a rate change's instrument) were not recorded, so unknown.
+  TariffImposed: [(data) => ({ ...data, heading: null })],
+  TariffRateChanged: [(data) => ({ ...data, heading: null, instrument: null })],
   TariffSuspended: [],
   TariffLifted: [],
   TariffValidityChanged: [],

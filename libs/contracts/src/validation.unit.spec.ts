@@ -100,7 +100,12 @@ describe('validateEventData', () => {
     [1000.01, false],
   ])('rate %p valid: %s', (rate, valid) => {
     expect(
-      validateEventData('TariffRateChanged', { rate, validFrom: '2025-05-14T04:01:00.000Z' }).length === 0,
+      validateEventData('TariffRateChanged', {
+        rate,
+        validFrom: '2025-05-14T04:01:00.000Z',
+        heading: null,
+        instrument: null,
+      }).length === 0,
     ).toBe(valid);
   });
 
@@ -231,13 +236,45 @@ describe('validateEnvelope', () => {
     }
   });
 
+  it.each([
+    ['9903.01.24', true],
+    ['9903.01.25', true],
+    ['9903.01.63', true],
+    ['9802.00.80', true],
+    ['9903.88.15.10', true],
+    [null, true],
+    ['99030124', false],
+    ['9903', false],
+    ['8505.11', false],
+    ['9903.1.24', false],
+  ])('heading %p valid: %s', (heading, valid) => {
+    const change = { rate: 20, validFrom: '2025-03-04T05:01:00.000Z', heading, instrument: null };
+    expect(validateEventData('TariffRateChanged', change).length === 0).toBe(valid);
+  });
+
+  it('checks a record against the schema of its own version: v1 has no heading, v2 may have one', () => {
+    const v1 = { rate: 20, validFrom: '2025-03-04T05:01:00.000Z' };
+    expect(validateEventData('TariffRateChanged', v1, 1)).toEqual([]);
+    expect(validateEventData('TariffRateChanged', v1, 2)).toEqual([]);
+    expect(validateEventData('TariffRateChanged', { ...v1, heading: null, instrument: null }, 1)).toEqual([
+      'heading: is not allowed',
+      'instrument: is not allowed',
+    ]);
+    expect(validateEnvelope({ ...event, schemaVersion: 1 })).toEqual([
+      'data.heading: is not allowed',
+      'data.instrument: is not allowed',
+    ]);
+  });
+
   it('validates the payload against the schema of the event type', () => {
     expect(validateEnvelope({ ...event, data: { ...event.data, rate: 1001 } })).toEqual([
       'data.rate: must be <= 1000',
     ]);
-    expect(validateEnvelope({ ...event, type: 'TariffLifted' })).toEqual([
+    expect(validateEnvelope({ ...event, type: 'TariffLifted', schemaVersion: 1 })).toEqual([
       'data.rate: is not allowed',
       'data.validTo: is not allowed',
+      'data.heading: is not allowed',
+      'data.instrument: is not allowed',
     ]);
   });
 

@@ -6,6 +6,7 @@ import {
   canonicalJson,
   computeEventHash,
   merkleRoot,
+  SCHEMA_VERSIONS,
   signCheckpoint,
   verifyCheckpointSignature,
   upcastEnvelope,
@@ -108,7 +109,7 @@ describe('the Postgres event journal', () => {
       expect(created).toHaveLength(1);
       expect(created[0]).toMatchObject({
         type: 'TariffImposed',
-        schemaVersion: 1,
+        schemaVersion: SCHEMA_VERSIONS.TariffImposed,
         streamId: 'us-reciprocal-cn',
         streamType: 'tariff-measure',
         streamVersion: 1,

@@ -50,6 +50,8 @@ interface TimelineRow {
   readonly valid_to: string | null;
   readonly rate: number | null;
   readonly citation: unknown;
+  readonly heading: string | null;
+  readonly instrument: string | null;
 }
 
 interface ItemRow {
@@ -111,11 +113,14 @@ const INSERT_MEASURES = `
 
 const INSERT_TIMELINE_ENTRIES = `
   INSERT INTO read_models.timeline_entries
-    (measure_id, kind, version, event_id, recorded_at, valid_from, valid_to, rate, citation)
-  SELECT measure_id, kind, version, event_id, recorded_at, valid_from, valid_to, rate, citation
+    (measure_id, kind, version, event_id, recorded_at, valid_from, valid_to, rate, citation,
+     heading, instrument)
+  SELECT measure_id, kind, version, event_id, recorded_at, valid_from, valid_to, rate, citation,
+         heading, instrument
   FROM jsonb_to_recordset($1::jsonb) AS t(
     measure_id text, kind text, version integer, event_id uuid, recorded_at timestamptz,
-    valid_from timestamptz, valid_to timestamptz, rate numeric, citation jsonb)`;
+    valid_from timestamptz, valid_to timestamptz, rate numeric, citation jsonb, heading text,
+    instrument text)`;
 
 const INSERT_CONTROL_ITEMS = `
   INSERT INTO read_models.control_items
@@ -260,6 +265,7 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
       validFrom: string | null,
       validTo: string | null | undefined,
       rate: number | null = null,
+      reference: { heading: string | null; instrument: string | null } = { heading: null, instrument: null },
     ): TimelineRow => ({
       measure_id: event.streamId,
       kind,
@@ -270,6 +276,7 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
       valid_to: validTo ?? null,
       rate,
       citation: event.citation,
+      ...reference,
     });
     // Any event of a licence, a retraction included, changes its listed version or state.
     if (event.streamType === 'licence') plan.licenceIds.add(event.streamId);
@@ -298,7 +305,12 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
         });
         plan.timeline.push(entry('validity', null, data.validTo));
         // The creation's rate holds for as long as the measure lives, however its end moves.
-        plan.timeline.push(entry('rate', data.validFrom, null, data.rate));
+        plan.timeline.push(
+          entry('rate', data.validFrom, null, data.rate, {
+            heading: data.heading ?? null,
+            instrument: data.legalInstrument,
+          }),
+        );
         break;
       }
       case 'ExportControlImposed': {
@@ -323,7 +335,12 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
         break;
       }
       case 'TariffRateChanged':
-        plan.timeline.push(entry('rate', event.data.validFrom, event.data.validTo, event.data.rate));
+        plan.timeline.push(
+          entry('rate', event.data.validFrom, event.data.validTo, event.data.rate, {
+            heading: event.data.heading ?? null,
+            instrument: event.data.instrument ?? null,
+          }),
+        );
         break;
       case 'TariffSuspended':
       case 'ExportControlSuspended':

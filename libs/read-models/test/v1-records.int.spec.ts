@@ -83,4 +83,23 @@ describe('archived v1 records', () => {
     expect(evaluated.total).toBe(total);
     expect(await sqlViews(db.pool).tariffs(query)).toEqual(evaluated);
   });
+
+  it("show no heading for their rates, and an imposition's own legal instrument as the instrument of its rate", async () => {
+    const query = {
+      imposer: 'US',
+      origin: 'VN',
+      product: '850511',
+      asOf: '2025-04-06T00:00:00.000Z',
+      knownAt: '2025-06-01T00:00:00.000Z',
+    };
+    const { layers } = await sqlViews(db.pool).tariffs(query);
+    expect(layers).toMatchObject([
+      { measureId: 'us-ieepa-reciprocal-baseline', heading: null, instrument: 'Executive Order 14257' },
+    ]);
+    const { layers: onChina } = await sqlViews(db.pool).tariffs({ ...query, origin: 'CN' });
+    expect(onChina).toMatchObject([
+      { measureId: 'us-ieepa-fentanyl-cn', rate: 20, heading: null, instrument: null },
+      { measureId: 'us-ieepa-reciprocal-baseline', heading: null, instrument: 'Executive Order 14257' },
+    ]);
+  });
 });
