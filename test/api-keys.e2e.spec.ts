@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { API_KEY_STREAM_ID, type AnyEventEnvelope } from '@ledger/contracts';
+import { API_KEY_STREAM_ID, upcastEnvelope, type RecordedEnvelope } from '@ledger/contracts';
 import { Journal } from '@ledger/journal';
 import { eventually } from '@ledger/testing';
 import { AppProcess, ensureBuilt, freePort, runAuditor } from './support/app-process';
@@ -52,7 +52,7 @@ describe('API key lifecycle', () => {
     return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   };
 
-  const keyEvents = async (): Promise<AnyEventEnvelope[]> =>
+  const keyEvents = async (): Promise<RecordedEnvelope[]> =>
     (await journal.readStream(API_KEY_STREAM_ID))?.events ?? [];
 
   const cli = (...args: string[]) =>
@@ -234,7 +234,7 @@ describe('API key lifecycle', () => {
 
     const audited = await call('GET', '/v1/audit/keys', KEYS.auditor);
     expect(audited.status).toBe(200);
-    const { keys, events } = audited.body as { keys: { status: string }[]; events: AnyEventEnvelope[] };
+    const { keys, events } = audited.body as { keys: { status: string }[]; events: RecordedEnvelope[] };
     expect(keys.map((key) => key.status)).toEqual(expect.arrayContaining(['active', 'expired', 'revoked']));
     expect(events).toEqual(await keyEvents());
 
@@ -275,7 +275,7 @@ describe('API key lifecycle', () => {
   });
 
   it('keeps a revoked bootstrap key revoked when the admin API starts again', async () => {
-    const [, reader] = await keyEvents();
+    const [, reader] = (await keyEvents()).map(upcastEnvelope);
     const readerId = reader.type === 'ApiKeyCreated' ? reader.data.keyId : '';
     expect((await call('POST', `/v1/keys/${readerId}/revoke`, KEYS.admin)).status).toBe(200);
     expect((await call('GET', '/v1/events?limit=1', KEYS.reader)).status).toBe(401);

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { RARE_EARTH_ELEMENTS, type AnyEventEnvelope } from '@ledger/contracts';
+import { RARE_EARTH_ELEMENTS, type RecordedEnvelope, upcastEnvelope } from '@ledger/contracts';
 import { evaluateExportControls, evaluateMeasure, evaluateTariffs } from '@ledger/domain';
 import { KeyStore } from '@ledger/http';
 import { Journal } from '@ledger/journal';
@@ -128,8 +128,8 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
   };
 
   /** Every event in the journal, in position order. */
-  const journalEvents = async (): Promise<AnyEventEnvelope[]> => {
-    const events: AnyEventEnvelope[] = [];
+  const journalEvents = async (): Promise<RecordedEnvelope[]> => {
+    const events: RecordedEnvelope[] = [];
     for (;;) {
       const page = await journal.readAll(events.at(-1)?.position ?? 0, 1000);
       if (page.length === 0) return events;
@@ -504,7 +504,7 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
   it('the read models hold exactly the journal events, by id, and answer what the in-memory evaluator answers over them', async () => {
     const committed = await journalEvents();
     const projected = await eventually(async () => {
-      const { rows } = await ledger.db.pool.query<{ envelope: AnyEventEnvelope }>(
+      const { rows } = await ledger.db.pool.query<{ envelope: RecordedEnvelope }>(
         'SELECT envelope FROM read_models.events ORDER BY position',
       );
       const ids = new Set(rows.map(({ envelope }) => envelope.id));
@@ -514,7 +514,7 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
     const journalById = new Map((await journalEvents()).map((event) => [event.id, event]));
     for (const event of projected) expect(event).toEqual(journalById.get(event.id));
 
-    const events = [...journalById.values()];
+    const events = [...journalById.values()].map(upcastEnvelope);
     const policy = events.filter((event) => event.streamType !== 'ledger');
     const recorded = policy.map((event) => Date.parse(event.recordedAt));
     const knownAts = [

@@ -8,6 +8,7 @@ import {
   isGenesisRecord,
   verifyStreamChain,
   type AnyEventEnvelope,
+  type RecordedEnvelope,
 } from '@ledger/contracts';
 import { Journal } from '@ledger/journal';
 import { readTopic, type StoredRecord } from '@ledger/messaging';
@@ -27,7 +28,7 @@ const CONSISTENCY_WAIT_MS = 6_000;
 
 interface Published {
   readonly record: StoredRecord;
-  readonly event: AnyEventEnvelope;
+  readonly event: RecordedEnvelope;
 }
 
 describe('write path: admin API → journal → relay → Kafka', () => {
@@ -43,8 +44,8 @@ describe('write path: admin API → journal → relay → Kafka', () => {
       .send(body as object);
 
   /** Every event in the journal, in position order. */
-  async function journalEvents(): Promise<AnyEventEnvelope[]> {
-    const events: AnyEventEnvelope[] = [];
+  async function journalEvents(): Promise<RecordedEnvelope[]> {
+    const events: RecordedEnvelope[] = [];
     for (;;) {
       const page = await journal.readAll(events.at(-1)?.position ?? 0, 1000);
       if (page.length === 0) return events;
@@ -53,7 +54,7 @@ describe('write path: admin API → journal → relay → Kafka', () => {
   }
 
   /** The journal's policy events: the ledger's own stream (signed checkpoints) grows by itself. */
-  async function policyEvents(): Promise<AnyEventEnvelope[]> {
+  async function policyEvents(): Promise<RecordedEnvelope[]> {
     return (await journalEvents()).filter((event) => event.streamType !== 'ledger');
   }
 

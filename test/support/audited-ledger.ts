@@ -7,7 +7,7 @@ import {
   toGenesisRecords,
   toKafkaRecord,
   withTopicInstance,
-  type AnyEventEnvelope,
+  type RecordedEnvelope,
   type PolicyEvent,
 } from '@ledger/contracts';
 import { inTransaction } from '@ledger/database';
@@ -124,7 +124,7 @@ export class AuditedLedger {
   }
 
   /** A tariff measure of `length` events (imposed, then rate changes), or more events on an existing one. */
-  async appendTariff(streamId: string, length: number): Promise<AnyEventEnvelope[]> {
+  async appendTariff(streamId: string, length: number): Promise<RecordedEnvelope[]> {
     const current = (await this.journal.readStream(streamId))?.version ?? 0;
     const events = Array.from({ length }, (_, index) =>
       current + index === 0 ? IMPOSED : rateChange(35 + current + index),
@@ -143,7 +143,7 @@ export class AuditedLedger {
   }
 
   /** Signs the journal's head as the relay does and appends the checkpoint; `key` another signer. */
-  async appendCheckpoint(key: KeyObject = this.signingKey): Promise<AnyEventEnvelope> {
+  async appendCheckpoint(key: KeyObject = this.signingKey): Promise<RecordedEnvelope> {
     const statement = await this.journal.checkpointStatementAt(await this.journal.headPosition());
     const current = (await this.journal.readStream(CHECKPOINT_STREAM_ID))?.version ?? 0;
     const { events } = await this.journal.append({
@@ -160,12 +160,12 @@ export class AuditedLedger {
   }
 
   /** Every journal event, in position order. */
-  async events(): Promise<AnyEventEnvelope[]> {
+  async events(): Promise<RecordedEnvelope[]> {
     return this.journal.readAll(0, 1_000_000);
   }
 
   /** The record the relay sends for an event: its partition, the instance header. */
-  recordOf(event: AnyEventEnvelope, topicInstance = this.instance.topicInstance): OutgoingRecord {
+  recordOf(event: RecordedEnvelope, topicInstance = this.instance.topicInstance): OutgoingRecord {
     return {
       ...withTopicInstance(toKafkaRecord(event), topicInstance),
       partition: partitionOf(event.streamId, this.partitions),
@@ -197,7 +197,7 @@ export class AuditedLedger {
     recordAs,
   }: {
     upTo?: number;
-    skip?: (event: AnyEventEnvelope) => boolean;
+    skip?: (event: RecordedEnvelope) => boolean;
     recordAs?: number;
   } = {}): Promise<void> {
     const events = (await this.events()).filter(
@@ -246,7 +246,7 @@ export class AuditedLedger {
   async rewriteWithRecomputedChain(
     streamId: string,
     streamVersion: number,
-    rewrite: (data: AnyEventEnvelope['data']) => AnyEventEnvelope['data'],
+    rewrite: (data: object) => object,
   ): Promise<void> {
     const stream = await this.journal.readStream(streamId);
     if (!stream) throw new Error(`no stream ${streamId}`);
@@ -292,7 +292,7 @@ export class AuditedLedger {
 }
 
 /** Applies events to a database's read models as the projector would, in one transaction. */
-export async function projectInto(db: TestDatabase, events: readonly AnyEventEnvelope[]): Promise<void> {
+export async function projectInto(db: TestDatabase, events: readonly RecordedEnvelope[]): Promise<void> {
   if (events.length === 0) return;
   await inTransaction(db.pool, (client) => applyEvents(client, events));
 }

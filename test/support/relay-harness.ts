@@ -2,7 +2,7 @@ import {
   readTopicRecord,
   topicInstanceOf,
   verifyStreamChain,
-  type AnyEventEnvelope,
+  type RecordedEnvelope,
   type PolicyEvent,
   type TopicGenesis,
 } from '@ledger/contracts';
@@ -68,13 +68,13 @@ export async function publishedPosition(journal: Journal, topic: string): Promis
 export interface TopicContent {
   /** One genesis per partition, by partition. */
   readonly genesis: ReadonlyMap<number, TopicGenesis>;
-  readonly events: readonly AnyEventEnvelope[];
+  readonly events: readonly RecordedEnvelope[];
 }
 
 /** Reads the whole topic as its readers must: genesis records and valid, hash-checked events. */
 export async function readTopicContent(kafka: Kafka, topic: string): Promise<TopicContent> {
   const genesis = new Map<number, TopicGenesis>();
-  const events: AnyEventEnvelope[] = [];
+  const events: RecordedEnvelope[] = [];
   for (const record of await readTopic(kafka, topic)) {
     const entry = readTopicRecord(record);
     // The genesis is the first committed record of its partition (aborted attempts may precede it).
@@ -114,9 +114,9 @@ export async function expectTopicMirrorsJournal(
   );
 
   const inJournal = await journal.readAll(0, 1_000_000);
-  const identity = (event: AnyEventEnvelope) => `${event.id} ${event.position} ${event.hash}`;
+  const identity = (event: RecordedEnvelope) => `${event.id} ${event.position} ${event.hash}`;
   expect(events.map(identity).sort()).toEqual(inJournal.map(identity).sort());
-  const streams = new Map<string, AnyEventEnvelope[]>();
+  const streams = new Map<string, RecordedEnvelope[]>();
   for (const event of events) streams.set(event.streamId, [...(streams.get(event.streamId) ?? []), event]);
   for (const stream of streams.values()) {
     expect(verifyStreamChain(stream)).toMatchObject({ ok: true });

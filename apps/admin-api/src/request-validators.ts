@@ -1,5 +1,5 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
-import { STREAM_ID, isElementSymbol, isHsCode, isJurisdiction } from '@ledger/contracts';
+import { STREAM_ID, isElementSymbol, isHeading, isHsCode, isJurisdiction } from '@ledger/contracts';
 
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/i;
 
@@ -66,7 +66,24 @@ export function IsHsCode(options?: ValidationOptions) {
       validator: {
         validate: isHsCode,
         defaultMessage: (args) =>
-          `${args?.property} must be an HS code written as 2, 4, 6, 8 or 10 digits (e.g. 850511), chapter 01–97`,
+          [args?.value].flat().some((code) => typeof code === 'string' && /^(98|99)\d*$/.test(code))
+            ? `${args?.property} must be HS codes of goods (chapters 01–97): chapters 98 and 99 hold a tariff's special headings (e.g. 9903.01.24), which a rate names as its heading, not as a product`
+            : `${args?.property} must be an HS code written as 2, 4, 6, 8 or 10 digits (e.g. 850511), chapter 01–97`,
+      },
+    },
+    options,
+  );
+}
+
+/** A chapter 98/99 heading, checked after `NormaliseHeading` has put in its dots. */
+export function IsHeading(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isHeading',
+      validator: {
+        validate: (value: unknown) => value === null || isHeading(value),
+        defaultMessage: (args) =>
+          `${args?.property} must be a chapter 98 or 99 heading of the imposer's tariff, four digits then one to three pairs, with or without dots (e.g. 9903.01.24 or 99030124), or null`,
       },
     },
     options,

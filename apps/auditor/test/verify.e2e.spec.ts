@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import {
   CHECKPOINT_STREAM_ID,
   toKafkaRecord,
-  type AnyEventEnvelope,
+  type RecordedEnvelope,
   type LedgerCheckpointSigned,
 } from '@ledger/contracts';
 import { readModelChecksums } from '@ledger/read-models';
@@ -26,7 +26,7 @@ const TIMEOUT = 180_000;
 async function buildLedger(
   ledger: AuditedLedger,
   { publish = true, project = true }: { publish?: boolean; project?: boolean } = {},
-): Promise<AnyEventEnvelope[]> {
+): Promise<RecordedEnvelope[]> {
   await ledger.appendTariff('tariff-alpha', 3);
   await ledger.appendTariff('tariff-bravo', 2);
   await ledger.appendTariff('tariff-charlie', 1);
@@ -67,10 +67,10 @@ function named(findings: readonly VerifyFinding[]): string[] {
 }
 
 function eventOf(
-  events: readonly AnyEventEnvelope[],
+  events: readonly RecordedEnvelope[],
   streamId: string,
   streamVersion: number,
-): AnyEventEnvelope {
+): RecordedEnvelope {
   const event = events.find(
     (candidate) => candidate.streamId === streamId && candidate.streamVersion === streamVersion,
   );

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
-import type { AnyEventEnvelope } from '@ledger/contracts';
+import type { RecordedEnvelope } from '@ledger/contracts';
 import { PG_POOL } from '@ledger/database';
 import {
   KAFKA,
@@ -166,7 +166,7 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /** The test-only fault hook: applying the chosen stream's events fails its first `times` times. */
-  private applyFault(events: readonly AnyEventEnvelope[]): void {
+  private applyFault(events: readonly RecordedEnvelope[]): void {
     const fault = this.config.projector.fault;
     if (fault?.step !== 'apply-throws' || this.faultsThrown >= fault.times) return;
     if (!events.some((event) => event.streamId === fault.streamId)) return;

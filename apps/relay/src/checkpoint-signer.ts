@@ -4,7 +4,8 @@ import {
   CHECKPOINT_STREAM_ID,
   checkpointKeyId,
   signCheckpoint,
-  type AnyEventEnvelope,
+  upcastEnvelope,
+  type RecordedEnvelope,
 } from '@ledger/contracts';
 import { StreamVersionConflict, type Journal } from '@ledger/journal';
 import type { RelayMetrics } from './relay.metrics';
@@ -32,11 +33,12 @@ export class CheckpointSigner {
   }
 
   /** Signs when the interval has passed and there is something new to sign; the appended event, or null. */
-  async signIfDue(now = Date.now()): Promise<AnyEventEnvelope | null> {
+  async signIfDue(now = Date.now()): Promise<RecordedEnvelope | null> {
     if (now - this.lastAttempt < this.intervalMs) return null;
     this.lastAttempt = now;
     this.metrics.checkpointChecks.inc();
-    const last = await this.journal.lastEventOf(CHECKPOINT_STREAM_ID);
+    const recorded = await this.journal.lastEventOf(CHECKPOINT_STREAM_ID);
+    const last = recorded && upcastEnvelope(recorded);
     const covered = last?.type === 'LedgerCheckpointSigned' ? last.data.position : 0;
     // Only policy events count as new: otherwise every checkpoint would call for the next one.
     if ((await this.journal.lastPolicyPosition()) <= covered) return null;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
-import type { AnyEventEnvelope, EventEnvelope } from './envelope';
+import type { EventEnvelope } from './envelope';
+import type { RecordedEnvelope } from './upcast';
 
 type HashedField = Exclude<keyof EventEnvelope, 'hash' | 'position'>;
 
@@ -26,8 +27,11 @@ const HASHED: { readonly [F in HashedField]: true } = {
 };
 const HASHED_FIELDS = Object.keys(HASHED) as readonly HashedField[];
 
-/** Lowercase hex SHA-256 of the RFC 8785 form of the envelope without `hash` and `position`. */
-export function computeEventHash(envelope: Omit<EventEnvelope, 'hash' | 'position'>): string {
+/**
+ * Lowercase hex SHA-256 of the RFC 8785 form of the envelope without `hash` and `position`,
+ * over the data as recorded (never an upcast form of it).
+ */
+export function computeEventHash(envelope: Omit<RecordedEnvelope, 'hash' | 'position'>): string {
   const hashed: Record<string, unknown> = {};
   for (const field of HASHED_FIELDS) {
     hashed[field] = envelope[field];
@@ -45,12 +49,12 @@ export type ChainVerification =
     };
 
 /**
- * Checks the events of ONE stream, given in streamVersion order: gapless versions from 1, one
+ * Checks the events of ONE stream as recorded, given in streamVersion order: gapless versions from 1, one
  * stream identity, each prevHash linking to the previous hash, each hash recomputing, and
  * recordedAt strictly increasing. Stops at the first break and says where.
  */
-export function verifyStreamChain(events: readonly AnyEventEnvelope[]): ChainVerification {
-  let previous: AnyEventEnvelope | undefined;
+export function verifyStreamChain(events: readonly RecordedEnvelope[]): ChainVerification {
+  let previous: RecordedEnvelope | undefined;
   for (const [index, event] of events.entries()) {
     const reason = chainBreak(event, index + 1, previous, events[0]);
     if (reason !== undefined) {
@@ -62,10 +66,10 @@ export function verifyStreamChain(events: readonly AnyEventEnvelope[]): ChainVer
 }
 
 function chainBreak(
-  event: AnyEventEnvelope,
+  event: RecordedEnvelope,
   expectedVersion: number,
-  previous: AnyEventEnvelope | undefined,
-  first: AnyEventEnvelope | undefined,
+  previous: RecordedEnvelope | undefined,
+  first: RecordedEnvelope | undefined,
 ): string | undefined {
   if (first !== undefined && (event.streamId !== first.streamId || event.streamType !== first.streamType)) {
     return `belongs to ${event.streamType}/${event.streamId}, not ${first.streamType}/${first.streamId}`;

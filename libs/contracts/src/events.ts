@@ -9,6 +9,8 @@ export type Instant = string;
 export type Jurisdiction = string;
 /** HS code, digits only: 2, 4 or 6 digits (national lines 8–10). */
 export type HsCode = string;
+/** A chapter 98/99 heading of a national tariff, dotted: `9903.01.24`. */
+export type Heading = string;
 
 /** Streams of policy: what the admin API writes and the views answer about. */
 export const POLICY_STREAM_TYPES = ['tariff-measure', 'export-control', 'licence', 'agreement'] as const;
@@ -61,12 +63,21 @@ export interface TariffImposed {
   readonly rate: number;
   readonly validFrom: Instant;
   readonly validTo?: Instant | null;
+  /**
+   * v2: the chapter 98/99 heading of the imposer's tariff under which the rate is levied (US HTS
+   * `9903.01.24`); null or absent when unknown. The admin API records it, null when not given.
+   */
+  readonly heading?: Heading | null;
 }
 
 export interface TariffRateChanged {
   readonly rate: number;
   readonly validFrom: Instant;
   readonly validTo?: Instant | null;
+  /** v2: the heading the new rate is levied under; null when unknown. */
+  readonly heading?: Heading | null;
+  /** v2: the instrument that set the rate ("Executive Order 14259"); null when unknown. */
+  readonly instrument?: string | null;
 }
 
 export interface TariffSuspended {
@@ -319,8 +330,8 @@ export function unhandledEventType(event: never): never {
 
 /** Current schema version of each event type's payload; bump with an upcaster, never silently. */
 export const SCHEMA_VERSIONS: { readonly [K in EventType]: number } = {
-  TariffImposed: 1,
-  TariffRateChanged: 1,
+  TariffImposed: 2,
+  TariffRateChanged: 2,
   TariffSuspended: 1,
   TariffLifted: 1,
   TariffValidityChanged: 1,

@@ -26,6 +26,24 @@ export function isHsCode(value: unknown): boolean {
   return chapter >= 1 && chapter <= 97 && chapter !== 77;
 }
 
+/**
+ * A heading of chapter 98 or 99 of the imposer's tariff, where national nomenclatures put their
+ * special provisions and temporary duties (US HTS `9903.01.24`): four digits, then one to three
+ * pairs, separated by dots. Never a product: chapters 98 and 99 classify no goods.
+ */
+export const HEADING_PATTERN = '^(98|99)\\d{2}(\\.\\d{2}){1,3}$';
+const HEADING = new RegExp(HEADING_PATTERN);
+
+export function isHeading(value: unknown): boolean {
+  return typeof value === 'string' && HEADING.test(value);
+}
+
+/** A heading written as digits only (`99030124`) in its dotted form (`9903.01.24`); others as given. */
+export function normaliseHeading(value: string): string {
+  if (!/^(98|99)\d{2}(\d{2}){1,3}$/.test(value)) return value;
+  return `${value.slice(0, 4)}${value.slice(4).replace(/\d{2}/g, '.$&')}`;
+}
+
 const ELEMENTS: ReadonlySet<string> = new Set(ELEMENT_SYMBOLS);
 
 export function isElementSymbol(value: unknown): boolean {

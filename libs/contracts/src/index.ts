@@ -5,14 +5,30 @@ export { canonicalJson } from './canonical-json';
 export { computeEventHash, verifyStreamChain, type ChainVerification } from './event-hash';
 export { ELEMENT_SYMBOLS, RARE_EARTH_ELEMENTS, type ElementSymbol } from './elements';
 export {
+  HEADING_PATTERN,
   HS_CODE_PATTERN,
   STREAM_ID,
   STREAM_ID_PATTERN,
   isElementSymbol,
+  isHeading,
   isHsCode,
   isJurisdiction,
+  normaliseHeading,
 } from './identifiers';
-export { ENVELOPE_SCHEMA, EVENT_DATA_SCHEMAS } from './schemas';
+export {
+  ENVELOPE_SCHEMA,
+  EVENT_DATA_SCHEMAS,
+  EVENT_DATA_SCHEMA_VERSIONS,
+  knownSchemaVersions,
+} from './schemas';
+export {
+  UPCASTERS,
+  UnknownSchemaVersion,
+  isKnownSchemaVersion,
+  upcast,
+  upcastEnvelope,
+  type RecordedEnvelope,
+} from './upcast';
 export { validateEnvelope, validateEventData } from './validation';
 export { ContractViolation } from './contract-violation';
 export {

@@ -1,7 +1,7 @@
 import { ContractViolation } from './contract-violation';
-import type { AnyEventEnvelope } from './envelope';
 import { computeEventHash } from './event-hash';
 import type { Citation } from './events';
+import { isKnownSchemaVersion, UnknownSchemaVersion, type RecordedEnvelope } from './upcast';
 import { validateEnvelope } from './validation';
 
 /** What the relay produces to `policy.events`: key = streamId, value = a CloudEvent. */
@@ -26,7 +26,7 @@ type Scalar = string | number;
  * The envelope as a CloudEvents 1.0 attribute set (docs/architecture.md §3 "On Kafka"), in the
  * order the document is written. Absent optional fields are left out, never sent as null.
  */
-function cloudEventAttributes(envelope: AnyEventEnvelope): Record<string, Scalar> {
+function cloudEventAttributes(envelope: RecordedEnvelope): Record<string, Scalar> {
   const attributes: Record<string, Scalar | undefined> = {
     specversion: '1.0',
     id: envelope.id,
@@ -93,7 +93,7 @@ const MAPPED_ATTRIBUTES: ReadonlySet<string> = new Set([
  * Structured-mode CloudEvent (value) plus the same attributes as `ce_*` headers, so consumers
  * can route on headers without parsing the value.
  */
-export function toKafkaRecord(envelope: AnyEventEnvelope): KafkaRecord {
+export function toKafkaRecord(envelope: RecordedEnvelope): KafkaRecord {
   const attributes = cloudEventAttributes(envelope);
   const headers: Record<string, string> = { 'content-type': CLOUDEVENTS_CONTENT_TYPE };
   for (const [name, value] of Object.entries(attributes)) {
@@ -104,10 +104,12 @@ export function toKafkaRecord(envelope: AnyEventEnvelope): KafkaRecord {
 
 /**
  * Rebuilds the envelope from a record exactly as it was hashed, and refuses a record that
- * breaks the contract: no or unparseable value, a missing attribute, a schema error, a key
- * or `ce_*` header that disagrees with the value, or a hash that does not recompute.
+ * breaks the contract: no or unparseable value, a missing attribute, a type or schema version
+ * this reader does not know (UnknownSchemaVersion), a schema error against its own version, a
+ * key or `ce_*` header that disagrees with the value, or a hash that does not recompute. The
+ * data stays as recorded: `upcastEnvelope` brings it to the current version.
  */
-export function fromKafkaRecord(record: ReceivedKafkaRecord): AnyEventEnvelope {
+export function fromKafkaRecord(record: ReceivedKafkaRecord): RecordedEnvelope {
   const attributes = parseCloudEvent(record.value);
   const missing = REQUIRED_ATTRIBUTES.filter((name) => attributes[name] === undefined);
   if (missing.length > 0) {
@@ -115,6 +117,10 @@ export function fromKafkaRecord(record: ReceivedKafkaRecord): AnyEventEnvelope {
   }
   if (attributes.specversion !== '1.0') {
     throw new ContractViolation(`specversion ${String(attributes.specversion)} is not 1.0`);
+  }
+
+  if (!isKnownSchemaVersion(attributes.type, attributes.schemaversion)) {
+    throw new UnknownSchemaVersion(String(attributes.type), attributes.schemaversion);
   }
 
   const envelope = {
@@ -138,7 +144,7 @@ export function fromKafkaRecord(record: ReceivedKafkaRecord): AnyEventEnvelope {
   if (problems.length > 0) {
     throw new ContractViolation(`invalid event ${String(attributes.id)}: ${problems.join('; ')}`);
   }
-  const event = envelope as AnyEventEnvelope;
+  const event = envelope as RecordedEnvelope;
 
   if (record.key !== event.streamId) {
     throw new ContractViolation(`record key ${String(record.key)} is not the streamId ${event.streamId}`);

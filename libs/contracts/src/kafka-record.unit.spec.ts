@@ -23,7 +23,7 @@ describe('toKafkaRecord', () => {
       streamtype: 'tariff-measure',
       streamversion: 2,
       position: reciprocalCut.position,
-      schemaversion: 1,
+      schemaversion: 2,
       prevhash: US_RECIPROCAL_ON_CN[0].hash,
       hash: reciprocalCut.hash,
       actorkeyid: 'key-admin-1',
@@ -32,7 +32,13 @@ describe('toKafkaRecord', () => {
       citationurl: reciprocalCut.citation!.url,
       citationref: 'Joint statement, Geneva, 12 May 2025',
       citationtitle: 'Joint Statement on U.S.-China Economic and Trade Meeting in Geneva',
-      data: { rate: 10, validFrom: '2025-05-14T04:01:00.000Z', validTo: '2025-08-12T04:01:00.000Z' },
+      data: {
+        rate: 10,
+        validFrom: '2025-05-14T04:01:00.000Z',
+        validTo: '2025-08-12T04:01:00.000Z',
+        heading: null,
+        instrument: 'Executive Order 14298',
+      },
     });
     expect(record.headers).toMatchObject({
       'content-type': 'application/cloudevents+json',
@@ -44,7 +50,7 @@ describe('toKafkaRecord', () => {
       ce_time: '2025-05-12T12:30:00.000Z',
       ce_streamversion: '2',
       ce_position: String(reciprocalCut.position),
-      ce_schemaversion: '1',
+      ce_schemaversion: '2',
       ce_hash: reciprocalCut.hash,
     });
   });

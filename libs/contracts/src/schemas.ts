@@ -1,5 +1,5 @@
 import { ELEMENT_SYMBOLS } from './elements';
-import { HS_CODE_PATTERN, STREAM_ID_PATTERN } from './identifiers';
+import { HEADING_PATTERN, HS_CODE_PATTERN, STREAM_ID_PATTERN } from './identifiers';
 import { EVENT_STREAM_TYPES, EVENT_TYPES, SCHEMA_VERSIONS, STREAM_TYPES, type EventType } from './events';
 
 /**
@@ -52,6 +52,11 @@ const hsCode: Schema = {
   pattern: HS_CODE_PATTERN,
   format: 'hs-code',
   description: 'an HS code of 2, 4, 6, 8 or 10 digits',
+};
+const headingOrUnknown: Schema = {
+  type: ['string', 'null'],
+  pattern: HEADING_PATTERN,
+  description: 'a chapter 98 or 99 heading with dots (e.g. 9903.01.24) or null',
 };
 const streamId: Schema = {
   type: 'string',
@@ -141,34 +146,49 @@ const apiKeyChange = (extra: Record<string, Schema> = {}): Schema =>
     ...extra,
   });
 
+const TARIFF_IMPOSED_V1_REQUIRED = [
+  'imposer',
+  'targets',
+  'program',
+  'products',
+  'title',
+  'legalInstrument',
+  'announcedAt',
+  'rate',
+  'validFrom',
+] as const;
+const TARIFF_IMPOSED_V1_PROPERTIES: Record<string, Schema> = {
+  imposer: jurisdiction,
+  targets: jurisdictions(1),
+  excludedTargets: jurisdictions(0),
+  program: label,
+  products: productScope,
+  title: label,
+  legalInstrument: label,
+  announcedAt: instant,
+  rate,
+  validFrom: instant,
+  validTo: instantOrOpen,
+};
+const TARIFF_RATE_CHANGED_V1_PROPERTIES: Record<string, Schema> = {
+  rate,
+  validFrom: instant,
+  validTo: instantOrOpen,
+};
+
 const DATA_BODIES: { readonly [K in EventType]: Schema } = {
-  TariffImposed: object(
-    [
-      'imposer',
-      'targets',
-      'program',
-      'products',
-      'title',
-      'legalInstrument',
-      'announcedAt',
-      'rate',
-      'validFrom',
-    ],
-    {
-      imposer: jurisdiction,
-      targets: jurisdictions(1),
-      excludedTargets: jurisdictions(0),
-      program: label,
-      products: productScope,
-      title: label,
-      legalInstrument: label,
-      announcedAt: instant,
-      rate,
-      validFrom: instant,
-      validTo: instantOrOpen,
-    },
-  ),
-  TariffRateChanged: object(['rate', 'validFrom'], { rate, validFrom: instant, validTo: instantOrOpen }),
+  // v2: the heading of the rate (TariffImposed's instrument is its legalInstrument). Optional, as
+  // the events writers already make stay valid; absent reads as null (unknown), like an upcast v1.
+  TariffImposed: object(TARIFF_IMPOSED_V1_REQUIRED, {
+    ...TARIFF_IMPOSED_V1_PROPERTIES,
+    heading: headingOrUnknown,
+  }),
+  // v2: the heading and the instrument of the new rate.
+  TariffRateChanged: object(['rate', 'validFrom'], {
+    ...TARIFF_RATE_CHANGED_V1_PROPERTIES,
+    heading: headingOrUnknown,
+    instrument: { ...label, type: ['string', 'null'] },
+  }),
   TariffSuspended: validityWindow,
   TariffLifted: lift,
   TariffValidityChanged: validityChange,
@@ -250,13 +270,47 @@ const DATA_BODIES: { readonly [K in EventType]: Schema } = {
   ApiKeyRevoked: apiKeyChange(),
 };
 
+/**
+ * The payload of every schema version of each event type, oldest first: entry `v - 1` is
+ * version `v`, and the last is `DATA_BODIES` (the current one). Past versions are frozen: records
+ * of them stay on the topic and in the journal forever, and each is checked against the schema of
+ * its own version (libs/contracts/test/fixtures holds the archived ones a test compares with).
+ */
+const PAST_DATA_BODIES: { readonly [K in EventType]?: readonly Schema[] } = {
+  TariffImposed: [object(TARIFF_IMPOSED_V1_REQUIRED, TARIFF_IMPOSED_V1_PROPERTIES)],
+  TariffRateChanged: [object(['rate', 'validFrom'], TARIFF_RATE_CHANGED_V1_PROPERTIES)],
+};
+
+const DATA_BODY_VERSIONS = Object.fromEntries(
+  EVENT_TYPES.map((type): [EventType, readonly Schema[]] => [
+    type,
+    [...(PAST_DATA_BODIES[type] ?? []), DATA_BODIES[type]],
+  ]),
+) as { readonly [K in EventType]: readonly Schema[] };
+
+const dataSchema = (type: EventType, version: number): Schema => ({
+  $schema: DRAFT_07,
+  title: `${type} v${version}`,
+  ...DATA_BODY_VERSIONS[type][version - 1],
+});
+
+/** The schema versions a record of `type` may carry: 1 up to the current one. */
+export function knownSchemaVersions(type: EventType): readonly number[] {
+  return DATA_BODY_VERSIONS[type].map((_, index) => index + 1);
+}
+
 /** One schema per event type's payload (`data`), at the type's current schema version. */
 export const EVENT_DATA_SCHEMAS = Object.fromEntries(
-  EVENT_TYPES.map((type): [EventType, Schema] => [
-    type,
-    { $schema: DRAFT_07, title: `${type} v${SCHEMA_VERSIONS[type]}`, ...DATA_BODIES[type] },
-  ]),
+  EVENT_TYPES.map((type): [EventType, Schema] => [type, dataSchema(type, SCHEMA_VERSIONS[type])]),
 ) as { readonly [K in EventType]: Schema };
+
+/** Every schema version of each event type's payload, oldest first (index `v - 1` is version v). */
+export const EVENT_DATA_SCHEMA_VERSIONS = Object.fromEntries(
+  EVENT_TYPES.map((type): [EventType, readonly Schema[]] => [
+    type,
+    knownSchemaVersions(type).map((version) => dataSchema(type, version)),
+  ]),
+) as { readonly [K in EventType]: readonly Schema[] };
 
 const ENVELOPE_FIELDS = [
   'id',
@@ -277,8 +331,8 @@ const ENVELOPE_FIELDS = [
 ] as const;
 
 /**
- * The whole envelope, `data` included: the `type` picks the branch that pins the schema
- * version, the allowed stream types and the payload schema.
+ * The whole envelope, `data` included: the `type` picks the branch that lists the schema
+ * versions a reader knows, the allowed stream types and, per version, the payload schema.
  */
 export const ENVELOPE_SCHEMA: Schema = {
   $schema: DRAFT_07,
@@ -318,9 +372,15 @@ export const ENVELOPE_SCHEMA: Schema = {
   oneOf: EVENT_TYPES.map((type) => ({
     properties: {
       type: { const: type },
-      schemaVersion: { const: SCHEMA_VERSIONS[type] },
+      schemaVersion: {
+        enum: knownSchemaVersions(type),
+        description: `a schema version of ${type} this reader knows (${knownSchemaVersions(type).join(', ')})`,
+      },
       streamType: { enum: EVENT_STREAM_TYPES[type] },
-      data: DATA_BODIES[type],
     },
+    allOf: DATA_BODY_VERSIONS[type].map((body, index) => ({
+      if: { properties: { schemaVersion: { const: index + 1 } } },
+      then: { properties: { data: body } },
+    })),
   })),
 };

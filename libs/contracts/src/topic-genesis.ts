@@ -1,5 +1,5 @@
 import { ContractViolation } from './contract-violation';
-import type { AnyEventEnvelope } from './envelope';
+import type { RecordedEnvelope } from './upcast';
 import {
   CLOUDEVENTS_CONTENT_TYPE,
   fromKafkaRecord,
@@ -143,7 +143,7 @@ export function parseGenesisRecord(record: ReceivedKafkaRecord): TopicGenesis {
 /** What a record of the event topic is: a partition's genesis, or an event. */
 export type TopicEntry =
   | { readonly kind: 'genesis'; readonly genesis: TopicGenesis }
-  | { readonly kind: 'event'; readonly event: AnyEventEnvelope };
+  | { readonly kind: 'event'; readonly event: RecordedEnvelope };
 
 /**
  * Reads any record of the event topic, as every reader should: a genesis record or a valid,

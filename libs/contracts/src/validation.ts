@@ -1,8 +1,8 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { EventType } from './events';
+import { SCHEMA_VERSIONS, type EventType } from './events';
 import { isHsCode, isJurisdiction } from './identifiers';
-import { ENVELOPE_SCHEMA, EVENT_DATA_SCHEMAS } from './schemas';
+import { ENVELOPE_SCHEMA, EVENT_DATA_SCHEMA_VERSIONS } from './schemas';
 
 /** Rounding to `places` decimals leaves the number as it is (0.07 yes; 0.1 + 0.2 no). */
 function hasAtMostDecimalPlaces(value: number, places: number): boolean {
@@ -35,7 +35,8 @@ function createAjv(): Ajv {
   return ajv;
 }
 
-let compiled: { envelope: ValidateFunction; data: ReadonlyMap<string, ValidateFunction> } | undefined;
+let compiled:
+  { envelope: ValidateFunction; data: ReadonlyMap<string, readonly ValidateFunction[]> } | undefined;
 
 /** Compiled on first use: importing the contracts stays cheap for those who only need types. */
 function validators(): NonNullable<typeof compiled> {
@@ -43,17 +44,33 @@ function validators(): NonNullable<typeof compiled> {
     const ajv = createAjv();
     compiled = {
       envelope: ajv.compile(ENVELOPE_SCHEMA),
-      data: new Map(Object.entries(EVENT_DATA_SCHEMAS).map(([type, schema]) => [type, ajv.compile(schema)])),
+      data: new Map(
+        Object.entries(EVENT_DATA_SCHEMA_VERSIONS).map(([type, versions]) => [
+          type,
+          versions.map((schema) => ajv.compile(schema)),
+        ]),
+      ),
     };
   }
   return compiled;
 }
 
-/** Problems with an event payload, each naming its field path; empty when the payload is valid. */
-export function validateEventData(type: EventType, data: unknown): string[] {
-  const validate = validators().data.get(type);
-  if (validate === undefined) {
+/**
+ * Problems with an event payload against the schema of `version` (by default the type's current
+ * one), each naming its field path; empty when the payload is valid.
+ */
+export function validateEventData(
+  type: EventType,
+  data: unknown,
+  version: number = SCHEMA_VERSIONS[type],
+): string[] {
+  const versions = validators().data.get(type);
+  if (versions === undefined) {
     return [`type: unknown event type ${String(type)}`];
+  }
+  const validate = versions[version - 1];
+  if (validate === undefined) {
+    return [`schemaVersion: ${type} has no schema version ${version}`];
   }
   return validate(data) ? [] : describeErrors(validate.errors ?? []);
 }

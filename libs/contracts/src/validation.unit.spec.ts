@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import { SAMPLE_DATA, SEED_API_KEY_EVENTS, SEED_EVENTS, US_RECIPROCAL_ON_CN } from '../test/seed-events';
 import { ELEMENT_SYMBOLS, RARE_EARTH_ELEMENTS } from './elements';
-import { EVENT_TYPES, type EventType } from './events';
+import { EVENT_TYPES, SCHEMA_VERSIONS, type EventType } from './events';
 import { ENVELOPE_SCHEMA, EVENT_DATA_SCHEMAS } from './schemas';
 import { validateEnvelope, validateEventData } from './validation';
 
@@ -100,7 +100,12 @@ describe('validateEventData', () => {
     [1000.01, false],
   ])('rate %p valid: %s', (rate, valid) => {
     expect(
-      validateEventData('TariffRateChanged', { rate, validFrom: '2025-05-14T04:01:00.000Z' }).length === 0,
+      validateEventData('TariffRateChanged', {
+        rate,
+        validFrom: '2025-05-14T04:01:00.000Z',
+        heading: null,
+        instrument: null,
+      }).length === 0,
     ).toBe(valid);
   });
 
@@ -231,18 +236,55 @@ describe('validateEnvelope', () => {
     }
   });
 
+  it.each([
+    ['9903.01.24', true],
+    ['9903.01.25', true],
+    ['9903.01.63', true],
+    ['9802.00.80', true],
+    ['9903.88.15.10', true],
+    [null, true],
+    ['99030124', false],
+    ['9903', false],
+    ['8505.11', false],
+    ['9903.1.24', false],
+  ])('heading %p valid: %s', (heading, valid) => {
+    const change = { rate: 20, validFrom: '2025-03-04T05:01:00.000Z', heading, instrument: null };
+    expect(validateEventData('TariffRateChanged', change).length === 0).toBe(valid);
+  });
+
+  it('checks a record against the schema of its own version: v1 has no heading, v2 may have one', () => {
+    const v1 = { rate: 20, validFrom: '2025-03-04T05:01:00.000Z' };
+    expect(validateEventData('TariffRateChanged', v1, 1)).toEqual([]);
+    expect(validateEventData('TariffRateChanged', v1, 2)).toEqual([]);
+    expect(validateEventData('TariffRateChanged', { ...v1, heading: null, instrument: null }, 1)).toEqual([
+      'heading: is not allowed',
+      'instrument: is not allowed',
+    ]);
+    expect(validateEnvelope({ ...event, schemaVersion: 1 })).toEqual([
+      'data.heading: is not allowed',
+      'data.instrument: is not allowed',
+    ]);
+  });
+
   it('validates the payload against the schema of the event type', () => {
     expect(validateEnvelope({ ...event, data: { ...event.data, rate: 1001 } })).toEqual([
       'data.rate: must be <= 1000',
     ]);
-    expect(validateEnvelope({ ...event, type: 'TariffLifted' })).toEqual([
+    expect(validateEnvelope({ ...event, type: 'TariffLifted', schemaVersion: 1 })).toEqual([
       'data.rate: is not allowed',
       'data.validTo: is not allowed',
+      'data.heading: is not allowed',
+      'data.instrument: is not allowed',
     ]);
   });
 
-  it('holds the schema version to the current one of the type', () => {
-    expect(validateEnvelope({ ...event, schemaVersion: 2 })).toEqual(['schemaVersion: must be 1']);
+  it('holds the schema version to one of the type this reader knows', () => {
+    expect(validateEnvelope({ ...event, schemaVersion: 9 })).toEqual([
+      `schemaVersion: must be a schema version of ${event.type} this reader knows (${Array.from(
+        { length: SCHEMA_VERSIONS[event.type] },
+        (_, index) => index + 1,
+      ).join(', ')})`,
+    ]);
   });
 
   it('allows each type only in its stream types', () => {

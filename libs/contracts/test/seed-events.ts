@@ -9,6 +9,7 @@ import {
   API_KEY_STREAM_ID,
   CHECKPOINT_STREAM_ID,
   computeEventHash,
+  SCHEMA_VERSIONS,
   merkleRoot,
   signCheckpoint,
   type AnyEventEnvelope,
@@ -45,7 +46,7 @@ export function chainStream(
     const unhashed = {
       id: nextEventId(),
       type: entry.event.type,
-      schemaVersion: 1,
+      schemaVersion: SCHEMA_VERSIONS[entry.event.type],
       streamId,
       streamType,
       streamVersion: envelopes.length + 1,
@@ -200,6 +201,7 @@ export const US_RECIPROCAL_ON_CN = chainStream('tariff-measure', 'us-ieepa-recip
         announcedAt: '2025-04-09T17:00:00.000Z',
         rate: 125,
         validFrom: '2025-04-10T04:01:00.000Z',
+        heading: null,
       },
     },
   },
@@ -208,7 +210,13 @@ export const US_RECIPROCAL_ON_CN = chainStream('tariff-measure', 'us-ieepa-recip
     citation: GENEVA,
     event: {
       type: 'TariffRateChanged',
-      data: { rate: 10, validFrom: '2025-05-14T04:01:00.000Z', validTo: '2025-08-12T04:01:00.000Z' },
+      data: {
+        rate: 10,
+        validFrom: '2025-05-14T04:01:00.000Z',
+        validTo: '2025-08-12T04:01:00.000Z',
+        heading: null,
+        instrument: 'Executive Order 14298',
+      },
     },
   },
   {
@@ -246,6 +254,7 @@ export const CN_RETALIATION_ON_US = chainStream('tariff-measure', 'cn-tariff-com
         rate: 125,
         validFrom: '2025-04-11T16:00:00.000Z',
         validTo: null,
+        heading: null,
       },
     },
   },

@@ -69,7 +69,12 @@ describe('retraction', () => {
           streamId: US_RECIPROCAL_CN,
           data: { rate: 125, validFrom: '2025-04-10T04:01:00.000Z' },
         })
-        .then([{ type: 'TariffRateChanged', data: { rate: 125, validFrom: '2025-04-10T04:01:00.000Z' } }]);
+        .then([
+          {
+            type: 'TariffRateChanged',
+            data: { rate: 125, validFrom: '2025-04-10T04:01:00.000Z', heading: null, instrument: null },
+          },
+        ]);
     });
 
     it('a retracted amendment no longer counts: its item can be added again', () => {

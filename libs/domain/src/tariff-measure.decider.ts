@@ -62,7 +62,7 @@ export function imposeTariff(data: TariffImposed): PolicyEvent {
   checkProducts(data.products);
   const rate = checkRate(data.rate);
   checkValidity(data.validFrom, data.validTo);
-  return { type: 'TariffImposed', data: { ...data, rate } };
+  return { type: 'TariffImposed', data: { ...data, rate, heading: data.heading ?? null } };
 }
 
 export function changeTariffMeasure(
@@ -81,7 +81,10 @@ export function changeTariffMeasure(
       checkNotBeforeStart(data.validFrom, measure.validFrom);
       const rate = checkRate(data.rate);
       checkValidity(data.validFrom, data.validTo);
-      return { type: 'TariffRateChanged', data: { ...data, rate } };
+      return {
+        type: 'TariffRateChanged',
+        data: { ...data, rate, heading: data.heading ?? null, instrument: data.instrument ?? null },
+      };
     }
     // A suspension or a lift may take effect before the measure does: a suspension then covers it
     // from its start, a lift means it never applies.

@@ -7,12 +7,21 @@ const impose = (data: Partial<TariffImposed>) =>
   ({ type: 'ImposeTariff', streamId: US_RECIPROCAL_CN, data: { ...reciprocalOnChina, ...data } }) as const;
 const changeRate = (rate: number, validFrom = '2025-04-10T04:01:00.000Z', validTo?: string) =>
   ({ type: 'ChangeTariffRate', streamId: US_RECIPROCAL_CN, data: { rate, validFrom, validTo } }) as const;
+/** What a rate change records when the command names neither heading nor instrument. */
+const unknownReference = { heading: null, instrument: null };
 const lifted: PolicyEvent = { type: 'TariffLifted', data: { validFrom: '2025-11-10T05:01:00.000Z' } };
 
 describe('tariff measure', () => {
   describe('imposing', () => {
     it('records the reciprocal tariff on China', () => {
       given([]).when(impose({})).then([imposed]);
+    });
+
+    it('records an unknown heading as null when the command leaves it out', () => {
+      const { heading: _omitted, ...withoutHeading } = reciprocalOnChina;
+      given([])
+        .when({ type: 'ImposeTariff', streamId: US_RECIPROCAL_CN, data: withoutHeading })
+        .then([{ type: 'TariffImposed', data: { ...reciprocalOnChina, heading: null } }]);
     });
 
     it('records the fentanyl duty on China and Hong Kong', () => {
@@ -136,20 +145,61 @@ describe('tariff measure', () => {
     it('records 84% then 125% on China', () => {
       given([imposed])
         .when(changeRate(84, '2025-04-09T04:01:00.000Z'))
-        .then([{ type: 'TariffRateChanged', data: { rate: 84, validFrom: '2025-04-09T04:01:00.000Z' } }]);
+        .then([
+          {
+            type: 'TariffRateChanged',
+            data: { ...unknownReference, rate: 84, validFrom: '2025-04-09T04:01:00.000Z' },
+          },
+        ]);
       given([
         imposed,
         { type: 'TariffRateChanged', data: { rate: 84, validFrom: '2025-04-09T04:01:00.000Z' } },
       ])
         .when(changeRate(125))
-        .then([{ type: 'TariffRateChanged', data: { rate: 125, validFrom: '2025-04-10T04:01:00.000Z' } }]);
+        .then([
+          {
+            type: 'TariffRateChanged',
+            data: { ...unknownReference, rate: 125, validFrom: '2025-04-10T04:01:00.000Z' },
+          },
+        ]);
     });
 
     it('records the 90-day Geneva rate of 10% with its end', () => {
       const geneva = { rate: 10, validFrom: '2025-05-14T04:01:00.000Z', validTo: '2025-08-12T04:01:00.000Z' };
       given([imposed])
         .when(changeRate(geneva.rate, geneva.validFrom, geneva.validTo))
-        .then([{ type: 'TariffRateChanged', data: geneva }]);
+        .then([{ type: 'TariffRateChanged', data: { ...geneva, ...unknownReference } }]);
+    });
+
+    it('records the heading and the instrument of the new rate, and null for either left out', () => {
+      const eo14259 = { heading: '9903.01.63', instrument: 'Executive Order 14259' };
+      given([imposed])
+        .when({
+          ...changeRate(84, '2025-04-09T04:01:00.000Z'),
+          data: { rate: 84, validFrom: '2025-04-09T04:01:00.000Z', ...eo14259 },
+        })
+        .then([
+          {
+            type: 'TariffRateChanged',
+            data: { rate: 84, validFrom: '2025-04-09T04:01:00.000Z', ...eo14259 },
+          },
+        ]);
+      given([imposed])
+        .when({
+          ...changeRate(84),
+          data: { rate: 84, validFrom: '2025-04-10T04:01:00.000Z', instrument: 'Executive Order 14259' },
+        })
+        .then([
+          {
+            type: 'TariffRateChanged',
+            data: {
+              rate: 84,
+              validFrom: '2025-04-10T04:01:00.000Z',
+              heading: null,
+              instrument: 'Executive Order 14259',
+            },
+          },
+        ]);
     });
 
     it('refuses a rate out of range or too precise', () => {

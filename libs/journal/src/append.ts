@@ -7,6 +7,7 @@ import {
   validateEnvelope,
   type Actor,
   type AnyEventEnvelope,
+  type RecordedEnvelope,
   type Citation,
   type EventEnvelope,
   type JournalEvent,
@@ -39,12 +40,12 @@ export interface IdempotencyClaim {
 export interface AppendResult {
   /** true: an earlier request with the same idempotency key appended these; nothing new was. */
   readonly replayed: boolean;
-  readonly events: AnyEventEnvelope[];
+  readonly events: RecordedEnvelope[];
 }
 
 export interface IdempotentAnswer {
   readonly fingerprint: string;
-  readonly events: AnyEventEnvelope[];
+  readonly events: RecordedEnvelope[];
 }
 
 /** The relay LISTENs here; the payload is the last position of the committed append. */

@@ -1,4 +1,4 @@
-import type { Actor, AnyEventEnvelope, Citation, StreamType } from '@ledger/contracts';
+import type { Actor, AnyEventEnvelope, Citation, RecordedEnvelope, StreamType } from '@ledger/contracts';
 
 /** recordedAt as the envelope carries it (`toISOString()` form), whatever the session time zone. */
 export const ISO_MILLISECONDS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
@@ -29,10 +29,12 @@ export interface EventRow {
   readonly citation: Citation | null;
   readonly prev_hash: string | null;
   readonly hash: string;
-  readonly data: AnyEventEnvelope['data'];
+  /** As recorded: the shape of `schema_version`, which may be older than the type's current one. */
+  readonly data: object;
 }
 
-export function toEnvelope(row: EventRow): AnyEventEnvelope {
+/** The event as recorded; `upcastEnvelope` gives readers that interpret `data` its current shape. */
+export function toEnvelope(row: EventRow): RecordedEnvelope {
   return {
     id: row.id,
     type: row.type,
@@ -49,5 +51,5 @@ export function toEnvelope(row: EventRow): AnyEventEnvelope {
     prevHash: row.prev_hash,
     hash: row.hash,
     data: row.data,
-  } as AnyEventEnvelope;
+  };
 }

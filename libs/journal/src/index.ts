@@ -5,3 +5,4 @@ export { JOURNAL_APPENDED_CHANNEL, appendInTransaction } from './append';
 export type { AppendRequest, AppendResult, IdempotencyClaim, IdempotentAnswer } from './append';
 export { EventRejected, IdempotencyKeyReused, StreamVersionConflict } from './errors';
 export { Doorbell } from './doorbell';
+export { toEnvelope, type EventRow } from './event-row';

@@ -6,10 +6,12 @@ import {
   canonicalJson,
   computeEventHash,
   merkleRoot,
+  SCHEMA_VERSIONS,
   signCheckpoint,
   verifyCheckpointSignature,
+  upcastEnvelope,
   verifyStreamChain,
-  type AnyEventEnvelope,
+  type RecordedEnvelope,
   type PolicyEvent,
 } from '@ledger/contracts';
 import { PG_POOL } from '@ledger/database';
@@ -87,8 +89,8 @@ describe('the Postgres event journal', () => {
   });
 
   describe('append and read back', () => {
-    let created: AnyEventEnvelope[];
-    let changed: AnyEventEnvelope[];
+    let created: RecordedEnvelope[];
+    let changed: RecordedEnvelope[];
 
     beforeAll(async () => {
       created = (await journal.append(appendTo('us-reciprocal-cn', 0, [RECIPROCAL_CN]))).events;
@@ -107,7 +109,7 @@ describe('the Postgres event journal', () => {
       expect(created).toHaveLength(1);
       expect(created[0]).toMatchObject({
         type: 'TariffImposed',
-        schemaVersion: 1,
+        schemaVersion: SCHEMA_VERSIONS.TariffImposed,
         streamId: 'us-reciprocal-cn',
         streamType: 'tariff-measure',
         streamVersion: 1,
@@ -467,7 +469,7 @@ describe('the Postgres event journal', () => {
     });
 
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    const [checkpoint] = (
+    const [recorded] = (
       await relayJournal.append({
         streamId: CHECKPOINT_STREAM_ID,
         streamType: 'ledger',
@@ -479,6 +481,7 @@ describe('the Postgres event journal', () => {
         citation: null,
       })
     ).events;
+    const checkpoint = upcastEnvelope(recorded);
     expect(
       checkpoint.type === 'LedgerCheckpointSigned' && verifyCheckpointSignature(checkpoint.data, [publicKey]),
     ).toBe('valid');

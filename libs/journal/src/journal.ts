@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import {
   merkleRoot,
-  type AnyEventEnvelope,
+  type RecordedEnvelope,
   type CheckpointStatement,
   type StreamType,
 } from '@ledger/contracts';
@@ -133,7 +133,7 @@ export async function readEventsInStreamOrder(
   db: Pick<Pool, 'query'>,
   after: StreamCursor | null,
   limit: number,
-): Promise<AnyEventEnvelope[]> {
+): Promise<RecordedEnvelope[]> {
   const { rows } = await db.query<EventRow>(EVENTS_IN_STREAM_ORDER, [
     after?.streamId ?? '',
     after?.streamVersion ?? 0,
@@ -145,7 +145,7 @@ export async function readEventsInStreamOrder(
 export interface StoredStream {
   readonly streamType: StreamType;
   readonly version: number;
-  readonly events: AnyEventEnvelope[];
+  readonly events: RecordedEnvelope[];
 }
 
 /** The Postgres event journal: the source of truth, and the outbox the relay publishes. */
@@ -182,19 +182,19 @@ export class Journal {
   }
 
   /** Committed events with position > after, ascending; a checkpointed reader skips none. */
-  async readAll(after: number, limit: number): Promise<AnyEventEnvelope[]> {
+  async readAll(after: number, limit: number): Promise<RecordedEnvelope[]> {
     const { rows } = await this.pool.query<EventRow>(EVENTS_AFTER, [after, limit]);
     return rows.map(toEnvelope);
   }
 
   /** The event at exactly this position; null when there is none (a rolled-back append's gap). */
-  async eventAt(position: number): Promise<AnyEventEnvelope | null> {
+  async eventAt(position: number): Promise<RecordedEnvelope | null> {
     const { rows } = await this.pool.query<EventRow>(EVENT_AT, [position]);
     return rows.length === 0 ? null : toEnvelope(rows[0]);
   }
 
   /** A stream's last event; null when the stream does not exist. */
-  async lastEventOf(streamId: string): Promise<AnyEventEnvelope | null> {
+  async lastEventOf(streamId: string): Promise<RecordedEnvelope | null> {
     const { rows } = await this.pool.query<EventRow>(LAST_EVENT_OF_STREAM, [streamId]);
     return rows.length === 0 ? null : toEnvelope(rows[0]);
   }

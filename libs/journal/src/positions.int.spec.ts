@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { verifyStreamChain, type AnyEventEnvelope, type PolicyEvent } from '@ledger/contracts';
+import { verifyStreamChain, type RecordedEnvelope, type PolicyEvent } from '@ledger/contracts';
 import { createTestDatabase, eventually, roleUrl, type TestDatabase } from '@ledger/testing';
 import { appendInTransaction, type AppendRequest } from './append';
 import { StreamVersionConflict } from './errors';
@@ -39,7 +39,7 @@ function appendTo(streamId: string, expectedVersion: number): AppendRequest {
 
 /** Like the relay and GET /v1/events: remembers only the highest position it has seen. */
 class CheckpointedReader {
-  readonly seen: AnyEventEnvelope[] = [];
+  readonly seen: RecordedEnvelope[] = [];
 
   constructor(
     private readonly journal: Journal,
@@ -88,9 +88,9 @@ describe('journal positions under concurrent, out-of-order commits', () => {
   it('a reader that checkpoints what it saw never skips an append that was still uncommitted', async () => {
     const reader = new CheckpointedReader(journal, 100, 0);
     const writerA = await appenders.connect();
-    let a: AnyEventEnvelope[];
+    let a: RecordedEnvelope[];
     let bSettled = false;
-    let b: Promise<AnyEventEnvelope[]>;
+    let b: Promise<RecordedEnvelope[]>;
     try {
       await writerA.query('BEGIN');
       a = (await appendInTransaction(writerA, appendTo('stream-x', 0))).events;
@@ -122,8 +122,8 @@ describe('journal positions under concurrent, out-of-order commits', () => {
   it('a rolled-back append leaves a gap that readers pass over', async () => {
     const reader = new CheckpointedReader(journal, 100, await journal.headPosition());
     const writer = await appenders.connect();
-    let b: Promise<AnyEventEnvelope[]>;
-    let abandoned: AnyEventEnvelope[];
+    let b: Promise<RecordedEnvelope[]>;
+    let abandoned: RecordedEnvelope[];
     try {
       await writer.query('BEGIN');
       abandoned = (await appendInTransaction(writer, appendTo('stream-z', 0))).events;
@@ -144,8 +144,8 @@ describe('journal positions under concurrent, out-of-order commits', () => {
   it('a tailing reader sees every committed event exactly once, in position order, while many writers append', async () => {
     const writers = new Pool({ connectionString: roleUrl(db.url, 'ledger_writer'), max: 12 });
     const streams = Array.from({ length: 6 }, (_, index) => `random-stream-${index}`);
-    const committed: AnyEventEnvelope[] = [];
-    const abandoned: AnyEventEnvelope[] = [];
+    const committed: RecordedEnvelope[] = [];
+    const abandoned: RecordedEnvelope[] = [];
 
     /** One append, retried on version conflicts; some are held open a while, some rolled back. */
     async function appendOnce(streamId: string, fate: 'commit' | 'hold' | 'roll back'): Promise<void> {

@@ -1,4 +1,4 @@
-import { ContractViolation, fromKafkaRecord, type AnyEventEnvelope } from '@ledger/contracts';
+import { ContractViolation, fromKafkaRecord, type RecordedEnvelope } from '@ledger/contracts';
 
 export interface RawRecord {
   readonly key: string | null;
@@ -9,7 +9,7 @@ export interface RawRecord {
 export type QuarantineKind = 'unparseable' | 'schema-violation' | 'oversized';
 
 export type ParsedRecord =
-  | { readonly ok: true; readonly event: AnyEventEnvelope }
+  | { readonly ok: true; readonly event: RecordedEnvelope }
   | { readonly ok: false; readonly kind: QuarantineKind; readonly reason: string };
 
 export interface RecordLimits {

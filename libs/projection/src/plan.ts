@@ -1,4 +1,4 @@
-import type { AnyEventEnvelope } from '@ledger/contracts';
+import type { RecordedEnvelope } from '@ledger/contracts';
 
 /**
  * What becomes of one valid event offered to the read models:
@@ -10,7 +10,7 @@ import type { AnyEventEnvelope } from '@ledger/contracts';
 export type Decision = 'apply' | 'duplicate' | 'park';
 
 export interface Candidate<S> {
-  readonly event: AnyEventEnvelope;
+  readonly event: RecordedEnvelope;
   readonly source: S;
 }
 
@@ -21,7 +21,7 @@ export interface Decided<S> {
 
 export interface ProjectionPlan<S> {
   /** Gapless per stream and in version order, as `applyEvents` requires. */
-  readonly apply: readonly AnyEventEnvelope[];
+  readonly apply: readonly RecordedEnvelope[];
   readonly decided: readonly Decided<S>[];
 }
 
@@ -41,7 +41,7 @@ export function planProjection<S>(
     else byStream.set(candidate.event.streamId, [candidate]);
   }
 
-  const apply: AnyEventEnvelope[] = [];
+  const apply: RecordedEnvelope[] = [];
   const decided: Decided<S>[] = [];
   for (const [streamId, streamCandidates] of byStream) {
     let next = (applied.get(streamId) ?? 0) + 1;

@@ -6,6 +6,7 @@ import {
   toKafkaRecord,
   withTopicInstance,
   type AnyEventEnvelope,
+  type RecordedEnvelope,
 } from '@ledger/contracts';
 import type { StoredRecord } from '@ledger/messaging';
 import { appliedVersions } from '@ledger/read-models';
@@ -374,7 +375,7 @@ describe('projectBatch on real Postgres', () => {
     const instance = randomUUID();
     const refused = tariffStream('us-steel-refused', 3);
     const fine = tariffStream('us-steel-fine', 2);
-    const refuse = (events: readonly AnyEventEnvelope[]) => {
+    const refuse = (events: readonly RecordedEnvelope[]) => {
       if (events.some((event) => event.streamId === 'us-steel-refused'))
         throw new Error('refused by the read models');
     };

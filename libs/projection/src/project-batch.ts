@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { TOPIC_INSTANCE_HEADER, isGenesisRecord, type AnyEventEnvelope } from '@ledger/contracts';
+import { TOPIC_INSTANCE_HEADER, isGenesisRecord, type RecordedEnvelope } from '@ledger/contracts';
 import type { StoredRecord } from '@ledger/messaging';
 import {
   DEAD_LETTER_KINDS,
@@ -90,7 +90,7 @@ function letter(
   record: StoredRecord,
   kind: DeadLetterKind,
   reason: string,
-  event?: AnyEventEnvelope,
+  event?: RecordedEnvelope,
 ): NewDeadLetter {
   return {
     kind,
@@ -149,7 +149,7 @@ export async function projectBatch(
     const fresh = batch.records.filter((record) => BigInt(record.offset) >= stored);
 
     const deadLetters: NewDeadLetter[] = [];
-    const consumed: { record: StoredRecord; event: AnyEventEnvelope }[] = [];
+    const consumed: { record: StoredRecord; event: RecordedEnvelope }[] = [];
     let genesis = 0;
     let beyond = 0;
     for (const record of fresh) {

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '@ledger/database';
-import type { AnyEventEnvelope } from '@ledger/contracts';
+import type { RecordedEnvelope } from '@ledger/contracts';
 import { parseDeadLetter, unresolvedDeadLetters, type DeadLetter } from './dead-letters';
 import { settle } from './settle';
 
@@ -27,7 +27,7 @@ export interface RedriveReport {
  */
 export function redriveDeadLetters(pool: Pool, ids: readonly string[] | 'all'): Promise<RedriveReport> {
   return inTransaction(pool, async (client) => {
-    const redriven: { letter: DeadLetter; event: AnyEventEnvelope }[] = [];
+    const redriven: { letter: DeadLetter; event: RecordedEnvelope }[] = [];
     const stillInvalid: { letter: DeadLetter; reason: string }[] = [];
     for (const letter of await unresolvedDeadLetters(client, ids)) {
       if (letter.kind === 'foreign') {

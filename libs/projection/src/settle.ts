@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { AnyEventEnvelope } from '@ledger/contracts';
+import type { RecordedEnvelope } from '@ledger/contracts';
 import { applyEvents, appliedVersions } from '@ledger/read-models';
 import {
   parkedOfStreams,
@@ -54,7 +54,7 @@ export interface SettleOptions {
    */
   readonly isolate?: boolean;
   /** Called with the events of every applyEvents call (the test-only fault hook). */
-  readonly beforeApply?: (events: readonly AnyEventEnvelope[]) => void;
+  readonly beforeApply?: (events: readonly RecordedEnvelope[]) => void;
 }
 
 export interface Settlement<R> {
@@ -65,13 +65,13 @@ export interface Settlement<R> {
   /** Consumed events that must wait for a gap, with the reason to record. */
   readonly toPark: readonly {
     readonly record: R;
-    readonly event: AnyEventEnvelope;
+    readonly event: RecordedEnvelope;
     readonly reason: string;
   }[];
   /** Consumed events the read models refused (only when isolating), with the error. */
   readonly refused: readonly {
     readonly record: R;
-    readonly event: AnyEventEnvelope;
+    readonly event: RecordedEnvelope;
     readonly reason: string;
   }[];
   /** Dead letters that still wait. */
@@ -80,11 +80,11 @@ export interface Settlement<R> {
   readonly stillRefused: readonly { readonly letter: DeadLetter; readonly reason: string }[];
 }
 
-type Refusal = { readonly failed: string } | { readonly behind: AnyEventEnvelope };
+type Refusal = { readonly failed: string } | { readonly behind: RecordedEnvelope };
 
 async function attempt(
   client: PoolClient,
-  events: readonly AnyEventEnvelope[],
+  events: readonly RecordedEnvelope[],
   beforeApply: SettleOptions['beforeApply'],
 ): Promise<{ readonly error: unknown } | undefined> {
   await client.query('SAVEPOINT isolated_apply');
@@ -109,16 +109,16 @@ async function attempt(
  */
 async function applyIsolating(
   client: PoolClient,
-  events: readonly AnyEventEnvelope[],
+  events: readonly RecordedEnvelope[],
   beforeApply: SettleOptions['beforeApply'],
-): Promise<Map<AnyEventEnvelope, Refusal>> {
-  const streams = new Map<string, AnyEventEnvelope[]>();
+): Promise<Map<RecordedEnvelope, Refusal>> {
+  const streams = new Map<string, RecordedEnvelope[]>();
   for (const event of events) {
     const stream = streams.get(event.streamId);
     if (stream) stream.push(event);
     else streams.set(event.streamId, [event]);
   }
-  const refused = new Map<AnyEventEnvelope, Refusal>();
+  const refused = new Map<RecordedEnvelope, Refusal>();
   for (const stream of streams.values()) {
     if ((await attempt(client, stream, beforeApply)) === undefined) continue;
     for (const [index, event] of stream.entries()) {
@@ -142,8 +142,8 @@ async function applyIsolating(
  */
 export async function settle<R>(
   client: PoolClient,
-  consumed: readonly { readonly record: R; readonly event: AnyEventEnvelope }[],
-  redriven: readonly { readonly letter: DeadLetter; readonly event: AnyEventEnvelope }[] = [],
+  consumed: readonly { readonly record: R; readonly event: RecordedEnvelope }[],
+  redriven: readonly { readonly letter: DeadLetter; readonly event: RecordedEnvelope }[] = [],
   { isolate = false, beforeApply }: SettleOptions = {},
 ): Promise<Settlement<R>> {
   const streamIds = [...new Set([...redriven, ...consumed].map(({ event }) => event.streamId))];
@@ -179,7 +179,7 @@ export async function settle<R>(
 
   const versions = await appliedVersions(client, streamIds);
   const plan = planProjection(candidates, versions);
-  let refusals = new Map<AnyEventEnvelope, Refusal>();
+  let refusals = new Map<RecordedEnvelope, Refusal>();
   if (isolate) {
     refusals = await applyIsolating(client, plan.apply, beforeApply);
   } else {
@@ -189,8 +189,8 @@ export async function settle<R>(
 
   let duplicates = 0;
   const settled: { id: string; resolution: Resolution }[] = [];
-  const toPark: { record: R; event: AnyEventEnvelope; reason: string }[] = [];
-  const refused: { record: R; event: AnyEventEnvelope; reason: string }[] = [];
+  const toPark: { record: R; event: RecordedEnvelope; reason: string }[] = [];
+  const refused: { record: R; event: RecordedEnvelope; reason: string }[] = [];
   const stillWaiting: DeadLetter[] = [];
   const stillRefused: { letter: DeadLetter; reason: string }[] = [];
   const reparked: { id: string; streamId: string; streamVersion: number; reason: string }[] = [];

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
-import type { AnyEventEnvelope } from '@ledger/contracts';
+import type { RecordedEnvelope } from '@ledger/contracts';
 import {
   BatchConsumer,
   type BatchControl,
@@ -49,7 +49,7 @@ export interface ProjectionHooks {
   /** A batch arrived; its transaction is not open yet. */
   onBatchStart?(batch: ConsumedBatch): void;
   /** Called with the events of every applyEvents call (the test-only fault hook). */
-  beforeApply?(events: readonly AnyEventEnvelope[]): void;
+  beforeApply?(events: readonly RecordedEnvelope[]): void;
   /** Called after every write of a batch and before COMMIT (the test-only fault hook). */
   beforeCommit?(outcome: BatchOutcome): void;
   /**
@@ -124,7 +124,7 @@ export async function startProjection(
     instances,
     limits: { maxValueBytes: maxRecordBytes },
     untilPosition,
-    beforeApply: (events: readonly AnyEventEnvelope[]) => hooks.beforeApply?.(events),
+    beforeApply: (events: readonly RecordedEnvelope[]) => hooks.beforeApply?.(events),
     beforeCommit: (outcome: BatchOutcome) => hooks.beforeCommit?.(outcome),
   };
   const handleBatch = async (batch: ConsumedBatch, control: BatchControl): Promise<BatchVerdict> => {

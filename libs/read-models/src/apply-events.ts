@@ -2,8 +2,10 @@ import {
   type AnyEventEnvelope,
   type ControlledItem,
   type EventEnvelope,
+  type RecordedEnvelope,
   type StreamType,
   unhandledEventType,
+  upcastEnvelope,
 } from '@ledger/contracts';
 import { foldLicenceState, type LicenceSummary } from '@ledger/domain';
 import type { PoolClient } from 'pg';
@@ -48,6 +50,8 @@ interface TimelineRow {
   readonly valid_to: string | null;
   readonly rate: number | null;
   readonly citation: unknown;
+  readonly heading: string | null;
+  readonly instrument: string | null;
 }
 
 interface ItemRow {
@@ -109,11 +113,14 @@ const INSERT_MEASURES = `
 
 const INSERT_TIMELINE_ENTRIES = `
   INSERT INTO read_models.timeline_entries
-    (measure_id, kind, version, event_id, recorded_at, valid_from, valid_to, rate, citation)
-  SELECT measure_id, kind, version, event_id, recorded_at, valid_from, valid_to, rate, citation
+    (measure_id, kind, version, event_id, recorded_at, valid_from, valid_to, rate, citation,
+     heading, instrument)
+  SELECT measure_id, kind, version, event_id, recorded_at, valid_from, valid_to, rate, citation,
+         heading, instrument
   FROM jsonb_to_recordset($1::jsonb) AS t(
     measure_id text, kind text, version integer, event_id uuid, recorded_at timestamptz,
-    valid_from timestamptz, valid_to timestamptz, rate numeric, citation jsonb)`;
+    valid_from timestamptz, valid_to timestamptz, rate numeric, citation jsonb, heading text,
+    instrument text)`;
 
 const INSERT_CONTROL_ITEMS = `
   INSERT INTO read_models.control_items
@@ -221,8 +228,8 @@ function itemRows(
 }
 
 /** The batch with each stream's events in version order (streams keep their first appearance order). */
-function inStreamOrder(events: readonly AnyEventEnvelope[]): AnyEventEnvelope[] {
-  const streams = new Map<string, AnyEventEnvelope[]>();
+function inStreamOrder(events: readonly RecordedEnvelope[]): RecordedEnvelope[] {
+  const streams = new Map<string, RecordedEnvelope[]>();
   for (const event of events) {
     const stream = streams.get(event.streamId) ?? [];
     stream.push(event);
@@ -258,6 +265,7 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
       validFrom: string | null,
       validTo: string | null | undefined,
       rate: number | null = null,
+      reference: { heading: string | null; instrument: string | null } = { heading: null, instrument: null },
     ): TimelineRow => ({
       measure_id: event.streamId,
       kind,
@@ -268,6 +276,7 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
       valid_to: validTo ?? null,
       rate,
       citation: event.citation,
+      ...reference,
     });
     // Any event of a licence, a retraction included, changes its listed version or state.
     if (event.streamType === 'licence') plan.licenceIds.add(event.streamId);
@@ -296,7 +305,12 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
         });
         plan.timeline.push(entry('validity', null, data.validTo));
         // The creation's rate holds for as long as the measure lives, however its end moves.
-        plan.timeline.push(entry('rate', data.validFrom, null, data.rate));
+        plan.timeline.push(
+          entry('rate', data.validFrom, null, data.rate, {
+            heading: data.heading ?? null,
+            instrument: data.legalInstrument,
+          }),
+        );
         break;
       }
       case 'ExportControlImposed': {
@@ -321,7 +335,12 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
         break;
       }
       case 'TariffRateChanged':
-        plan.timeline.push(entry('rate', event.data.validFrom, event.data.validTo, event.data.rate));
+        plan.timeline.push(
+          entry('rate', event.data.validFrom, event.data.validTo, event.data.rate, {
+            heading: event.data.heading ?? null,
+            instrument: event.data.instrument ?? null,
+          }),
+        );
         break;
       case 'TariffSuspended':
       case 'ExportControlSuspended':
@@ -390,11 +409,11 @@ async function requireContinuity(client: PoolClient, streams: Map<string, Stream
  */
 async function refreshLicences(client: PoolClient, licenceIds: readonly string[]): Promise<void> {
   if (licenceIds.length === 0) return;
-  const { rows } = await client.query<{ envelope: AnyEventEnvelope; retracted: boolean }>(
+  const { rows } = await client.query<{ envelope: RecordedEnvelope; retracted: boolean }>(
     SELECT_LICENCE_EVENTS,
     [licenceIds],
   );
-  const streams = new Map<string, { envelope: AnyEventEnvelope; retracted: boolean }[]>();
+  const streams = new Map<string, { envelope: RecordedEnvelope; retracted: boolean }[]>();
   for (const row of rows) {
     const stream = streams.get(row.envelope.streamId) ?? [];
     stream.push(row);
@@ -402,7 +421,9 @@ async function refreshLicences(client: PoolClient, licenceIds: readonly string[]
   }
   const summaries: Omit<LicenceSummary, 'status'>[] = [];
   for (const [id, stream] of streams) {
-    const state = foldLicenceState(stream.filter((row) => !row.retracted).map((row) => row.envelope));
+    const state = foldLicenceState(
+      stream.filter((row) => !row.retracted).map((row) => upcastEnvelope(row.envelope)),
+    );
     if (state === null) continue;
     const version = Math.max(...stream.map((row) => row.envelope.streamVersion));
     summaries.push({ id, version, ...state });
@@ -414,12 +435,13 @@ async function refreshLicences(client: PoolClient, licenceIds: readonly string[]
 /**
  * Applies a batch inside the caller's transaction. The caller guarantees each stream's events
  * continue its applied version without gaps (in any interleaving across streams); a batch that
- * breaks this is refused rather than silently projected.
+ * breaks this is refused rather than silently projected. `read_models.events` keeps each event
+ * as recorded (its hash verifies); the other tables are planned from its upcast form.
  */
-export async function applyEvents(client: PoolClient, batch: readonly AnyEventEnvelope[]): Promise<void> {
+export async function applyEvents(client: PoolClient, batch: readonly RecordedEnvelope[]): Promise<void> {
   if (batch.length === 0) return;
   const events = inStreamOrder(batch);
-  const plan = planBatch(events);
+  const plan = planBatch(events.map(upcastEnvelope));
   await requireContinuity(client, plan.streams);
   await insertRows(client, INSERT_EVENTS, events);
   await insertRows(client, INSERT_MEASURES, plan.measures);

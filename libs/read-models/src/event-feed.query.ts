@@ -1,4 +1,4 @@
-import type { AnyEventEnvelope } from '@ledger/contracts';
+import type { RecordedEnvelope } from '@ledger/contracts';
 import type { Queryable } from './tables';
 
 const STREAM_HISTORY = `
@@ -9,13 +9,13 @@ const EVENTS_AFTER = `
   SELECT envelope FROM read_models.events WHERE position > $1 ORDER BY position LIMIT $2`;
 
 /** Every projected event of a stream in version order, retracted ones and retractions included. */
-export async function measureHistory(db: Queryable, id: string): Promise<AnyEventEnvelope[]> {
-  const { rows } = await db.query<{ envelope: AnyEventEnvelope }>(STREAM_HISTORY, [id]);
+export async function measureHistory(db: Queryable, id: string): Promise<RecordedEnvelope[]> {
+  const { rows } = await db.query<{ envelope: RecordedEnvelope }>(STREAM_HISTORY, [id]);
   return rows.map((row) => row.envelope);
 }
 
 export interface EventPage {
-  readonly events: readonly AnyEventEnvelope[];
+  readonly events: readonly RecordedEnvelope[];
   /** Pass as `after` for the next page; null when nothing more is projected yet. */
   readonly next: number | null;
 }
@@ -26,7 +26,7 @@ export interface EventPage {
  * events use the journal's gap-safe feed.
  */
 export async function eventFeed(db: Queryable, page: { after: number; limit: number }): Promise<EventPage> {
-  const { rows } = await db.query<{ envelope: AnyEventEnvelope }>(EVENTS_AFTER, [page.after, page.limit + 1]);
+  const { rows } = await db.query<{ envelope: RecordedEnvelope }>(EVENTS_AFTER, [page.after, page.limit + 1]);
   const events = rows.slice(0, page.limit).map((row) => row.envelope);
   return { events, next: rows.length > page.limit ? (events.at(-1)?.position ?? null) : null };
 }

@@ -1,10 +1,11 @@
-import type {
-  AnyEventEnvelope,
-  ControlledItem,
-  ExportControlKind,
-  ExportLicencesReported,
-  ProductScope,
-  StreamType,
+import {
+  upcastEnvelope,
+  type ControlledItem,
+  type ExportControlKind,
+  type ExportLicencesReported,
+  type ProductScope,
+  type RecordedEnvelope,
+  type StreamType,
 } from '@ledger/contracts';
 import {
   foldAgreement,
@@ -153,8 +154,8 @@ export async function measureState(db: Queryable, id: string, at: Bitemporal): P
     }
     case 'licence':
     case 'agreement': {
-      const { rows } = await db.query<{ envelope: AnyEventEnvelope }>(EVENTS_KNOWN_AT, [id, at.knownAt]);
-      const known = rows.map((row) => row.envelope);
+      const { rows } = await db.query<{ envelope: RecordedEnvelope }>(EVENTS_KNOWN_AT, [id, at.knownAt]);
+      const known = rows.map((row) => upcastEnvelope(row.envelope));
       if (streamType === 'agreement') {
         const agreement = foldAgreement(known);
         return agreement && { id, streamType, status: 'concluded', version, state: agreement };

@@ -20,7 +20,7 @@ export function knownAtK(alias: string): string {
  *                 leaves an empty life: in force for no instant)
  *   life_ends_at  the earlier of the two: where the life ends
  *   status        scheduled | in-force | suspended | lifted | expired at T
- *   rate, paint_from, paint_to, paint_citation
+ *   rate, paint_from, paint_to, paint_citation, paint_heading, paint_instrument
  *                 the latest-recorded rate paint covering T (tariffs)
  */
 export const MEASURES_AT = `
@@ -37,7 +37,8 @@ export const MEASURES_AT = `
   ),
   timelines AS (
     SELECT c.*, validity.expires_at, lift.lifted_from, suspension.suspended,
-           paint.rate, paint.paint_from, paint.paint_to, paint.paint_citation
+           paint.rate, paint.paint_from, paint.paint_to, paint.paint_citation, paint.paint_heading,
+           paint.paint_instrument
     FROM creation c
     LEFT JOIN LATERAL (
       SELECT e.valid_to AS expires_at
@@ -61,7 +62,8 @@ export const MEASURES_AT = `
       ) AS suspended
     ) suspension
     LEFT JOIN LATERAL (
-      SELECT e.rate, e.valid_from AS paint_from, e.valid_to AS paint_to, e.citation AS paint_citation
+      SELECT e.rate, e.valid_from AS paint_from, e.valid_to AS paint_to, e.citation AS paint_citation,
+             e.heading AS paint_heading, e.instrument AS paint_instrument
       FROM read_models.timeline_entries e
       WHERE e.measure_id = c.measure_id AND e.kind = 'rate' AND ${knownAtK('e')}
         AND e.valid_from <= $1::timestamptz

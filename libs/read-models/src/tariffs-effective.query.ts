@@ -37,7 +37,8 @@ const TARIFFS_EFFECTIVE = `
   SELECT l.measure_id, l.program, l.rate::text AS rate,
          greatest(l.paint_from, l.valid_from) AS valid_from,
          least(l.paint_to, l.life_ends_at) AS valid_to,
-         l.legal_instrument, l.title, l.paint_citation AS citation
+         l.legal_instrument, l.title, l.paint_citation AS citation, l.paint_heading AS heading,
+         l.paint_instrument AS instrument
   FROM programs l
   WHERE l.names_origin OR NOT l.program_names_origin
   ORDER BY l.program COLLATE "C", l.measure_id COLLATE "C"`;
@@ -51,6 +52,8 @@ interface LayerRow {
   readonly legal_instrument: string;
   readonly title: string;
   readonly citation: Citation | null;
+  readonly heading: string | null;
+  readonly instrument: string | null;
 }
 
 /** Rates have at most two decimals; the sum is reported in hundredths so 0.1 + 0.2 is 0.3. */
@@ -76,6 +79,8 @@ export async function tariffsEffective(db: Queryable, query: TariffQuery): Promi
     legalInstrument: row.legal_instrument,
     title: row.title,
     citation: row.citation,
+    heading: row.heading,
+    instrument: row.instrument,
   }));
   return { layers, total: sumOfRates(layers.map((layer) => layer.rate)) };
 }

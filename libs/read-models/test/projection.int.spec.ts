@@ -1,4 +1,4 @@
-import type { AnyEventEnvelope, TariffImposed } from '@ledger/contracts';
+import type { RecordedEnvelope, TariffImposed } from '@ledger/contracts';
 import { inTransaction } from '@ledger/database';
 import { createTestDatabase, type TestDatabase } from '@ledger/testing';
 import {
@@ -178,7 +178,7 @@ describe('projecting events into the read models', () => {
     ]);
     expect(await measureHistory(db.pool, 'no-such-stream')).toEqual([]);
 
-    const pages: AnyEventEnvelope[][] = [];
+    const pages: RecordedEnvelope[][] = [];
     let after = 0;
     for (;;) {
       const page = await eventFeed(db.pool, { after, limit: 3 });

@@ -53,6 +53,9 @@ const REMOVALS: readonly ControlledItem[] = [
 const day = fc.integer({ min: 0, max: 20 });
 const duration = fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined });
 const rate = fc.constantFrom(0, 5, 10, 12.5, 25, 125);
+/** The legal reference of a rate: a chapter 99 heading and an instrument, or unknown (null). */
+const heading = fc.constantFrom<string | null>('9903.01.24', '9903.01.25', '9903.01.63', null);
+const instrument = fc.constantFrom<string | null>('Executive Order 14257', 'Executive Order 14259', null);
 
 const creation = fc.record({
   reach: fc.constantFrom<{ targets: Jurisdiction[]; excluded?: Jurisdiction[] }>(
@@ -70,6 +73,7 @@ const creation = fc.record({
   ),
   items: fc.subarray([...ITEMS], { minLength: 1 }),
   rate,
+  heading,
   from: day,
   duration,
 });
@@ -96,7 +100,7 @@ const validity = fc.record({ kind: fc.constant('validity' as const), to: fc.opti
 
 /** Follow-ups drawn per stream type, so that every draw records an event of that stream. */
 const tariffFollowUp = fc.oneof(
-  fc.record({ kind: fc.constant('rate' as const), rate, from: day, duration }),
+  fc.record({ kind: fc.constant('rate' as const), rate, heading, instrument, from: day, duration }),
   suspension,
   lift,
   validity,
@@ -280,6 +284,7 @@ function create(ledger: Ledger, type: StreamKind, streamId: string, made: Creati
           rate: made.rate,
           validFrom: dayAt(made.from),
           validTo: until(made.from, made.duration),
+          heading: made.heading,
         },
         { at },
       );
@@ -335,7 +340,13 @@ class FollowUps {
         ledger.record(
           streamId,
           'TariffRateChanged',
-          { rate: next.rate, validFrom: dayAt(next.from), validTo: until(next.from, next.duration) },
+          {
+            rate: next.rate,
+            validFrom: dayAt(next.from),
+            validTo: until(next.from, next.duration),
+            heading: next.heading,
+            instrument: next.instrument,
+          },
           { at },
         );
         return;

@@ -137,6 +137,57 @@ export function specification(): { events: readonly AnyEventEnvelope[]; scenario
     expect((await views.measure('ca-steel-surtax', asOf('2025-07-01')))?.state).toMatchObject({ rate: 25 });
   });
 
+  // ---- each layer names the legal reference of the rate in force ------------------------------
+  // Illustrative imposer and headings: the rules, not a real tariff.
+  ledger.record(
+    'sg-reference-duty',
+    'TariffImposed',
+    tariff({ imposer: 'SG', rate: 10, validFrom: day('2025-04-05'), heading: '9903.01.25' }),
+    { at: day('2025-04-02') },
+  );
+  ledger.record(
+    'sg-reference-duty',
+    'TariffRateChanged',
+    {
+      rate: 84,
+      validFrom: day('2025-04-09'),
+      validTo: day('2025-05-14'),
+      heading: '9903.01.63',
+      instrument: 'SG order 2',
+    },
+    { at: day('2025-04-08') },
+  );
+  ledger.record(
+    'sg-reference-duty',
+    'TariffRateChanged',
+    { rate: 30, validFrom: day('2025-06-01'), heading: null, instrument: null },
+    { at: day('2025-05-20') },
+  );
+  scenario(
+    "a layer shows the heading and the instrument of the rate in force: an imposition's own legal instrument, a rate change's, or null when unknown",
+    async (views) => {
+      const reference = async (date: string) => {
+        const { layers } = await views.tariffs({
+          imposer: 'SG',
+          origin: 'CN',
+          product: '850511',
+          ...asOf(date),
+        });
+        return layers.map(({ rate, heading, instrument }) => ({ rate, heading, instrument }));
+      };
+      expect(await reference('2025-04-06')).toEqual([
+        { rate: 10, heading: '9903.01.25', instrument: 'SG instrument' },
+      ]);
+      expect(await reference('2025-04-20')).toEqual([
+        { rate: 84, heading: '9903.01.63', instrument: 'SG order 2' },
+      ]);
+      expect(await reference('2025-05-20')).toEqual([
+        { rate: 10, heading: '9903.01.25', instrument: 'SG instrument' },
+      ]);
+      expect(await reference('2025-06-02')).toEqual([{ rate: 30, heading: null, instrument: null }]);
+    },
+  );
+
   // ---- a temporary suspension ends by itself --------------------------------------------------
   ledger.record(
     'jp-duty',

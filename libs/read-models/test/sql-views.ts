@@ -1,4 +1,4 @@
-import type { AnyEventEnvelope } from '@ledger/contracts';
+import type { RecordedEnvelope } from '@ledger/contracts';
 import { inTransaction } from '@ledger/database';
 import type { Pool } from 'pg';
 import {
@@ -22,7 +22,7 @@ export function sqlViews(pool: Pool): Views {
 }
 
 /** Applies events the way the projector does: one transaction per batch. */
-export async function project(pool: Pool, batch: readonly AnyEventEnvelope[]): Promise<void> {
+export async function project(pool: Pool, batch: readonly RecordedEnvelope[]): Promise<void> {
   await inTransaction(pool, (client) => applyEvents(client, batch));
 }
 

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags 
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import type { Pool } from 'pg';
-import { verifyStreamChain, type AnyEventEnvelope } from '@ledger/contracts';
+import { verifyStreamChain, type RecordedEnvelope } from '@ledger/contracts';
 import { PG_POOL } from '@ledger/database';
 import { ApiKeys, Authorize, Problem, ROLE_SETS } from '@ledger/http';
 import { Journal } from '@ledger/journal';
@@ -35,7 +35,7 @@ export class DeadLetterPageQueryDto {
 export class AuditedKeysView {
   @ApiProperty({ type: [KeyView] }) readonly keys!: KeyView[];
   @ApiProperty({ description: 'the ApiKey* events of the ledger-api-keys stream, oldest first' })
-  readonly events!: AnyEventEnvelope[];
+  readonly events!: RecordedEnvelope[];
 }
 
 export class DeadLetterView {

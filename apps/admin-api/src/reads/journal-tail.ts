@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { Client } from 'pg';
 import { Observable, Subject } from 'rxjs';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
-import type { AnyEventEnvelope } from '@ledger/contracts';
+import type { RecordedEnvelope } from '@ledger/contracts';
 import { gauge } from '@ledger/http';
 import { Doorbell, JOURNAL_APPENDED_CHANNEL, Journal } from '@ledger/journal';
 
@@ -20,7 +20,7 @@ const tailers = gauge(
  * stopped after the last: it fans each new event out to every stream that has caught up.
  */
 class SharedFeed {
-  readonly events = new Subject<AnyEventEnvelope>();
+  readonly events = new Subject<RecordedEnvelope>();
   /** Resolves once the feed knows where it starts: every event up to there is already committed. */
   readonly started: Promise<void>;
   private markStarted!: () => void;
@@ -113,14 +113,14 @@ export class JournalTail implements OnModuleInit, OnApplicationShutdown {
    * sends meanwhile; the journal read covers everything the feed had sent before, and the
    * position filter drops what both delivered.
    */
-  follow(position: number): Observable<AnyEventEnvelope> {
-    return new Observable<AnyEventEnvelope>((subscriber) => {
+  follow(position: number): Observable<RecordedEnvelope> {
+    return new Observable<RecordedEnvelope>((subscriber) => {
       const feed = this.join();
       let sent = position;
       let open = true;
       let caughtUp = false;
-      const waiting: AnyEventEnvelope[] = [];
-      const deliver = (event: AnyEventEnvelope) => {
+      const waiting: RecordedEnvelope[] = [];
+      const deliver = (event: RecordedEnvelope) => {
         if (event.position <= sent) return;
         sent = event.position;
         subscriber.next(event);

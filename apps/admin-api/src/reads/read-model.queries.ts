@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
-import type { AnyEventEnvelope } from '@ledger/contracts';
+import type { RecordedEnvelope } from '@ledger/contracts';
 import { PG_POOL } from '@ledger/database';
 import type {
   ActiveExportControl,
@@ -49,7 +49,7 @@ export class GetMeasure extends Query<MeasureView | null> {
   }
 }
 
-export class GetMeasureHistory extends Query<AnyEventEnvelope[]> {
+export class GetMeasureHistory extends Query<RecordedEnvelope[]> {
   constructor(readonly id: string) {
     super();
   }
@@ -95,10 +95,10 @@ export class GetMeasureHandler implements IQueryHandler<GetMeasure, MeasureView 
 }
 
 @QueryHandler(GetMeasureHistory)
-export class GetMeasureHistoryHandler implements IQueryHandler<GetMeasureHistory, AnyEventEnvelope[]> {
+export class GetMeasureHistoryHandler implements IQueryHandler<GetMeasureHistory, RecordedEnvelope[]> {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  execute({ id }: GetMeasureHistory): Promise<AnyEventEnvelope[]> {
+  execute({ id }: GetMeasureHistory): Promise<RecordedEnvelope[]> {
     return measureHistory(this.pool, id);
   }
 }

@@ -15,7 +15,7 @@ import {
   type Observable,
 } from 'rxjs';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
-import type { AnyEventEnvelope } from '@ledger/contracts';
+import type { RecordedEnvelope } from '@ledger/contracts';
 import type { ActiveExportControl, EffectiveTariffs, MeasureView } from '@ledger/domain';
 import { ApiKeys, Authorize, Problem, ROLE_SETS, authenticatedCaller, bearerToken } from '@ledger/http';
 import { Journal } from '@ledger/journal';
@@ -143,7 +143,7 @@ export class ReadsController {
   async history(
     @Param('id', StreamIdPipe) id: string,
     @Req() request: Request,
-  ): Promise<{ events: AnyEventEnvelope[] }> {
+  ): Promise<{ events: RecordedEnvelope[] }> {
     await this.gate.waitFor(request);
     const events = await this.queries.execute(new GetMeasureHistory(id));
     if (events.length === 0) throw new Problem(404, 'stream-not-found', `No stream ${id}`);
@@ -156,7 +156,7 @@ export class ReadsController {
     summary: 'The global event feed from the journal, by position; gap-safe; `next` is the cursor',
   })
   @ApiOkResponse({ description: '{ events, next }: pass next as `after` to continue' })
-  async events(@Query() query: EventsQueryDto): Promise<{ events: AnyEventEnvelope[]; next: number }> {
+  async events(@Query() query: EventsQueryDto): Promise<{ events: RecordedEnvelope[]; next: number }> {
     const after = query.after ?? 0;
     const events = await this.journal.readAll(after, query.limit ?? DEFAULT_PAGE);
     return { events, next: events.at(-1)?.position ?? after };

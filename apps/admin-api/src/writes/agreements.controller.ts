@@ -1,6 +1,6 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { AnyEventEnvelope } from '@ledger/contracts';
+import type { RecordedEnvelope } from '@ledger/contracts';
 import { ConcludeAgreementDto } from './agreement.dto';
 import { Exchange, PolicyWrites, newStreamId, type WriteExchange } from './policy-writes';
 import { PolicyWrite } from './write-docs';
@@ -15,7 +15,7 @@ export class AgreementsController {
   conclude(
     @Body() body: ConcludeAgreementDto,
     @Exchange() exchange: WriteExchange,
-  ): Promise<AnyEventEnvelope> {
+  ): Promise<RecordedEnvelope> {
     const streamId = body.id ?? newStreamId('agreement');
     return this.writes.record(exchange, { type: 'ConcludeAgreement', streamId, body });
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { AnyEventEnvelope } from '@ledger/contracts';
+import type { RecordedEnvelope } from '@ledger/contracts';
 import { LiftDto, ValidityChangeDto, ValidityDto } from './common.dto';
 import { AmendItemsDto, ImposeExportControlDto, ReportLicencesDto } from './export-control.dto';
 import { Exchange, PolicyWrites, StreamIdPipe, newStreamId, type WriteExchange } from './policy-writes';
@@ -16,7 +16,7 @@ export class ExportControlsController {
   impose(
     @Body() body: ImposeExportControlDto,
     @Exchange() exchange: WriteExchange,
-  ): Promise<AnyEventEnvelope> {
+  ): Promise<RecordedEnvelope> {
     const streamId = body.id ?? newStreamId('export-control');
     return this.writes.record(exchange, { type: 'ImposeExportControl', streamId, body });
   }
@@ -27,7 +27,7 @@ export class ExportControlsController {
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: AmendItemsDto,
     @Exchange() exchange: WriteExchange,
-  ): Promise<AnyEventEnvelope> {
+  ): Promise<RecordedEnvelope> {
     return this.writes.record(exchange, { type: 'AmendExportControlItems', streamId, body });
   }
 
@@ -37,7 +37,7 @@ export class ExportControlsController {
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: ValidityDto,
     @Exchange() exchange: WriteExchange,
-  ): Promise<AnyEventEnvelope> {
+  ): Promise<RecordedEnvelope> {
     return this.writes.record(exchange, { type: 'SuspendExportControl', streamId, body });
   }
 
@@ -47,7 +47,7 @@ export class ExportControlsController {
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: LiftDto,
     @Exchange() exchange: WriteExchange,
-  ): Promise<AnyEventEnvelope> {
+  ): Promise<RecordedEnvelope> {
     return this.writes.record(exchange, { type: 'LiftExportControl', streamId, body });
   }
 
@@ -57,7 +57,7 @@ export class ExportControlsController {
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: ValidityChangeDto,
     @Exchange() exchange: WriteExchange,
-  ): Promise<AnyEventEnvelope> {
+  ): Promise<RecordedEnvelope> {
     return this.writes.record(exchange, {
       type: 'ChangeExportControlValidity',
       streamId,
@@ -71,7 +71,7 @@ export class ExportControlsController {
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: ReportLicencesDto,
     @Exchange() exchange: WriteExchange,
-  ): Promise<AnyEventEnvelope> {
+  ): Promise<RecordedEnvelope> {
     return this.writes.record(exchange, { type: 'ReportExportLicences', streamId, body });
   }
 }

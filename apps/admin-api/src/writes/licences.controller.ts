@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { AnyEventEnvelope } from '@ledger/contracts';
+import type { RecordedEnvelope } from '@ledger/contracts';
 import { ApplyForLicenceDto, ApproveLicenceDto, DenyLicenceDto, RevokeLicenceDto } from './licence.dto';
 import { Exchange, PolicyWrites, StreamIdPipe, newStreamId, type WriteExchange } from './policy-writes';
 import { PolicyWrite } from './write-docs';
@@ -12,7 +12,7 @@ export class LicencesController {
 
   @Post()
   @PolicyWrite('Record a licence application under an export control (LicenceApplied)')
-  apply(@Body() body: ApplyForLicenceDto, @Exchange() exchange: WriteExchange): Promise<AnyEventEnvelope> {
+  apply(@Body() body: ApplyForLicenceDto, @Exchange() exchange: WriteExchange): Promise<RecordedEnvelope> {
     const streamId = body.id ?? newStreamId('licence');
     return this.writes.record(exchange, { type: 'ApplyForLicence', streamId, body });
   }
@@ -23,7 +23,7 @@ export class LicencesController {
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: ApproveLicenceDto,
     @Exchange() exchange: WriteExchange,
-  ): Promise<AnyEventEnvelope> {
+  ): Promise<RecordedEnvelope> {
     return this.writes.record(exchange, { type: 'ApproveLicence', streamId, body });
   }
 
@@ -33,7 +33,7 @@ export class LicencesController {
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: DenyLicenceDto,
     @Exchange() exchange: WriteExchange,
-  ): Promise<AnyEventEnvelope> {
+  ): Promise<RecordedEnvelope> {
     return this.writes.record(exchange, { type: 'DenyLicence', streamId, body });
   }
 
@@ -43,7 +43,7 @@ export class LicencesController {
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: RevokeLicenceDto,
     @Exchange() exchange: WriteExchange,
-  ): Promise<AnyEventEnvelope> {
+  ): Promise<RecordedEnvelope> {
     return this.writes.record(exchange, { type: 'RevokeLicence', streamId, body });
   }
 }

@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
 import {
   canonicalJson,
-  type AnyEventEnvelope,
+  type RecordedEnvelope,
   type Citation,
   type PolicyStreamType,
 } from '@ledger/contracts';
@@ -71,7 +71,7 @@ export class PolicyWrites {
   async record<T extends CommandType, B extends WriteBody<T>>(
     { request, response, caller }: WriteExchange,
     write: { type: T; streamId: string; body: B & FieldsBeyond<B, T> },
-  ): Promise<AnyEventEnvelope> {
+  ): Promise<RecordedEnvelope> {
     const { citation, id, ...fields } = write.body;
 
     const command: CommandOf<T> = {

@@ -1,12 +1,12 @@
 import { Command as CqrsCommand } from '@nestjs/cqrs';
-import type { AnyEventEnvelope, Citation } from '@ledger/contracts';
+import type { RecordedEnvelope, Citation } from '@ledger/contracts';
 import type { Command, CommandType } from '@ledger/domain';
 import type { Caller } from '@ledger/http';
 
 export interface WriteOutcome {
   /** true when an Idempotency-Key retry got the first answer again; nothing was appended. */
   readonly replayed: boolean;
-  readonly events: readonly AnyEventEnvelope[];
+  readonly events: readonly RecordedEnvelope[];
 }
 
 export interface WriteContext {

@@ -1,5 +1,10 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { AnyEventEnvelope, StreamType } from '@ledger/contracts';
+import {
+  upcastEnvelope,
+  type AnyEventEnvelope,
+  type RecordedEnvelope,
+  type StreamType,
+} from '@ledger/contracts';
 import {
   COMMAND_STREAM_TYPE,
   DomainError,
@@ -107,9 +112,12 @@ export class RecordPolicyEventHandler implements ICommandHandler<RecordPolicyEve
   }
 }
 
-/** The events of a policy stream (the caller has ruled out the ledger's own stream). */
-function policyEvents(events: readonly AnyEventEnvelope[]): RecordedEvent[] {
-  return events.filter(
-    (event): event is AnyEventEnvelope & RecordedEvent => event.type !== 'LedgerCheckpointSigned',
-  );
+/**
+ * The events of a policy stream (the caller has ruled out the ledger's own stream), upcast to
+ * the current schema versions the deciders know.
+ */
+function policyEvents(events: readonly RecordedEnvelope[]): RecordedEvent[] {
+  return events
+    .map(upcastEnvelope)
+    .filter((event): event is AnyEventEnvelope & RecordedEvent => event.type !== 'LedgerCheckpointSigned');
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { AnyEventEnvelope } from '@ledger/contracts';
+import type { RecordedEnvelope } from '@ledger/contracts';
 import { RetractionDto } from './common.dto';
 import { Exchange, PolicyWrites, StreamIdPipe, type WriteExchange } from './policy-writes';
 import { PolicyWrite } from './write-docs';
@@ -16,7 +16,7 @@ export class StreamsController {
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: RetractionDto,
     @Exchange() exchange: WriteExchange,
-  ): Promise<AnyEventEnvelope> {
+  ): Promise<RecordedEnvelope> {
     return this.writes.record(exchange, { type: 'RetractEvent', streamId, body });
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -14,9 +14,20 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import type { ProductScope } from '@ledger/contracts';
+import { normaliseHeading, type ProductScope } from '@ledger/contracts';
 import { CreateDto, IsRate, ValidityDto } from './common.dto';
-import { IsHsCode, IsInstant, IsJurisdiction } from '../request-validators';
+import { IsHeading, IsHsCode, IsInstant, IsJurisdiction } from '../request-validators';
+
+/** Digits-only headings (`99030124`) get their dots, so the ledger holds one form of each. */
+const NormaliseHeading = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normaliseHeading(value) : value));
+
+const HEADING_DOC = {
+  example: '9903.01.24',
+  nullable: true,
+  description:
+    "the chapter 98/99 heading of the imposer's tariff the rate is levied under (dots optional: 99030124 is stored as 9903.01.24); absent or null when unknown",
+};
 
 export class ProductsDto {
   @ApiProperty({ enum: ['all', 'codes'], example: 'codes' })
@@ -103,10 +114,32 @@ export class ImposeTariffDto extends CreateDto {
   @IsOptional()
   @IsInstant()
   validTo?: string | null;
+
+  @ApiPropertyOptional(HEADING_DOC)
+  @IsOptional()
+  @NormaliseHeading()
+  @IsHeading()
+  heading?: string | null;
 }
 
 /** A rate painted on [validFrom, validTo): a temporary change ends by itself. */
 export class ChangeTariffRateDto extends ValidityDto {
   @IsRate()
   rate!: number;
+
+  @ApiPropertyOptional(HEADING_DOC)
+  @IsOptional()
+  @NormaliseHeading()
+  @IsHeading()
+  heading?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'Executive Order 14259',
+    nullable: true,
+    description: 'the instrument that set this rate; absent or null when unknown',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  instrument?: string | null;
 }

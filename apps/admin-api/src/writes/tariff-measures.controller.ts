@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { AnyEventEnvelope } from '@ledger/contracts';
+import type { RecordedEnvelope } from '@ledger/contracts';
 import { LiftDto, ValidityChangeDto, ValidityDto } from './common.dto';
 import { Exchange, PolicyWrites, StreamIdPipe, newStreamId, type WriteExchange } from './policy-writes';
 import { ChangeTariffRateDto, ImposeTariffDto } from './tariff-measure.dto';
@@ -13,7 +13,7 @@ export class TariffMeasuresController {
 
   @Post()
   @PolicyWrite('Impose a tariff measure (TariffImposed)')
-  impose(@Body() body: ImposeTariffDto, @Exchange() exchange: WriteExchange): Promise<AnyEventEnvelope> {
+  impose(@Body() body: ImposeTariffDto, @Exchange() exchange: WriteExchange): Promise<RecordedEnvelope> {
     const streamId = body.id ?? newStreamId('tariff-measure');
     return this.writes.record(exchange, { type: 'ImposeTariff', streamId, body });
   }
@@ -24,7 +24,7 @@ export class TariffMeasuresController {
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: ChangeTariffRateDto,
     @Exchange() exchange: WriteExchange,
-  ): Promise<AnyEventEnvelope> {
+  ): Promise<RecordedEnvelope> {
     return this.writes.record(exchange, { type: 'ChangeTariffRate', streamId, body });
   }
 
@@ -34,7 +34,7 @@ export class TariffMeasuresController {
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: ValidityDto,
     @Exchange() exchange: WriteExchange,
-  ): Promise<AnyEventEnvelope> {
+  ): Promise<RecordedEnvelope> {
     return this.writes.record(exchange, { type: 'SuspendTariff', streamId, body });
   }
 
@@ -44,7 +44,7 @@ export class TariffMeasuresController {
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: LiftDto,
     @Exchange() exchange: WriteExchange,
-  ): Promise<AnyEventEnvelope> {
+  ): Promise<RecordedEnvelope> {
     return this.writes.record(exchange, { type: 'LiftTariff', streamId, body });
   }
 
@@ -54,7 +54,7 @@ export class TariffMeasuresController {
     @Param('id', StreamIdPipe) streamId: string,
     @Body() body: ValidityChangeDto,
     @Exchange() exchange: WriteExchange,
-  ): Promise<AnyEventEnvelope> {
+  ): Promise<RecordedEnvelope> {
     return this.writes.record(exchange, { type: 'ChangeTariffValidity', streamId, body });
   }
 }

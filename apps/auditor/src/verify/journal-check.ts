@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { verifyStreamChain, type AnyEventEnvelope } from '@ledger/contracts';
+import { verifyStreamChain, type RecordedEnvelope } from '@ledger/contracts';
 import { readEventsInStreamOrder, type StreamCursor } from '@ledger/journal';
 import type { Findings } from './findings';
 import { checkpointOf, markOf, type CheckpointMark, type EventMark } from './marks';
@@ -33,7 +33,7 @@ export async function checkJournal(client: PoolClient, findings: Findings): Prom
   const heads = new Map<string, number>();
   const checkpoints: CheckpointMark[] = [];
 
-  const checkStream = (stream: readonly AnyEventEnvelope[]): void => {
+  const checkStream = (stream: readonly RecordedEnvelope[]): void => {
     const { streamId } = stream[0];
     const last = stream[stream.length - 1];
     const chain = verifyStreamChain(stream);
@@ -83,7 +83,7 @@ export async function checkJournal(client: PoolClient, findings: Findings): Prom
   };
 
   // Stream by stream, a page at a time, so only one stream's envelopes are held at once.
-  let stream: AnyEventEnvelope[] = [];
+  let stream: RecordedEnvelope[] = [];
   for (let after: StreamCursor | null = null; ;) {
     const page = await readEventsInStreamOrder(client, after, PAGE_SIZE);
     for (const event of page) {

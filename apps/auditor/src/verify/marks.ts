@@ -1,4 +1,4 @@
-import type { AnyEventEnvelope, LedgerCheckpointSigned } from '@ledger/contracts';
+import { upcastEnvelope, type LedgerCheckpointSigned, type RecordedEnvelope } from '@ledger/contracts';
 
 /**
  * One event as verify keeps it once its chain is checked: enough to match the journal, the
@@ -22,13 +22,14 @@ export interface CheckpointMark {
   readonly signed: LedgerCheckpointSigned;
 }
 
-export function markOf(event: AnyEventEnvelope): EventMark {
+export function markOf(event: RecordedEnvelope): EventMark {
   const { position, streamId, streamVersion, id, hash } = event;
   return { position, streamId, streamVersion, id, hash };
 }
 
 /** The checkpoint an event carries; undefined for every other event. */
-export function checkpointOf(event: AnyEventEnvelope): CheckpointMark | undefined {
+export function checkpointOf(recorded: RecordedEnvelope): CheckpointMark | undefined {
+  const event = upcastEnvelope(recorded);
   if (event.type !== 'LedgerCheckpointSigned') return undefined;
   return {
     eventId: event.id,

@@ -4,7 +4,7 @@ import {
   topicInstanceOf,
   verifyStreamChain,
   TOPIC_INSTANCE_HEADER,
-  type AnyEventEnvelope,
+  type RecordedEnvelope,
   type TopicEntry,
   type TopicGenesis,
 } from '@ledger/contracts';
@@ -118,7 +118,7 @@ export async function checkTopic(
   const firstSeen = new Map<string, TopicEventMark>();
   for (const [partition, partitionRecords] of grouped.entries()) {
     grouped[partition] = [];
-    const streams = new Map<string, { events: AnyEventEnvelope[]; offsets: string[] }>();
+    const streams = new Map<string, { events: RecordedEnvelope[]; offsets: string[] }>();
     let lastPosition = 0;
     for (const [index, record] of partitionRecords.entries()) {
       if (index === 0 && geneses[partition] !== undefined) continue;

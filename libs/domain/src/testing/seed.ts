@@ -30,6 +30,7 @@ export const reciprocalOnChina: TariffImposed = {
   announcedAt: '2025-04-02T20:00:00.000Z',
   rate: 34,
   validFrom: '2025-04-09T04:01:00.000Z',
+  heading: '9903.01.63',
 };
 
 /** Executive Order 14195: the "fentanyl" duty on China, 10% from 2025-02-04, raised to 20% from 2025-03-04. */
@@ -43,6 +44,7 @@ export const fentanylOnChina: TariffImposed = {
   announcedAt: '2025-02-01T22:00:00.000Z',
   rate: 10,
   validFrom: '2025-02-04T05:01:00.000Z',
+  heading: null,
 };
 
 const rareEarth = (element: string, name: string): ControlledItem => ({

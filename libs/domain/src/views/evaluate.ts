@@ -66,6 +66,8 @@ interface RatePaint {
   readonly from: number;
   readonly to: number | null;
   readonly citation: Citation | null;
+  readonly heading: string | null;
+  readonly instrument: string | null;
 }
 
 interface Window {
@@ -177,6 +179,8 @@ function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline | unde
           from: at(event.data.validFrom),
           to: null,
           citation: event.citation,
+          heading: event.data.heading ?? null,
+          instrument: event.data.legalInstrument,
         });
         validTo = event.data.validTo ? at(event.data.validTo) : null;
         break;
@@ -189,6 +193,8 @@ function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline | unde
           from: at(event.data.validFrom),
           to: event.data.validTo ? at(event.data.validTo) : null,
           citation: event.citation,
+          heading: event.data.heading ?? null,
+          instrument: event.data.instrument ?? null,
         });
         break;
       case 'TariffSuspended':
@@ -384,6 +390,8 @@ export function evaluateTariffs(events: readonly AnyEventEnvelope[], query: Tari
         legalInstrument: measure.legalInstrument,
         title: measure.title,
         citation: paint.citation,
+        heading: paint.heading,
+        instrument: paint.instrument,
       },
     });
   }

@@ -46,6 +46,10 @@ export interface TariffLayer {
   readonly title: string;
   /** Where the rate in force comes from: the citation of the event that painted it. */
   readonly citation: Citation | null;
+  /** The chapter 98/99 heading the rate in force is levied under (`9903.01.24`); null when unknown. */
+  readonly heading: string | null;
+  /** The instrument that set the rate in force (an imposition's own legalInstrument); null when unknown. */
+  readonly instrument: string | null;
 }
 
 export interface EffectiveTariffs {

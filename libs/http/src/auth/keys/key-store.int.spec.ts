@@ -1,4 +1,4 @@
-import { API_KEY_STREAM_ID } from '@ledger/contracts';
+import { API_KEY_STREAM_ID, upcastEnvelope } from '@ledger/contracts';
 import { createTestDatabase, type TestDatabase } from '@ledger/testing';
 import { parseIssuedKey, secretMatches } from './key-format';
 import { ApiKeyNotLive, InvalidKeyChange, KeyStore, UnknownApiKey, type KeyActor } from './key-store';
@@ -156,7 +156,9 @@ describe('API key store on real Postgres (the access functions)', () => {
     expect(again.record).toMatchObject({ role: 'admin', revokedAt: expect.any(Date) });
     expect(await store.events()).toEqual(events);
     expect(
-      events.filter((event) => event.type === 'ApiKeyCreated' && event.data.keyId === presented.keyId),
+      events
+        .map(upcastEnvelope)
+        .filter((event) => event.type === 'ApiKeyCreated' && event.data.keyId === presented.keyId),
     ).toEqual([expect.objectContaining({ actor: { keyId: 'bootstrap', role: 'system' } })]);
   });
 

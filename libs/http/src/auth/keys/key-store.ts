@@ -3,7 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import {
   API_KEY_STREAM_ID,
   type Actor,
-  type AnyEventEnvelope,
+  type RecordedEnvelope,
   type ApiKeyChange,
   type ApiKeyRole,
   type JournalEvent,
@@ -263,7 +263,7 @@ export class KeyStore {
   }
 
   /** The key events in the journal, oldest first. */
-  async events(): Promise<AnyEventEnvelope[]> {
+  async events(): Promise<RecordedEnvelope[]> {
     return (await new Journal(this.pool).readStream(API_KEY_STREAM_ID))?.events ?? [];
   }
 
