@@ -143,6 +143,43 @@ describe('write path: admin API → journal → relay → Kafka', () => {
       ],
       ['/v1/export-controls/cn-rare-earths/validity-changes', { validTo: null, citation }, '"5"'],
       ['/v1/export-controls/cn-rare-earths/lifts', { validFrom: '2027-01-01T00:00:00Z', citation }, '"6"'],
+      [
+        '/v1/tariff-measures/announcements',
+        {
+          id: 'us-cn-threat',
+          imposer: 'US',
+          targets: ['CN'],
+          program: 'US-CN-ADDITIONAL-100',
+          products: { scope: 'all' },
+          title: 'Additional 100 % tariff on goods of China',
+          announcedAt: '2025-10-10T00:00:00Z',
+          rate: 100,
+          validFrom: '2025-11-01T00:00:00-04:00',
+          citation: { reference: 'Presidential statement of 10 October 2025' },
+        },
+        '"1"',
+      ],
+      [
+        '/v1/tariff-measures/us-cn-threat/postponements',
+        { validFrom: '2025-12-01T00:00:00-05:00', citation: { reference: 'Illustration' } },
+        '"2"',
+      ],
+      [
+        '/v1/tariff-measures/us-cn-threat/withdrawals',
+        { withdrawnAt: '2025-10-30T00:00:00Z', reason: 'Not imposed after the Busan meeting', citation },
+        '"3"',
+      ],
+      ['/v1/tariff-measures', imposeReciprocalOnChina('us-reciprocal-cn-partly'), '"1"'],
+      [
+        '/v1/tariff-measures/us-reciprocal-cn-partly/point-suspensions',
+        {
+          points: 24,
+          validFrom: '2025-05-14T04:01:00Z',
+          validTo: '2025-08-12T04:01:00Z',
+          citation: { reference: 'Executive Order 14298' },
+        },
+        '"2"',
+      ],
       ['/v1/licences', licenceApplication('licence-dy-1', 'cn-rare-earths'), '"1"'],
       [
         '/v1/licences/licence-dy-1/approval',
@@ -217,6 +254,8 @@ describe('write path: admin API → journal → relay → Kafka', () => {
     for (const streamId of [
       'us-reciprocal-cn',
       'cn-rare-earths',
+      'us-cn-threat',
+      'us-reciprocal-cn-partly',
       'licence-dy-1',
       'licence-dy-2',
       'geneva-2025-05',

@@ -93,6 +93,48 @@ export interface TariffValidityChanged {
   readonly validTo: Instant | null;
 }
 
+/**
+ * A tariff announced (or threatened) for an intended start and rate, not imposed: it levies no
+ * duty until a TariffImposed on the same stream implements it.
+ */
+export interface TariffAnnounced {
+  readonly imposer: Jurisdiction;
+  readonly targets: readonly Jurisdiction[];
+  readonly excludedTargets?: readonly Jurisdiction[];
+  readonly program: string;
+  readonly products: ProductScope;
+  readonly title: string;
+  /** The legal basis invoked, when the announcement names one. */
+  readonly legalInstrument?: string;
+  readonly announcedAt: Instant;
+  /** The intended rate and start. */
+  readonly rate: number;
+  readonly validFrom: Instant;
+  readonly validTo?: Instant | null;
+}
+
+/** An announced, never-imposed tariff dropped from `withdrawnAt` on. */
+export interface TariffWithdrawn {
+  readonly withdrawnAt: Instant;
+  readonly reason: string;
+}
+
+/** The measure's start moved later, to `validFrom`. */
+export interface TariffPostponed {
+  readonly validFrom: Instant;
+}
+
+/**
+ * Part of the rate suspended on [validFrom, validTo): the legal rate stands, `points` of it do
+ * not apply. `provision` names what is suspended.
+ */
+export interface TariffPointsSuspended {
+  readonly points: number;
+  readonly provision?: string;
+  readonly validFrom: Instant;
+  readonly validTo?: Instant | null;
+}
+
 // ---- export-control -------------------------------------------------------------------------
 
 export interface ExportControlImposed {
@@ -235,6 +277,10 @@ export interface EventDataByType {
   TariffSuspended: TariffSuspended;
   TariffLifted: TariffLifted;
   TariffValidityChanged: TariffValidityChanged;
+  TariffAnnounced: TariffAnnounced;
+  TariffWithdrawn: TariffWithdrawn;
+  TariffPostponed: TariffPostponed;
+  TariffPointsSuspended: TariffPointsSuspended;
   ExportControlImposed: ExportControlImposed;
   ExportControlItemsAmended: ExportControlItemsAmended;
   ExportControlSuspended: ExportControlSuspended;
@@ -281,6 +327,10 @@ const EVENT_STREAMS = {
   TariffSuspended: ['tariff-measure'],
   TariffLifted: ['tariff-measure'],
   TariffValidityChanged: ['tariff-measure'],
+  TariffAnnounced: ['tariff-measure'],
+  TariffWithdrawn: ['tariff-measure'],
+  TariffPostponed: ['tariff-measure'],
+  TariffPointsSuspended: ['tariff-measure'],
   ExportControlImposed: ['export-control'],
   ExportControlItemsAmended: ['export-control'],
   ExportControlSuspended: ['export-control'],
@@ -335,6 +385,10 @@ export const SCHEMA_VERSIONS: { readonly [K in EventType]: number } = {
   TariffSuspended: 1,
   TariffLifted: 1,
   TariffValidityChanged: 1,
+  TariffAnnounced: 1,
+  TariffWithdrawn: 1,
+  TariffPostponed: 1,
+  TariffPointsSuspended: 1,
   ExportControlImposed: 1,
   ExportControlItemsAmended: 1,
   ExportControlSuspended: 1,

@@ -192,6 +192,34 @@ const DATA_BODIES: { readonly [K in EventType]: Schema } = {
   TariffSuspended: validityWindow,
   TariffLifted: lift,
   TariffValidityChanged: validityChange,
+  TariffAnnounced: object(
+    ['imposer', 'targets', 'program', 'products', 'title', 'announcedAt', 'rate', 'validFrom'],
+    {
+      imposer: jurisdiction,
+      targets: jurisdictions(1),
+      excludedTargets: jurisdictions(0),
+      program: label,
+      products: productScope,
+      title: label,
+      legalInstrument: label,
+      announcedAt: instant,
+      rate,
+      validFrom: instant,
+      validTo: instantOrOpen,
+    },
+  ),
+  TariffWithdrawn: object(['withdrawnAt', 'reason'], { withdrawnAt: instant, reason: prose }),
+  TariffPostponed: lift,
+  TariffPointsSuspended: object(['points', 'validFrom'], {
+    points: {
+      ...rate,
+      exclusiveMinimum: 0,
+      description: 'percentage points above 0, up to 1000, with at most 2 decimals',
+    },
+    provision: label,
+    validFrom: instant,
+    validTo: instantOrOpen,
+  }),
   ExportControlImposed: object(
     ['imposer', 'destinations', 'kind', 'items', 'legalInstrument', 'announcedAt', 'validFrom'],
     {

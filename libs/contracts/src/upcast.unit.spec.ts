@@ -23,12 +23,13 @@ describe('schema versions', () => {
   it('keep a schema for every version of every type, and an upcaster between each two', () => {
     for (const type of EVENT_TYPES) {
       expect(EVENT_DATA_SCHEMA_VERSIONS[type]).toHaveLength(SCHEMA_VERSIONS[type]);
-      expect(UPCASTERS[type]).toHaveLength(SCHEMA_VERSIONS[type] - 1);
+      expect(UPCASTERS[type] ?? []).toHaveLength(SCHEMA_VERSIONS[type] - 1);
     }
   });
 
   it('keep version 1 of every payload schema exactly as archived before any type had a version 2', () => {
-    for (const type of EVENT_TYPES) {
+    // Types added since were never at an archived version 1.
+    for (const type of Object.keys(archivedV1Schemas) as (keyof typeof archivedV1Schemas)[]) {
       expect(EVENT_DATA_SCHEMA_VERSIONS[type][0]).toEqual(archivedV1Schemas[type]);
     }
   });

@@ -356,6 +356,98 @@ export const DENIED_LICENCE = chainStream('licence', 'lic-2025-tb-0002', [
   },
 ]);
 
+/** The 50 % tariff on goods of the EU threatened on 23 May 2025 for 1 June, postponed on 25 May to 9 July. */
+export const US_THREAT_ON_EU = chainStream('tariff-measure', 'us-eu-additional-50', [
+  {
+    recordedAt: '2025-05-23T18:00:00.000Z',
+    citation: { reference: 'Presidential statement of 23 May 2025' },
+    event: {
+      type: 'TariffAnnounced',
+      data: {
+        imposer: 'US',
+        targets: ['EU'],
+        program: 'US-EU-ADDITIONAL-50',
+        products: { scope: 'all' },
+        title: 'Additional 50 % tariff on goods of the European Union',
+        announcedAt: '2025-05-23T00:00:00.000Z',
+        rate: 50,
+        validFrom: '2025-06-01T04:00:00.000Z',
+      },
+    },
+  },
+  {
+    recordedAt: '2025-05-26T09:00:00.000Z',
+    citation: { reference: 'Presidential statement of 25 May 2025' },
+    event: { type: 'TariffPostponed', data: { validFrom: '2025-07-09T04:00:00.000Z' } },
+  },
+]);
+
+/** The additional 100 % on goods of China announced on 10 October 2025 for 1 November, dropped after Busan. */
+export const US_THREAT_ON_CN = chainStream('tariff-measure', 'us-cn-additional-100', [
+  {
+    recordedAt: '2025-10-11T09:00:00.000Z',
+    citation: { reference: 'Presidential statement of 10 October 2025' },
+    event: {
+      type: 'TariffAnnounced',
+      data: {
+        imposer: 'US',
+        targets: ['CN'],
+        program: 'US-CN-ADDITIONAL-100',
+        products: { scope: 'all' },
+        title: 'Additional 100 % tariff on goods of China',
+        legalInstrument: 'Presidential statement of 10 October 2025',
+        announcedAt: '2025-10-10T00:00:00.000Z',
+        rate: 100,
+        validFrom: '2025-11-01T04:00:00.000Z',
+        validTo: null,
+      },
+    },
+  },
+  {
+    recordedAt: '2025-10-31T09:00:00.000Z',
+    citation: { reference: 'US–China leaders’ meeting, Busan, 30 October 2025' },
+    event: {
+      type: 'TariffWithdrawn',
+      data: { withdrawnAt: '2025-10-30T00:00:00.000Z', reason: 'Not imposed after the Busan meeting' },
+    },
+  },
+]);
+
+/** China's 34 % countermeasure with 24 points suspended for 90 days from 14 May 2025. */
+export const CN_COUNTERMEASURE_ON_US = chainStream('tariff-measure', 'cn-tariff-commission-us-34', [
+  {
+    recordedAt: '2025-04-05T09:00:00.000Z',
+    citation: TARIFF_COMMISSION,
+    event: {
+      type: 'TariffImposed',
+      data: {
+        imposer: 'CN',
+        targets: ['US'],
+        program: 'CN-STC-COUNTERMEASURE',
+        products: { scope: 'all' },
+        title: 'Additional tariff on goods originating in the United States',
+        legalInstrument: 'State Council Tariff Commission announcement of 4 April 2025',
+        announcedAt: '2025-04-04T08:00:00.000Z',
+        rate: 34,
+        validFrom: '2025-04-10T04:01:00.000Z',
+      },
+    },
+  },
+  {
+    recordedAt: '2025-05-12T14:00:00.000Z',
+    citation: { reference: 'State Council Tariff Commission Announcement No. 7 [2025]' },
+    event: {
+      type: 'TariffPointsSuspended',
+      data: {
+        points: 24,
+        provision: '24 of the 34 percentage points',
+        validFrom: '2025-05-14T04:01:00.000Z',
+        validTo: '2025-08-12T04:01:00.000Z',
+      },
+    },
+  },
+]);
+
 const POLICY_STREAMS = [
   RARE_EARTH_CONTROLS,
   STRATEGIC_METAL_CONTROLS,
@@ -364,6 +456,9 @@ const POLICY_STREAMS = [
   GENEVA_STATEMENT,
   DYSPROSIUM_LICENCE,
   DENIED_LICENCE,
+  US_THREAT_ON_EU,
+  US_THREAT_ON_CN,
+  CN_COUNTERMEASURE_ON_US,
 ];
 
 /** A fixed Ed25519 key (PKCS#8 DER of a 32-byte seed) for fixtures; never a real ledger's key. */

@@ -12,11 +12,15 @@ import type {
   LicenceDenied,
   LicenceRevoked,
   StreamType,
+  TariffAnnounced,
   TariffImposed,
   TariffLifted,
+  TariffPointsSuspended,
+  TariffPostponed,
   TariffRateChanged,
   TariffSuspended,
   TariffValidityChanged,
+  TariffWithdrawn,
 } from '@ledger/contracts';
 
 /** One write to one stream; `data` is the payload of the event it asks for. */
@@ -31,6 +35,10 @@ export type ChangeTariffRate = CommandOf<'ChangeTariffRate', TariffRateChanged>;
 export type SuspendTariff = CommandOf<'SuspendTariff', TariffSuspended>;
 export type LiftTariff = CommandOf<'LiftTariff', TariffLifted>;
 export type ChangeTariffValidity = CommandOf<'ChangeTariffValidity', TariffValidityChanged>;
+export type AnnounceTariff = CommandOf<'AnnounceTariff', TariffAnnounced>;
+export type WithdrawTariff = CommandOf<'WithdrawTariff', TariffWithdrawn>;
+export type PostponeTariff = CommandOf<'PostponeTariff', TariffPostponed>;
+export type SuspendTariffPoints = CommandOf<'SuspendTariffPoints', TariffPointsSuspended>;
 
 export type ImposeExportControl = CommandOf<'ImposeExportControl', ExportControlImposed>;
 export type AmendExportControlItems = CommandOf<'AmendExportControlItems', ExportControlItemsAmended>;
@@ -52,7 +60,15 @@ export type ConcludeAgreement = CommandOf<'ConcludeAgreement', AgreementConclude
 export type RetractEvent = CommandOf<'RetractEvent', EventRetracted>;
 
 export type TariffMeasureCommand =
-  ImposeTariff | ChangeTariffRate | SuspendTariff | LiftTariff | ChangeTariffValidity;
+  | ImposeTariff
+  | ChangeTariffRate
+  | SuspendTariff
+  | LiftTariff
+  | ChangeTariffValidity
+  | AnnounceTariff
+  | WithdrawTariff
+  | PostponeTariff
+  | SuspendTariffPoints;
 
 export type ExportControlCommand =
   | ImposeExportControl
@@ -76,6 +92,10 @@ export const COMMAND_STREAM_TYPE: Readonly<Record<CommandType, StreamType | 'any
   SuspendTariff: 'tariff-measure',
   LiftTariff: 'tariff-measure',
   ChangeTariffValidity: 'tariff-measure',
+  AnnounceTariff: 'tariff-measure',
+  WithdrawTariff: 'tariff-measure',
+  PostponeTariff: 'tariff-measure',
+  SuspendTariffPoints: 'tariff-measure',
   ImposeExportControl: 'export-control',
   AmendExportControlItems: 'export-control',
   SuspendExportControl: 'export-control',
@@ -93,6 +113,7 @@ export const COMMAND_STREAM_TYPE: Readonly<Record<CommandType, StreamType | 'any
 /** The commands that start a stream; every other command needs the stream to exist. */
 export const CREATION_COMMANDS = [
   'ImposeTariff',
+  'AnnounceTariff',
   'ImposeExportControl',
   'ApplyForLicence',
   'ConcludeAgreement',

@@ -24,12 +24,17 @@ describe('commands', () => {
     ).toEqual([]);
   });
 
-  it('creates one stream of each type', () => {
+  it('creates one stream of each type, a tariff measure by an imposition or an announcement', () => {
     expect(CREATION_COMMANDS.map((type) => COMMAND_STREAM_TYPE[type]).sort()).toEqual([
       'agreement',
       'export-control',
       'licence',
       'tariff-measure',
+      'tariff-measure',
+    ]);
+    expect(CREATION_COMMANDS.filter((type) => COMMAND_STREAM_TYPE[type] === 'tariff-measure')).toEqual([
+      'ImposeTariff',
+      'AnnounceTariff',
     ]);
     expect(
       isCreationCommand({ type: 'ApplyForLicence', streamId: DY_LICENCE, data: dysprosiumLicence }),

@@ -6,7 +6,12 @@ import { changeExportControl, imposeExportControl } from './export-control.decid
 import { applyForLicence, decideOnLicence } from './licence.decider';
 import { retractEvent } from './retraction.decider';
 import type { StreamState } from './state';
-import { changeTariffMeasure, imposeTariff } from './tariff-measure.decider';
+import {
+  announceTariff,
+  changeTariffMeasure,
+  imposeTariff,
+  type TariffMeasure,
+} from './tariff-measure.decider';
 
 /**
  * The one entry point: the events a command produces given its stream's state (undefined when
@@ -20,12 +25,17 @@ export function decide(
   const { streamId } = command;
   switch (command.type) {
     case 'ImposeTariff':
+      return [imposeTariff(command.data, announcedOf(state, streamId))];
+    case 'AnnounceTariff':
       requireNoStream(state, streamId);
-      return [imposeTariff(command.data)];
+      return [announceTariff(command.data)];
     case 'ChangeTariffRate':
     case 'SuspendTariff':
     case 'LiftTariff':
     case 'ChangeTariffValidity':
+    case 'WithdrawTariff':
+    case 'PostponeTariff':
+    case 'SuspendTariffPoints':
       return [changeTariffMeasure(command, currentOf(state, 'tariff-measure', streamId))];
     case 'ImposeExportControl':
       requireNoStream(state, streamId);
@@ -56,6 +66,18 @@ function requireNoStream(state: StreamState | undefined, streamId: string): void
   if (state !== undefined) {
     throw new DomainError('stream-exists', `Stream ${streamId} already exists (a ${state.streamType})`);
   }
+}
+
+/**
+ * The measure an imposition implements: none for a new stream; an announced (or withdrawn, which
+ * the decider refuses) measure; any other existing stream is a conflict.
+ */
+function announcedOf(state: StreamState | undefined, streamId: string): TariffMeasure | undefined {
+  if (state?.streamType === 'tariff-measure' && state.current !== null && state.current.stage !== 'imposed') {
+    return state.current;
+  }
+  requireNoStream(state, streamId);
+  return undefined;
 }
 
 function standingStream(state: StreamState | undefined, streamId: string): StreamState {

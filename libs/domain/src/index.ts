@@ -11,6 +11,7 @@ export type {
 export { COMMAND_STREAM_TYPE, CREATION_COMMANDS, isCreationCommand, referencedStreamIds } from './commands';
 export type {
   AmendExportControlItems,
+  AnnounceTariff,
   ApplyForLicence,
   ApproveLicence,
   ChangeExportControlValidity,
@@ -28,16 +29,19 @@ export type {
   LicenceCommand,
   LiftExportControl,
   LiftTariff,
+  PostponeTariff,
   ReportExportLicences,
   RetractEvent,
   RevokeLicence,
   SuspendExportControl,
   SuspendTariff,
+  SuspendTariffPoints,
   TariffMeasureCommand,
+  WithdrawTariff,
 } from './commands';
 export { DOMAIN_ERROR_KINDS, DomainError } from './domain-error';
 export type { DomainErrorCode, DomainErrorKind } from './domain-error';
-export type { TariffMeasure } from './tariff-measure.decider';
+export type { TariffMeasure, TariffMeasureStage } from './tariff-measure.decider';
 export type { ExportControl } from './export-control.decider';
 export type { Licence, LicenceStatus } from './licence.decider';
 export type { Agreement } from './agreement.decider';

@@ -1,4 +1,4 @@
-import type { PolicyEvent, TariffImposed } from '@ledger/contracts';
+import type { PolicyEvent, TariffAnnounced, TariffImposed } from '@ledger/contracts';
 import { given } from './testing/given-when-then';
 import { US_FENTANYL_CN, US_RECIPROCAL_CN, fentanylOnChina, reciprocalOnChina } from './testing/seed';
 
@@ -332,6 +332,232 @@ describe('tariff measure', () => {
 
     it('refuses changing the validity of a lifted measure', () => {
       given([imposed, lifted]).when(changeValidity(null)).thenThrows('measure-lifted');
+    });
+  });
+
+  describe('announcing', () => {
+    /** The 100 % additional tariff on China announced on 10 Oct 2025 for 1 Nov 2025. */
+    const threat: TariffAnnounced = {
+      imposer: 'US',
+      targets: ['CN'],
+      program: 'US-CN-ADDITIONAL-100',
+      products: { scope: 'all' },
+      title: 'Additional 100 % tariff on goods of China',
+      announcedAt: '2025-10-10T20:00:00.000Z',
+      rate: 100,
+      validFrom: '2025-11-01T04:01:00.000Z',
+    };
+    const THREAT = 'us-cn-additional-100';
+    const announce = (data: Partial<TariffAnnounced>) =>
+      ({ type: 'AnnounceTariff', streamId: THREAT, data: { ...threat, ...data } }) as const;
+    const announced: PolicyEvent = { type: 'TariffAnnounced', data: threat };
+    const withdrawal = { withdrawnAt: '2025-10-30T00:00:00.000Z', reason: 'Dropped after the Busan meeting' };
+    const withdraw = (data: Partial<typeof withdrawal> = {}) =>
+      ({ type: 'WithdrawTariff', streamId: THREAT, data: { ...withdrawal, ...data } }) as const;
+    const withdrawn: PolicyEvent = { type: 'TariffWithdrawn', data: withdrawal };
+    const implement = {
+      type: 'ImposeTariff',
+      streamId: THREAT,
+      data: { ...threat, legalInstrument: 'Executive Order (illustrative)' },
+    } as const;
+
+    it('records an announcement with its intended rate and start, with or without a legal basis', () => {
+      given([]).when(announce({})).then([announced]);
+      given([])
+        .when(announce({ legalInstrument: 'IEEPA' }))
+        .then([{ type: 'TariffAnnounced', data: { ...threat, legalInstrument: 'IEEPA' } }]);
+    });
+
+    it('checks an announcement as it checks an imposition', () => {
+      given([])
+        .when(announce({ rate: 1000.5 }))
+        .thenThrows('rate-out-of-range', 'rate');
+      given([])
+        .when(announce({ targets: ['US'] }))
+        .thenThrows('imposer-targets-itself', 'targets');
+      given([])
+        .when(announce({ legalInstrument: ' ' }))
+        .thenThrows('text-empty', 'legalInstrument');
+      given([])
+        .when(announce({ validTo: '2025-10-01T00:00:00.000Z' }))
+        .thenThrows('validity-inverted', 'validTo');
+    });
+
+    it('refuses to announce on an existing stream', () => {
+      given([announced]).when(announce({})).thenThrows('stream-exists');
+    });
+
+    it('implements an announced measure by imposing it on the same stream', () => {
+      given([announced])
+        .when(implement)
+        .then([{ type: 'TariffImposed', data: implement.data }]);
+    });
+
+    it('still refuses a second imposition of an imposed measure', () => {
+      given([announced, { type: 'TariffImposed', data: implement.data }])
+        .when(implement)
+        .thenThrows('stream-exists');
+      given([imposed]).when(impose({})).thenThrows('stream-exists');
+    });
+
+    it('takes no rate change, suspension, lift or validity change before it is imposed', () => {
+      given([announced])
+        .when({ type: 'ChangeTariffRate', streamId: THREAT, data: { rate: 50, validFrom: threat.validFrom } })
+        .thenThrows('measure-not-imposed');
+      given([announced])
+        .when({ type: 'LiftTariff', streamId: THREAT, data: { validFrom: threat.validFrom } })
+        .thenThrows('measure-not-imposed');
+      given([announced])
+        .when({
+          type: 'SuspendTariffPoints',
+          streamId: THREAT,
+          data: { points: 10, validFrom: threat.validFrom },
+        })
+        .thenThrows('measure-not-imposed');
+    });
+
+    it('withdraws an announced measure, with a reason', () => {
+      given([announced]).when(withdraw()).then([withdrawn]);
+      given([announced])
+        .when(withdraw({ reason: '  ' }))
+        .thenThrows('text-empty', 'reason');
+    });
+
+    it('refuses to withdraw an imposed measure: it is lifted instead', () => {
+      given([imposed])
+        .when({ type: 'WithdrawTariff', streamId: US_RECIPROCAL_CN, data: withdrawal })
+        .thenThrows('measure-imposed');
+      given([announced, { type: 'TariffImposed', data: implement.data }])
+        .when(withdraw())
+        .thenThrows('measure-imposed');
+    });
+
+    it('takes nothing further once withdrawn, an imposition included', () => {
+      given([announced, withdrawn]).when(withdraw()).thenThrows('measure-withdrawn');
+      given([announced, withdrawn]).when(implement).thenThrows('measure-withdrawn');
+      given([announced, withdrawn])
+        .when({ type: 'PostponeTariff', streamId: THREAT, data: { validFrom: '2025-12-01T05:01:00.000Z' } })
+        .thenThrows('measure-withdrawn');
+    });
+  });
+
+  describe('postponing', () => {
+    /** The 50 % tariff on the EU threatened for 1 June 2025, postponed on 25 May to 9 July. */
+    const EU_50 = 'us-eu-additional-50';
+    const threat: PolicyEvent = {
+      type: 'TariffAnnounced',
+      data: {
+        imposer: 'US',
+        targets: ['EU'],
+        program: 'US-EU-ADDITIONAL-50',
+        products: { scope: 'all' },
+        title: 'Additional 50 % tariff on goods of the European Union',
+        announcedAt: '2025-05-23T12:00:00.000Z',
+        rate: 50,
+        validFrom: '2025-06-01T04:00:00.000Z',
+      },
+    };
+    const postpone = (streamId: string, validFrom: string) =>
+      ({ type: 'PostponeTariff', streamId, data: { validFrom } }) as const;
+
+    it('moves an announced start later', () => {
+      given([threat])
+        .when(postpone(EU_50, '2025-07-09T04:00:00.000Z'))
+        .then([{ type: 'TariffPostponed', data: { validFrom: '2025-07-09T04:00:00.000Z' } }]);
+    });
+
+    it('moves an imposed start later, even once the old start has passed', () => {
+      given([imposed])
+        .when(postpone(US_RECIPROCAL_CN, '2025-04-10T04:01:00.000Z'))
+        .then([{ type: 'TariffPostponed', data: { validFrom: '2025-04-10T04:01:00.000Z' } }]);
+    });
+
+    it('refuses a start that is not later than the current one, the last postponement included', () => {
+      given([imposed])
+        .when(postpone(US_RECIPROCAL_CN, reciprocalOnChina.validFrom))
+        .thenThrows('postponement-not-later');
+      given([imposed])
+        .when(postpone(US_RECIPROCAL_CN, '2025-04-01T00:00:00.000Z'))
+        .thenThrows('postponement-not-later');
+      given([threat, { type: 'TariffPostponed', data: { validFrom: '2025-07-09T04:00:00.000Z' } }])
+        .when(postpone(EU_50, '2025-07-01T04:00:00.000Z'))
+        .thenThrows('postponement-not-later');
+    });
+
+    it('refuses a start at or after the measure ends', () => {
+      const temporary: PolicyEvent = {
+        type: 'TariffImposed',
+        data: { ...reciprocalOnChina, validTo: '2025-05-01T00:00:00.000Z' },
+      };
+      given([temporary])
+        .when(postpone(US_RECIPROCAL_CN, '2025-05-01T00:00:00.000Z'))
+        .thenThrows('validity-inverted', 'validFrom');
+    });
+
+    it('refuses postponing a lifted measure', () => {
+      given([imposed, lifted])
+        .when(postpone(US_RECIPROCAL_CN, '2025-04-10T04:01:00.000Z'))
+        .thenThrows('measure-lifted');
+    });
+  });
+
+  describe('suspending points of the rate', () => {
+    /** Executive Order 14298: 24 of the 34 points suspended for 90 days from 2025-05-14. */
+    const eo14298 = {
+      points: 24,
+      provision: '24 of the 34 percentage points of the reciprocal rate',
+      validFrom: '2025-05-14T04:01:00.000Z',
+      validTo: '2025-08-12T04:01:00.000Z',
+    };
+    const suspendPoints = (data: Partial<typeof eo14298> & { points: number }) =>
+      ({ type: 'SuspendTariffPoints', streamId: US_RECIPROCAL_CN, data: { ...eo14298, ...data } }) as const;
+
+    it('records the 24-point suspension of Executive Order 14298', () => {
+      given([imposed])
+        .when(suspendPoints({ points: 24 }))
+        .then([{ type: 'TariffPointsSuspended', data: eo14298 }]);
+    });
+
+    it('accepts the whole rate, and rounds float noise to hundredths', () => {
+      given([imposed])
+        .when(suspendPoints({ points: 34 }))
+        .then([{ type: 'TariffPointsSuspended', data: { ...eo14298, points: 34 } }]);
+      given([imposed])
+        .when(suspendPoints({ points: 0.1 + 0.2 }))
+        .then([{ type: 'TariffPointsSuspended', data: { ...eo14298, points: 0.3 } }]);
+    });
+
+    it('refuses no points, and more points than the rate in force', () => {
+      given([imposed])
+        .when(suspendPoints({ points: 0 }))
+        .thenThrows('points-not-positive', 'points');
+      given([imposed])
+        .when(suspendPoints({ points: 34.01 }))
+        .thenThrows('points-exceed-rate');
+      given([
+        imposed,
+        { type: 'TariffRateChanged', data: { rate: 20, validFrom: '2025-05-01T00:00:00.000Z' } },
+      ])
+        .when(suspendPoints({ points: 24 }))
+        .thenThrows('points-exceed-rate');
+    });
+
+    it('refuses points too precise, an empty provision and an inverted period', () => {
+      given([imposed])
+        .when(suspendPoints({ points: 2.345 }))
+        .thenThrows('rate-too-precise', 'points');
+      given([imposed])
+        .when(suspendPoints({ points: 24, provision: ' ' }))
+        .thenThrows('text-empty', 'provision');
+      given([imposed])
+        .when(suspendPoints({ points: 24, validTo: eo14298.validFrom }))
+        .thenThrows('validity-inverted', 'validTo');
+    });
+
+    it('refuses suspending points of a lifted measure', () => {
+      given([imposed, lifted])
+        .when(suspendPoints({ points: 24 }))
+        .thenThrows('measure-lifted');
     });
   });
 });

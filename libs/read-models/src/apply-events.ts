@@ -25,7 +25,7 @@ interface MeasureRow {
   readonly imposer: string;
   readonly valid_from: string;
   readonly announced_at: string;
-  readonly legal_instrument: string;
+  readonly legal_instrument: string | null;
   readonly citation: unknown;
   readonly program?: string;
   readonly title?: string;
@@ -281,7 +281,8 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
     // Any event of a licence, a retraction included, changes its listed version or state.
     if (event.streamType === 'licence') plan.licenceIds.add(event.streamId);
     switch (event.type) {
-      case 'TariffImposed': {
+      case 'TariffImposed':
+      case 'TariffAnnounced': {
         const { data } = event;
         plan.measures.push({
           measure_id: event.streamId,
@@ -292,7 +293,7 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
           imposer: data.imposer,
           valid_from: data.validFrom,
           announced_at: data.announcedAt,
-          legal_instrument: data.legalInstrument,
+          legal_instrument: data.legalInstrument ?? null,
           citation: event.citation,
           program: data.program,
           title: data.title,
@@ -304,13 +305,16 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
           excluded_codes: data.products.scope === 'all' ? (data.products.excludedCodes ?? []) : [],
         });
         plan.timeline.push(entry('validity', null, data.validTo));
-        // The creation's rate holds for as long as the measure lives, however its end moves.
-        plan.timeline.push(
-          entry('rate', data.validFrom, null, data.rate, {
-            heading: data.heading ?? null,
-            instrument: data.legalInstrument,
-          }),
-        );
+        // The creation's rate holds for as long as the measure lives, however its end moves; an
+        // announcement levies none (the measure views read its intended rate from the event).
+        if (event.type === 'TariffImposed') {
+          plan.timeline.push(
+            entry('rate', data.validFrom, null, data.rate, {
+              heading: event.data.heading ?? null,
+              instrument: event.data.legalInstrument,
+            }),
+          );
+        }
         break;
       }
       case 'ExportControlImposed': {
@@ -367,6 +371,9 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
           recorded_at: event.recordedAt,
         });
         break;
+      case 'TariffWithdrawn':
+      case 'TariffPostponed':
+      case 'TariffPointsSuspended':
       case 'ExportLicencesReported':
       case 'AgreementConcluded':
       case 'LicenceApplied':

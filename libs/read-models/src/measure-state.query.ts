@@ -6,6 +6,7 @@ import {
   type ProductScope,
   type RecordedEnvelope,
   type StreamType,
+  type TariffPointsSuspended,
 } from '@ledger/contracts';
 import {
   foldAgreement,
@@ -14,6 +15,7 @@ import {
   type Life,
   type MeasureStatus,
   type MeasureView,
+  type PartialSuspension,
   type ValidWindow,
 } from '@ledger/domain';
 import { MEASURES_AT, instant, instantOrNull, itemsAt, knownAtK } from './measure-timeline.sql';
@@ -30,10 +32,17 @@ const STREAM_KNOWN_AT = `
 const MEASURE_AT = `
   WITH candidates AS (SELECT $3::text AS measure_id),
   ${MEASURES_AT}
-  SELECT m.status, m.imposer, m.valid_from, m.expires_at, m.lifted_from, m.announced_at,
+  SELECT m.status, m.imposer, m.starts_at, m.expires_at, m.lifted_from, m.announced_at,
          m.legal_instrument, m.program, m.title, m.targets, m.excluded_targets, m.products,
          m.kind, m.destinations, m.excluded_destinations,
          CASE WHEN m.status IN ('in-force', 'suspended') THEN m.rate::text END AS rate,
+         CASE WHEN m.creation_type = 'TariffAnnounced' THEN m.creation_rate::text END AS intended_rate,
+         m.withdrawn_at, m.withdrawal_reason,
+         coalesce((
+           SELECT jsonb_agg(ev.envelope->'data' ORDER BY ev.stream_version)
+           FROM read_models.events ev
+           WHERE ev.stream_id = m.measure_id AND ev.type = 'TariffPointsSuspended' AND ${knownAtK('ev')}
+         ), '[]'::jsonb) AS partial_suspensions,
          suspensions.starts AS suspension_starts, suspensions.ends AS suspension_ends,
          coalesce((SELECT jsonb_agg(x.item ORDER BY x.version, x.ordinal) FROM (${itemsAt('m')}) x), '[]'::jsonb)
            AS items,
@@ -60,11 +69,11 @@ const EVENTS_KNOWN_AT = `
 interface MeasureRow {
   readonly status: MeasureStatus;
   readonly imposer: string;
-  readonly valid_from: Date;
+  readonly starts_at: Date;
   readonly expires_at: Date | null;
   readonly lifted_from: Date | null;
   readonly announced_at: Date;
-  readonly legal_instrument: string;
+  readonly legal_instrument: string | null;
   readonly program: string | null;
   readonly title: string | null;
   readonly targets: string[] | null;
@@ -74,6 +83,10 @@ interface MeasureRow {
   readonly destinations: string[] | null;
   readonly excluded_destinations: string[] | null;
   readonly rate: string | null;
+  readonly intended_rate: string | null;
+  readonly withdrawn_at: Date | null;
+  readonly withdrawal_reason: string | null;
+  readonly partial_suspensions: TariffPointsSuspended[];
   readonly suspension_starts: Date[];
   readonly suspension_ends: (Date | null)[];
   readonly items: ControlledItem[];
@@ -82,10 +95,19 @@ interface MeasureRow {
 
 function lifeOf(row: MeasureRow): Life {
   return {
-    validFrom: instant(row.valid_from),
+    validFrom: instant(row.starts_at),
     validTo: instantOrNull(row.expires_at),
     liftedFrom: instantOrNull(row.lifted_from),
   };
+}
+
+function partialSuspensionsOf(row: MeasureRow): PartialSuspension[] {
+  return row.partial_suspensions.map((suspension) => ({
+    points: suspension.points,
+    provision: suspension.provision ?? null,
+    validFrom: instant(new Date(suspension.validFrom)),
+    validTo: suspension.validTo ? instant(new Date(suspension.validTo)) : null,
+  }));
 }
 
 function suspensionsOf(row: MeasureRow): ValidWindow[] {
@@ -129,7 +151,13 @@ export async function measureState(db: Queryable, id: string, at: Bitemporal): P
             announcedAt: instant(row.announced_at),
             life: lifeOf(row),
             suspensions: suspensionsOf(row),
+            partialSuspensions: partialSuspensionsOf(row),
             rate: row.rate === null ? null : Number(row.rate),
+            intendedRate: row.intended_rate === null ? null : Number(row.intended_rate),
+            withdrawal:
+              row.withdrawn_at === null || row.withdrawal_reason === null
+                ? null
+                : { withdrawnAt: instant(row.withdrawn_at), reason: row.withdrawal_reason },
           },
         };
       }
@@ -143,7 +171,7 @@ export async function measureState(db: Queryable, id: string, at: Bitemporal): P
           destinations: row.destinations ?? [],
           excludedDestinations: row.excluded_destinations ?? [],
           kind: row.kind ?? 'licence-required',
-          legalInstrument: row.legal_instrument,
+          legalInstrument: row.legal_instrument ?? '',
           announcedAt: instant(row.announced_at),
           life: lifeOf(row),
           suspensions: suspensionsOf(row),

@@ -15,25 +15,52 @@ export function knownAtK(alias: string): string {
 /**
  * `measures_at`: per candidate measure known at K, its latest-known creation (all of the
  * measures columns) plus
+ *   creation_type TariffImposed | TariffAnnounced | ExportControlImposed
+ *   creation_rate the creation's rate (an announcement's intended rate)
+ *   starts_at     where the life starts: the latest postponement recorded after the creation,
+ *                 else valid_from
+ *   withdrawn_at, withdrawal_reason
+ *                 the latest withdrawal recorded after the creation
  *   expires_at    the end set by the latest-recorded creation or validity change (null = open)
  *   lifted_from   the earliest lift, never before valid_from (a lift from before the start
  *                 leaves an empty life: in force for no instant)
  *   life_ends_at  the earlier of the two: where the life ends
- *   status        scheduled | in-force | suspended | lifted | expired at T
+ *   status        announced | withdrawn (an announcement, whatever its timeline) or
+ *                 scheduled | in-force | suspended | lifted | expired at T
  *   rate, paint_from, paint_to, paint_citation, paint_heading, paint_instrument
  *                 the latest-recorded rate paint covering T (tariffs)
  */
 export const MEASURES_AT = `
   creation AS (
-    SELECT latest.*
+    SELECT latest.*, coalesce(postponement.starts_at, latest.valid_from) AS starts_at,
+           withdrawal.withdrawn_at, withdrawal.withdrawal_reason
     FROM (SELECT DISTINCT measure_id FROM candidates) candidate
     CROSS JOIN LATERAL (
-      SELECT m.*
+      SELECT m.*, ev.type AS creation_type, (ev.envelope #>> '{data,rate}')::numeric AS creation_rate
       FROM read_models.measures m
+      JOIN read_models.events ev ON ev.event_id = m.event_id
       WHERE m.measure_id = candidate.measure_id AND ${knownAtK('m')}
       ORDER BY m.version DESC
       LIMIT 1
     ) latest
+    -- A postponement or withdrawal recorded before the latest creation is superseded by it.
+    LEFT JOIN LATERAL (
+      SELECT (ev.envelope #>> '{data,validFrom}')::timestamptz AS starts_at
+      FROM read_models.events ev
+      WHERE ev.stream_id = latest.measure_id AND ev.type = 'TariffPostponed' AND ${knownAtK('ev')}
+        AND ev.stream_version > latest.version
+      ORDER BY ev.stream_version DESC
+      LIMIT 1
+    ) postponement ON true
+    LEFT JOIN LATERAL (
+      SELECT (ev.envelope #>> '{data,withdrawnAt}')::timestamptz AS withdrawn_at,
+             ev.envelope #>> '{data,reason}' AS withdrawal_reason
+      FROM read_models.events ev
+      WHERE ev.stream_id = latest.measure_id AND ev.type = 'TariffWithdrawn' AND ${knownAtK('ev')}
+        AND ev.stream_version > latest.version
+      ORDER BY ev.stream_version DESC
+      LIMIT 1
+    ) withdrawal ON true
   ),
   timelines AS (
     SELECT c.*, validity.expires_at, lift.lifted_from, suspension.suspended,
@@ -48,7 +75,7 @@ export const MEASURES_AT = `
       LIMIT 1
     ) validity ON true
     CROSS JOIN LATERAL (
-      SELECT min(greatest(e.valid_from, c.valid_from)) AS lifted_from
+      SELECT min(greatest(e.valid_from, c.starts_at)) AS lifted_from
       FROM read_models.timeline_entries e
       WHERE e.measure_id = c.measure_id AND e.kind = 'lift' AND ${knownAtK('e')}
     ) lift
@@ -76,11 +103,13 @@ export const MEASURES_AT = `
     SELECT t.*,
       least(t.expires_at, t.lifted_from) AS life_ends_at,
       CASE
+        WHEN t.creation_type = 'TariffAnnounced' THEN
+          CASE WHEN t.withdrawn_at <= $1::timestamptz THEN 'withdrawn' ELSE 'announced' END
         -- A lift at or after the natural end cuts nothing: the measure expires there instead.
         WHEN t.lifted_from <= $1::timestamptz
              AND (t.expires_at IS NULL OR t.lifted_from < t.expires_at) THEN 'lifted'
         WHEN t.expires_at <= $1::timestamptz THEN 'expired'
-        WHEN $1::timestamptz < t.valid_from THEN 'scheduled'
+        WHEN $1::timestamptz < t.starts_at THEN 'scheduled'
         WHEN t.suspended THEN 'suspended'
         ELSE 'in-force'
       END AS status

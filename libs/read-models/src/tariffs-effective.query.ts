@@ -1,6 +1,6 @@
 import type { Citation } from '@ledger/contracts';
 import type { EffectiveTariffs, TariffQuery } from '@ledger/domain';
-import { MEASURES_AT, codePrefixes, instant, instantOrNull } from './measure-timeline.sql';
+import { MEASURES_AT, codePrefixes, instant, instantOrNull, knownAtK } from './measure-timeline.sql';
 import type { Queryable } from './tables';
 
 /**
@@ -35,11 +35,30 @@ const TARIFFS_EFFECTIVE = `
     FROM layers l
   )
   SELECT l.measure_id, l.program, l.rate::text AS rate,
-         greatest(l.paint_from, l.valid_from) AS valid_from,
+         -- A rate cut under the suspended points levies nothing.
+         greatest(0, l.rate - coalesce(partial.points, 0))::text AS applied_rate,
+         partial.points::text AS suspended_points, partial.provision,
+         partial.suspended_from, partial.suspended_to,
+         greatest(l.paint_from, l.starts_at) AS valid_from,
          least(l.paint_to, l.life_ends_at) AS valid_to,
          l.legal_instrument, l.title, l.paint_citation AS citation, l.paint_heading AS heading,
          l.paint_instrument AS instrument
   FROM programs l
+  LEFT JOIN LATERAL (
+    SELECT s.points, s.provision, s.suspended_from, s.suspended_to
+    FROM read_models.events ev
+    CROSS JOIN LATERAL (
+      SELECT (ev.envelope #>> '{data,points}')::numeric AS points,
+             ev.envelope #>> '{data,provision}' AS provision,
+             (ev.envelope #>> '{data,validFrom}')::timestamptz AS suspended_from,
+             (ev.envelope #>> '{data,validTo}')::timestamptz AS suspended_to
+    ) s
+    WHERE ev.stream_id = l.measure_id AND ev.type = 'TariffPointsSuspended' AND ${knownAtK('ev')}
+      AND s.suspended_from <= $1::timestamptz
+      AND (s.suspended_to IS NULL OR s.suspended_to > $1::timestamptz)
+    ORDER BY ev.stream_version DESC
+    LIMIT 1
+  ) partial ON true
   WHERE l.names_origin OR NOT l.program_names_origin
   ORDER BY l.program COLLATE "C", l.measure_id COLLATE "C"`;
 
@@ -47,6 +66,11 @@ interface LayerRow {
   readonly measure_id: string;
   readonly program: string;
   readonly rate: string;
+  readonly applied_rate: string;
+  readonly suspended_points: string | null;
+  readonly provision: string | null;
+  readonly suspended_from: Date | null;
+  readonly suspended_to: Date | null;
   readonly valid_from: Date;
   readonly valid_to: Date | null;
   readonly legal_instrument: string;
@@ -74,6 +98,16 @@ export async function tariffsEffective(db: Queryable, query: TariffQuery): Promi
     measureId: row.measure_id,
     program: row.program,
     rate: Number(row.rate),
+    appliedRate: Number(row.applied_rate),
+    suspension:
+      row.suspended_points === null || row.suspended_from === null
+        ? null
+        : {
+            points: Number(row.suspended_points),
+            provision: row.provision,
+            validFrom: instant(row.suspended_from),
+            validTo: instantOrNull(row.suspended_to),
+          },
     validFrom: instant(row.valid_from),
     validTo: instantOrNull(row.valid_to),
     legalInstrument: row.legal_instrument,
@@ -82,5 +116,5 @@ export async function tariffsEffective(db: Queryable, query: TariffQuery): Promi
     heading: row.heading,
     instrument: row.instrument,
   }));
-  return { layers, total: sumOfRates(layers.map((layer) => layer.rate)) };
+  return { layers, total: sumOfRates(layers.map((layer) => layer.appliedRate)) };
 }

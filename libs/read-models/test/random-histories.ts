@@ -1,4 +1,10 @@
-import type { AnyEventEnvelope, ControlledItem, Jurisdiction, ProductScope } from '@ledger/contracts';
+import type {
+  AnyEventEnvelope,
+  ControlledItem,
+  EventEnvelope,
+  Jurisdiction,
+  ProductScope,
+} from '@ledger/contracts';
 import {
   LICENCE_VIEW_STATUSES,
   type Bitemporal,
@@ -76,6 +82,8 @@ const creation = fc.record({
   heading,
   from: day,
   duration,
+  // A tariff stream sometimes starts as an announcement, imposed (or not) by a later follow-up.
+  announced: fc.constantFrom(false, false, false, true),
 });
 type Creation = typeof creation extends fc.Arbitrary<infer T> ? T : never;
 
@@ -86,7 +94,7 @@ const retraction = fc.record({
   // the journal accepts it, and the retracted event must not come back.
   target: fc.oneof(
     { weight: 6, arbitrary: fc.constant('later event' as const) },
-    { weight: 3, arbitrary: fc.constant('retraction' as const) },
+    { weight: 4, arbitrary: fc.constant('retraction' as const) },
     { weight: 1, arbitrary: fc.constant('creation' as const) },
   ),
   pick: fc.nat(),
@@ -100,11 +108,27 @@ const validity = fc.record({ kind: fc.constant('validity' as const), to: fc.opti
 
 /** Follow-ups drawn per stream type, so that every draw records an event of that stream. */
 const tariffFollowUp = fc.oneof(
-  fc.record({ kind: fc.constant('rate' as const), rate, heading, instrument, from: day, duration }),
-  suspension,
-  lift,
-  validity,
-  retraction,
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('rate' as const), rate, heading, instrument, from: day, duration }) },
+  { weight: 4, arbitrary: suspension },
+  { weight: 4, arbitrary: lift },
+  { weight: 4, arbitrary: validity },
+  { weight: 4, arbitrary: retraction },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('imposition' as const), rate, heading, from: day, duration }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('withdrawal' as const), from: day }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('postponement' as const), from: day }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('points' as const),
+      points: fc.constantFrom(2.5, 5, 10, 24, 200),
+      provision: fc.option(fc.constant('part of the rate'), { nil: undefined }),
+      from: day,
+      duration,
+    }),
+  },
 );
 const controlFollowUp = fc.oneof(
   fc.record({
@@ -136,7 +160,7 @@ const ofType = <T extends StreamKind, F>(type: T, followUp: fc.Arbitrary<F>) =>
 
 /** One step of a history: creates the stream when it has no event yet, else records the follow-up. */
 export const action = fc.oneof(
-  { weight: 3, arbitrary: ofType('tariff', tariffFollowUp) },
+  { weight: 4, arbitrary: ofType('tariff', tariffFollowUp) },
   { weight: 2, arbitrary: ofType('control', controlFollowUp) },
   { weight: 2, arbitrary: ofType('licence', licenceFollowUp) },
 );
@@ -201,7 +225,9 @@ export const TOPIC_CASES = propertyCases({ maxActions: 60, maxCuts: 4, maxProbes
 export function boundaries(events: readonly AnyEventEnvelope[]): string[] {
   const named = events.flatMap((event) =>
     Object.entries(event.data).flatMap(([field, value]) =>
-      ['validFrom', 'validTo', 'decidedAt'].includes(field) && typeof value === 'string' ? [value] : [],
+      ['validFrom', 'validTo', 'decidedAt', 'withdrawnAt'].includes(field) && typeof value === 'string'
+        ? [value]
+        : [],
     ),
   );
   return [...new Set(named)].sort();
@@ -268,27 +294,36 @@ const until = (from: number, length: number | undefined) =>
 
 function create(ledger: Ledger, type: StreamKind, streamId: string, made: Creation, at: string): void {
   switch (type) {
-    case 'tariff':
-      ledger.record(
-        streamId,
-        'TariffImposed',
-        {
-          imposer: 'US',
-          targets: made.reach.targets,
-          excludedTargets: made.reach.excluded,
-          program: made.program,
-          products: made.products,
-          title: `${streamId} duty`,
-          legalInstrument: `${streamId} order`,
-          announcedAt: at,
-          rate: made.rate,
-          validFrom: dayAt(made.from),
-          validTo: until(made.from, made.duration),
-          heading: made.heading,
-        },
-        { at },
-      );
+    case 'tariff': {
+      const measure = {
+        imposer: 'US',
+        targets: made.reach.targets,
+        excludedTargets: made.reach.excluded,
+        program: made.program,
+        products: made.products,
+        title: `${streamId} duty`,
+        announcedAt: at,
+        rate: made.rate,
+        validFrom: dayAt(made.from),
+        validTo: until(made.from, made.duration),
+      };
+      if (made.announced) {
+        ledger.record(
+          streamId,
+          'TariffAnnounced',
+          made.program === 'P1' ? { ...measure, legalInstrument: `${streamId} basis` } : measure,
+          { at },
+        );
+      } else {
+        ledger.record(
+          streamId,
+          'TariffImposed',
+          { ...measure, legalInstrument: `${streamId} order`, heading: made.heading },
+          { at },
+        );
+      }
       return;
+    }
     case 'control':
       ledger.record(
         streamId,
@@ -366,6 +401,52 @@ class FollowUps {
           streamId,
           'TariffValidityChanged',
           { validTo: next.to === null ? null : dayAt(next.to) },
+          { at },
+        );
+        return;
+      case 'imposition': {
+        // Implements an announcement (or, ignoring the rules, re-imposes) with the stream's own reach.
+        const creation = this.own.find(
+          (event): event is EventEnvelope<'TariffImposed'> | EventEnvelope<'TariffAnnounced'> =>
+            event.type === 'TariffImposed' || event.type === 'TariffAnnounced',
+        );
+        if (creation === undefined) throw new Error(`${streamId} has no creation`);
+        ledger.record(
+          streamId,
+          'TariffImposed',
+          {
+            ...creation.data,
+            legalInstrument: `${streamId} order`,
+            heading: next.heading,
+            rate: next.rate,
+            validFrom: dayAt(next.from),
+            validTo: until(next.from, next.duration),
+          },
+          { at },
+        );
+        return;
+      }
+      case 'withdrawal':
+        ledger.record(
+          streamId,
+          'TariffWithdrawn',
+          { withdrawnAt: dayAt(next.from), reason: 'not implemented' },
+          { at },
+        );
+        return;
+      case 'postponement':
+        ledger.record(streamId, 'TariffPostponed', { validFrom: dayAt(next.from) }, { at });
+        return;
+      case 'points':
+        ledger.record(
+          streamId,
+          'TariffPointsSuspended',
+          {
+            points: next.points,
+            provision: next.provision,
+            validFrom: dayAt(next.from),
+            validTo: until(next.from, next.duration),
+          },
           { at },
         );
         return;

@@ -2,6 +2,7 @@ import type {
   AnyEventEnvelope,
   ControlledItem,
   ExportControlImposed,
+  TariffAnnounced,
   TariffImposed,
 } from '@ledger/contracts';
 import type {
@@ -937,6 +938,198 @@ export function specification(): { events: readonly AnyEventEnvelope[]; scenario
       ]);
       expect(await listed('2026-01-01', { status: 'expired' })).toEqual([['xl-expiring', 'expired']]);
       expect(await listed('2025-06-01', { status: 'approved' })).toEqual([]);
+    },
+  );
+
+  // ---- an announcement levies nothing; a withdrawal ends it -----------------------------------
+  const threat: TariffAnnounced = {
+    imposer: 'US',
+    targets: ['CN'],
+    program: 'US-CN-ADDITIONAL-100',
+    products: { scope: 'all' },
+    title: 'Additional 100 % tariff on goods of China',
+    announcedAt: day('2025-10-10'),
+    rate: 100,
+    validFrom: '2025-11-01T04:00:00.000Z',
+  };
+  ledger.record('us-cn-additional-100', 'TariffAnnounced', threat, { at: '2025-10-11T09:00:00.000Z' });
+  ledger.record(
+    'us-cn-additional-100',
+    'TariffWithdrawn',
+    { withdrawnAt: day('2025-10-30'), reason: 'Not imposed after the Busan meeting' },
+    { at: '2025-10-31T09:00:00.000Z' },
+  );
+  scenario(
+    'an announced tariff shows its intended rate and start, never counts, and reads withdrawn from its withdrawal',
+    async (views) => {
+      const query = { imposer: 'US', origin: 'CN', product: '850511' };
+      const layers = async (at: Bitemporal) =>
+        (await views.tariffs({ ...query, ...at })).layers.map((layer) => layer.measureId);
+      expect(await layers(asOf('2025-11-05', '2025-10-20'))).not.toContain('us-cn-additional-100');
+      expect(await layers(asOf('2025-11-05'))).not.toContain('us-cn-additional-100');
+      const before = await views.measure('us-cn-additional-100', asOf('2025-11-05', '2025-10-20'));
+      expect(before).toMatchObject({ status: 'announced', version: 1 });
+      expect(before?.state).toMatchObject({
+        intendedRate: 100,
+        rate: null,
+        legalInstrument: null,
+        withdrawal: null,
+        life: { validFrom: '2025-11-01T04:00:00.000Z', validTo: null, liftedFrom: null },
+      });
+      expect((await views.measure('us-cn-additional-100', asOf('2025-10-20')))?.status).toBe('announced');
+      const after = await views.measure('us-cn-additional-100', asOf('2025-11-05'));
+      expect(after).toMatchObject({ status: 'withdrawn', version: 2 });
+      expect(after?.state).toMatchObject({
+        intendedRate: 100,
+        withdrawal: { withdrawnAt: day('2025-10-30'), reason: 'Not imposed after the Busan meeting' },
+      });
+    },
+  );
+
+  // ---- an imposition implements an announcement ---------------------------------------------
+  ledger.record(
+    'ar-announced-duty',
+    'TariffAnnounced',
+    { ...threat, imposer: 'AR', targets: ['*'], program: 'AR-PROGRAM', rate: 20, legalInstrument: 'AR law' },
+    { at: day('2025-09-01') },
+  );
+  ledger.record(
+    'ar-announced-duty',
+    'TariffImposed',
+    tariff({ imposer: 'AR', program: 'AR-PROGRAM', rate: 25, validFrom: day('2025-12-01') }),
+    { at: day('2025-11-20') },
+  );
+  scenario('an announcement imposed on its own stream counts from the imposition on', async (views) => {
+    const query = { imposer: 'AR', origin: 'CN', product: '850511' };
+    expect(await duty(views, { ...query, ...asOf('2025-12-05', '2025-11-01') })).toEqual({
+      layers: [],
+      total: 0,
+    });
+    expect(await duty(views, { ...query, ...asOf('2025-12-05') })).toEqual({
+      layers: [['ar-announced-duty', 25]],
+      total: 25,
+    });
+    const imposed = await views.measure('ar-announced-duty', asOf('2025-12-05'));
+    expect(imposed).toMatchObject({ status: 'in-force', version: 2 });
+    expect(imposed?.state).toMatchObject({ rate: 25, intendedRate: null, legalInstrument: 'AR instrument' });
+  });
+
+  // ---- a postponement moves the start, bitemporally ------------------------------------------
+  ledger.record(
+    'us-eu-additional-50',
+    'TariffAnnounced',
+    {
+      ...threat,
+      targets: ['EU'],
+      program: 'US-EU-ADDITIONAL-50',
+      title: 'Additional 50 % tariff on goods of the European Union',
+      announcedAt: day('2025-05-23'),
+      rate: 50,
+      validFrom: '2025-06-01T04:00:00.000Z',
+    },
+    { at: '2025-05-23T18:00:00.000Z' },
+  );
+  ledger.record(
+    'us-eu-additional-50',
+    'TariffPostponed',
+    { validFrom: '2025-07-09T04:00:00.000Z' },
+    { at: '2025-05-26T09:00:00.000Z' },
+  );
+  ledger.record(
+    'cl-steel-duty',
+    'TariffImposed',
+    tariff({ imposer: 'CL', rate: 12, validFrom: day('2025-03-01') }),
+    { at: day('2025-02-20') },
+  );
+  ledger.record(
+    'cl-steel-duty',
+    'TariffPostponed',
+    { validFrom: day('2025-03-15') },
+    { at: day('2025-03-05') },
+  );
+  scenario('a postponement moves the start later; known before it, the old start holds', async (views) => {
+    const announced = await views.measure('us-eu-additional-50', asOf('2025-06-15', '2025-05-24'));
+    expect(announced?.state).toMatchObject({ life: { validFrom: '2025-06-01T04:00:00.000Z' } });
+    const postponed = await views.measure('us-eu-additional-50', asOf('2025-06-15'));
+    expect(postponed).toMatchObject({ status: 'announced', version: 2 });
+    expect(postponed?.state).toMatchObject({
+      intendedRate: 50,
+      life: { validFrom: '2025-07-09T04:00:00.000Z' },
+    });
+
+    const query = { imposer: 'CL', origin: 'CN', product: '720810' };
+    expect(await duty(views, { ...query, ...asOf('2025-03-10', '2025-03-04') })).toEqual({
+      layers: [['cl-steel-duty', 12]],
+      total: 12,
+    });
+    expect(await duty(views, { ...query, ...asOf('2025-03-10') })).toEqual({ layers: [], total: 0 });
+    expect((await views.measure('cl-steel-duty', asOf('2025-03-10')))?.status).toBe('scheduled');
+    const from = await views.tariffs({ ...query, ...asOf('2025-03-20') });
+    expect(from.layers).toMatchObject([
+      { measureId: 'cl-steel-duty', rate: 12, validFrom: day('2025-03-15') },
+    ]);
+  });
+
+  // ---- part of a rate suspended: the legal rate stands, less of it applies ----------------------
+  ledger.record(
+    'no-partial-duty',
+    'TariffImposed',
+    tariff({ imposer: 'NO', rate: 34, validFrom: '2025-04-09T04:01:00.000Z' }),
+    { at: day('2025-04-02') },
+  );
+  ledger.record(
+    'no-partial-duty',
+    'TariffPointsSuspended',
+    {
+      points: 24,
+      provision: '24 of the 34 points',
+      validFrom: '2025-05-14T04:01:00.000Z',
+      validTo: '2025-08-12T04:01:00.000Z',
+    },
+    { at: day('2025-05-12') },
+  );
+  ledger.record(
+    'no-partial-duty',
+    'TariffRateChanged',
+    { rate: 20, validFrom: day('2025-07-01'), validTo: day('2025-07-15') },
+    { at: day('2025-06-20') },
+  );
+  ledger.record(
+    'no-partial-duty',
+    'TariffSuspended',
+    { validFrom: day('2025-07-20'), validTo: day('2025-07-25') },
+    { at: '2025-06-20T01:00:00.000Z' },
+  );
+  scenario(
+    'suspended points leave the legal rate and lower the applied rate; a rate cut under them applies 0',
+    async (views) => {
+      const query = { imposer: 'NO', origin: 'CN', product: '850511' };
+      const suspension = {
+        points: 24,
+        provision: '24 of the 34 points',
+        validFrom: '2025-05-14T04:01:00.000Z',
+        validTo: '2025-08-12T04:01:00.000Z',
+      };
+      expect(await views.tariffs({ ...query, ...asOf('2025-05-20') })).toMatchObject({
+        layers: [{ measureId: 'no-partial-duty', rate: 34, appliedRate: 10, suspension }],
+        total: 10,
+      });
+      expect(await views.tariffs({ ...query, ...asOf('2025-05-20', '2025-05-11') })).toMatchObject({
+        layers: [{ rate: 34, appliedRate: 34, suspension: null }],
+        total: 34,
+      });
+      expect(await views.tariffs({ ...query, ...asOf('2025-07-10') })).toMatchObject({
+        layers: [{ rate: 20, appliedRate: 0, suspension }],
+        total: 0,
+      });
+      expect((await views.tariffs({ ...query, ...asOf('2025-07-22') })).layers).toEqual([]);
+      expect(await views.tariffs({ ...query, ...asOf('2025-08-12T04:01:00.000Z') })).toMatchObject({
+        layers: [{ rate: 34, appliedRate: 34, suspension: null }],
+        total: 34,
+      });
+      const state = await views.measure('no-partial-duty', asOf('2025-05-20'));
+      expect(state).toMatchObject({ status: 'in-force' });
+      expect(state?.state).toMatchObject({ rate: 34, partialSuspensions: [suspension] });
     },
   );
 

@@ -33,6 +33,7 @@ describe('the instant fields', () => {
       'to',
       'validFrom',
       'validTo',
+      'withdrawnAt',
     ]);
   });
 

@@ -7,15 +7,18 @@ import {
   IsArray,
   IsDefined,
   IsIn,
+  IsNumber,
   IsOptional,
+  Max,
   IsString,
   Length,
   Matches,
+  ValidateBy,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { normaliseHeading, type ProductScope } from '@ledger/contracts';
-import { CreateDto, IsRate, ValidityDto } from './common.dto';
+import { CitedDto, CreateDto, IsRate, ValidityDto, hasAtMostTwoDecimals } from './common.dto';
 import { IsHeading, IsHsCode, IsInstant, IsJurisdiction } from '../request-validators';
 
 /** Digits-only headings (`99030124`) get their dots, so the ledger holds one form of each. */
@@ -142,4 +145,109 @@ export class ChangeTariffRateDto extends ValidityDto {
   @IsString()
   @Length(1, 500)
   instrument?: string | null;
+}
+
+/**
+ * A tariff announced for an intended start and rate, not imposed: no duty applies until it is
+ * imposed (POST /v1/tariff-measures with the same id).
+ */
+export class AnnounceTariffDto extends CreateDto {
+  @ApiProperty({ example: 'US' })
+  @IsJurisdiction({ allowAll: false })
+  imposer!: string;
+
+  @ApiProperty({ type: [String], example: ['CN'] })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'targets must name at least one jurisdiction, or *' })
+  @ArrayMaxSize(300)
+  @ArrayUnique()
+  @IsJurisdiction({ allowAll: true }, { each: true })
+  targets!: string[];
+
+  @ApiPropertyOptional({ type: [String], example: ['HK'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(300)
+  @ArrayUnique()
+  @IsJurisdiction({ allowAll: false }, { each: true })
+  excludedTargets?: string[];
+
+  @ApiProperty({ example: 'US-CN-ADDITIONAL-100', description: 'legal basis / program id' })
+  @Matches(/^[A-Z0-9][A-Z0-9-]{1,79}$/, {
+    message: 'program must be an upper-case legal-basis id such as US-IEEPA-RECIPROCAL',
+  })
+  program!: string;
+
+  @ApiProperty({ type: ProductsDto })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => ProductsDto)
+  products!: ProductScope;
+
+  @ApiProperty({ example: 'Additional 100 % tariff on goods of China' })
+  @IsString()
+  @Length(1, 500)
+  title!: string;
+
+  @ApiPropertyOptional({ example: 'IEEPA', description: 'the legal basis, when the announcement names one' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  legalInstrument?: string;
+
+  @ApiProperty({ example: '2025-10-10T20:00:00Z' })
+  @IsInstant()
+  announcedAt!: string;
+
+  /** The intended rate. */
+  @IsRate()
+  rate!: number;
+
+  @ApiProperty({ example: '2025-11-01T04:01:00Z', description: 'the intended start' })
+  @IsInstant()
+  validFrom!: string;
+
+  @ApiPropertyOptional({ example: null, nullable: true })
+  @IsOptional()
+  @IsInstant()
+  validTo?: string | null;
+}
+
+export class WithdrawTariffDto extends CitedDto {
+  @ApiProperty({ example: '2025-10-30T00:00:00Z' })
+  @IsInstant()
+  withdrawnAt!: string;
+
+  @ApiProperty({ example: 'Dropped after the leaders met in Busan' })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
+}
+
+export class PostponeTariffDto extends CitedDto {
+  @ApiProperty({ example: '2025-07-09T04:01:00Z', description: 'the new start, later than the current one' })
+  @IsInstant()
+  validFrom!: string;
+}
+
+/** Points of the rate suspended on [validFrom, validTo): the legal rate stands, these do not apply. */
+export class SuspendTariffPointsDto extends ValidityDto {
+  @ApiProperty({ example: 24, minimum: 0, exclusiveMinimum: true, maximum: 1000 })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'points must be a number' })
+  @ValidateBy(
+    { name: 'isPoints', validator: { validate: hasAtMostTwoDecimals } },
+    { message: 'points must be a number with at most 2 decimals' },
+  )
+  @ValidateBy(
+    { name: 'isPositive', validator: { validate: (value) => typeof value === 'number' && value > 0 } },
+    { message: 'points must be above 0 (percentage points)' },
+  )
+  @Max(1000, { message: 'points must be at most 1000 (percentage points)' })
+  points!: number;
+
+  @ApiPropertyOptional({ example: 'The 24 points of the reciprocal rate above 10 %' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  provision?: string;
 }

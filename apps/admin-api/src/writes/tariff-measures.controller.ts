@@ -3,7 +3,14 @@ import { ApiTags } from '@nestjs/swagger';
 import type { RecordedEnvelope } from '@ledger/contracts';
 import { LiftDto, ValidityChangeDto, ValidityDto } from './common.dto';
 import { Exchange, PolicyWrites, StreamIdPipe, newStreamId, type WriteExchange } from './policy-writes';
-import { ChangeTariffRateDto, ImposeTariffDto } from './tariff-measure.dto';
+import {
+  AnnounceTariffDto,
+  ChangeTariffRateDto,
+  ImposeTariffDto,
+  PostponeTariffDto,
+  SuspendTariffPointsDto,
+  WithdrawTariffDto,
+} from './tariff-measure.dto';
 import { PolicyWrite } from './write-docs';
 
 @ApiTags('tariff measures')
@@ -12,7 +19,7 @@ export class TariffMeasuresController {
   constructor(private readonly writes: PolicyWrites) {}
 
   @Post()
-  @PolicyWrite('Impose a tariff measure (TariffImposed)')
+  @PolicyWrite('Impose a tariff measure, or implement an announced one by its id (TariffImposed)')
   impose(@Body() body: ImposeTariffDto, @Exchange() exchange: WriteExchange): Promise<RecordedEnvelope> {
     const streamId = body.id ?? newStreamId('tariff-measure');
     return this.writes.record(exchange, { type: 'ImposeTariff', streamId, body });
@@ -56,5 +63,42 @@ export class TariffMeasuresController {
     @Exchange() exchange: WriteExchange,
   ): Promise<RecordedEnvelope> {
     return this.writes.record(exchange, { type: 'ChangeTariffValidity', streamId, body });
+  }
+
+  @Post('announcements')
+  @PolicyWrite('Announce a tariff for an intended start; it levies no duty until imposed (TariffAnnounced)')
+  announce(@Body() body: AnnounceTariffDto, @Exchange() exchange: WriteExchange): Promise<RecordedEnvelope> {
+    const streamId = body.id ?? newStreamId('tariff-measure');
+    return this.writes.record(exchange, { type: 'AnnounceTariff', streamId, body });
+  }
+
+  @Post(':id/withdrawals')
+  @PolicyWrite('Withdraw an announced, never-imposed measure (TariffWithdrawn)')
+  withdraw(
+    @Param('id', StreamIdPipe) streamId: string,
+    @Body() body: WithdrawTariffDto,
+    @Exchange() exchange: WriteExchange,
+  ): Promise<RecordedEnvelope> {
+    return this.writes.record(exchange, { type: 'WithdrawTariff', streamId, body });
+  }
+
+  @Post(':id/postponements')
+  @PolicyWrite('Move the start of the measure later, to validFrom (TariffPostponed)')
+  postpone(
+    @Param('id', StreamIdPipe) streamId: string,
+    @Body() body: PostponeTariffDto,
+    @Exchange() exchange: WriteExchange,
+  ): Promise<RecordedEnvelope> {
+    return this.writes.record(exchange, { type: 'PostponeTariff', streamId, body });
+  }
+
+  @Post(':id/point-suspensions')
+  @PolicyWrite('Suspend points of the rate from validFrom, until validTo if given (TariffPointsSuspended)')
+  suspendPoints(
+    @Param('id', StreamIdPipe) streamId: string,
+    @Body() body: SuspendTariffPointsDto,
+    @Exchange() exchange: WriteExchange,
+  ): Promise<RecordedEnvelope> {
+    return this.writes.record(exchange, { type: 'SuspendTariffPoints', streamId, body });
   }
 }

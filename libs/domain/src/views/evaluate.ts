@@ -12,6 +12,8 @@ import {
   type LicenceDenied,
   type LicenceRevoked,
   type ProductScope,
+  type TariffPointsSuspended,
+  type TariffWithdrawn,
   unhandledEventType,
 } from '@ledger/contracts';
 import type {
@@ -26,6 +28,7 @@ import type {
   Life,
   MeasureStatus,
   MeasureView,
+  PartialSuspension,
   TariffLayer,
   TariffQuery,
   ValidWindow,
@@ -45,6 +48,7 @@ export type {
   Life,
   MeasureStatus,
   MeasureView,
+  PartialSuspension,
   TariffLayer,
   TariffMeasureViewState,
   TariffQuery,
@@ -59,7 +63,8 @@ export type {
 
 const ALL = '*';
 
-type CreatingEvent = EventEnvelope<'TariffImposed'> | EventEnvelope<'ExportControlImposed'>;
+type CreatingEvent =
+  EventEnvelope<'TariffImposed'> | EventEnvelope<'TariffAnnounced'> | EventEnvelope<'ExportControlImposed'>;
 
 interface RatePaint {
   readonly rate: number;
@@ -78,12 +83,17 @@ interface Window {
 /** One tariff measure or export control, as known at some K. */
 interface MeasureTimeline {
   readonly creation: CreatingEvent;
+  /** The creation's start, or that of the latest postponement recorded after it. */
   readonly validFrom: number;
   /** The end set by the latest-recorded creation or validity change; null = open. */
   readonly validTo: number | null;
   /** The earliest lift, never before validFrom. */
   readonly liftedFrom: number | null;
   readonly suspensions: readonly Window[];
+  /** In recorded order: a later one overrides earlier ones where it covers. */
+  readonly partialSuspensions: readonly TariffPointsSuspended[];
+  /** The latest withdrawal recorded after the creation. */
+  readonly withdrawal: TariffWithdrawn | null;
   /** In recorded order: a later paint overrides earlier ones where it covers. */
   readonly paints: readonly RatePaint[];
   /** Item amendments recorded after the creation, in recorded order. */
@@ -157,7 +167,11 @@ function streamsOf(events: readonly AnyEventEnvelope[]): Map<string, AnyEventEnv
 }
 
 function isCreating(event: AnyEventEnvelope): event is CreatingEvent {
-  return event.type === 'TariffImposed' || event.type === 'ExportControlImposed';
+  return (
+    event.type === 'TariffImposed' ||
+    event.type === 'TariffAnnounced' ||
+    event.type === 'ExportControlImposed'
+  );
 }
 
 /** Folds one measure's known events (in recorded order) into its timelines; undefined if not created. */
@@ -166,7 +180,10 @@ function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline | unde
   if (creation === undefined) return undefined;
   let validTo: number | null = null;
   let liftedFrom: number | null = null;
+  let postponedFrom: number | null = null;
+  let withdrawal: TariffWithdrawn | null = null;
   const suspensions: Window[] = [];
+  const partialSuspensions: TariffPointsSuspended[] = [];
   const paints: RatePaint[] = [];
   const amendments: EventEnvelope<'ExportControlItemsAmended'>[] = [];
   const licenceReports: ExportLicencesReported[] = [];
@@ -184,8 +201,20 @@ function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline | unde
         });
         validTo = event.data.validTo ? at(event.data.validTo) : null;
         break;
+      // An announcement paints no rate: it levies no duty.
+      case 'TariffAnnounced':
       case 'ExportControlImposed':
         validTo = event.data.validTo ? at(event.data.validTo) : null;
+        break;
+      // A postponement or withdrawal recorded before the latest creation is superseded by it.
+      case 'TariffPostponed':
+        if (event.streamVersion > creation.streamVersion) postponedFrom = at(event.data.validFrom);
+        break;
+      case 'TariffWithdrawn':
+        if (event.streamVersion > creation.streamVersion) withdrawal = event.data;
+        break;
+      case 'TariffPointsSuspended':
+        partialSuspensions.push(event.data);
         break;
       case 'TariffRateChanged':
         paints.push({
@@ -234,7 +263,7 @@ function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline | unde
         unhandledEventType(event);
     }
   }
-  const validFrom = at(creation.data.validFrom);
+  const validFrom = postponedFrom ?? at(creation.data.validFrom);
   return {
     creation,
     validFrom,
@@ -242,6 +271,8 @@ function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline | unde
     // A lift from before the start ends the life at the start: in force for no instant.
     liftedFrom: liftedFrom === null ? null : Math.max(liftedFrom, validFrom),
     suspensions,
+    partialSuspensions,
+    withdrawal,
     paints,
     amendments,
     licenceReports,
@@ -257,7 +288,10 @@ function withinLife(timeline: MeasureTimeline, time: number): boolean {
 }
 
 function statusAt(timeline: MeasureTimeline, time: number): MeasureStatus {
-  const { liftedFrom, validTo, validFrom } = timeline;
+  const { liftedFrom, validTo, validFrom, withdrawal } = timeline;
+  if (timeline.creation.type === 'TariffAnnounced') {
+    return withdrawal !== null && at(withdrawal.withdrawnAt) <= time ? 'withdrawn' : 'announced';
+  }
   // A lift at or after the natural end cuts nothing: the measure expires there instead.
   if (liftedFrom !== null && liftedFrom <= time && (validTo === null || liftedFrom < validTo))
     return 'lifted';
@@ -354,6 +388,31 @@ function lifeOf(timeline: MeasureTimeline): Life {
   };
 }
 
+function partialSuspensionOf(suspension: TariffPointsSuspended): PartialSuspension {
+  return {
+    points: suspension.points,
+    provision: suspension.provision ?? null,
+    validFrom: instant(at(suspension.validFrom)),
+    validTo: suspension.validTo ? instant(at(suspension.validTo)) : null,
+  };
+}
+
+/** The latest-recorded partial suspension covering T. */
+function partialSuspensionAt(timeline: MeasureTimeline, time: number): PartialSuspension | null {
+  const suspension = timeline.partialSuspensions
+    .filter((candidate) =>
+      inside({ from: at(candidate.validFrom), to: candidate.validTo ? at(candidate.validTo) : null }, time),
+    )
+    .at(-1);
+  return suspension === undefined ? null : partialSuspensionOf(suspension);
+}
+
+/** The rate less the points suspended, never below 0 (a rate cut under the points levies nothing). */
+function appliedRate(rate: number, suspension: PartialSuspension | null): number {
+  if (suspension === null) return rate;
+  return Math.max(0, Math.round((rate - suspension.points) * 100) / 100);
+}
+
 function windowsOf(timeline: MeasureTimeline): ValidWindow[] {
   return timeline.suspensions.map((window) => ({
     validFrom: instant(window.from),
@@ -379,12 +438,15 @@ export function evaluateTariffs(events: readonly AnyEventEnvelope[], query: Tari
     if (statusAt(timeline, time) !== 'in-force') continue;
     const paint = paintAt(timeline, time);
     if (paint === undefined) continue;
+    const suspension = partialSuspensionAt(timeline, time);
     candidates.push({
       namesOrigin: measure.targets.includes(query.origin),
       layer: {
         measureId,
         program: measure.program,
         rate: paint.rate,
+        appliedRate: appliedRate(paint.rate, suspension),
+        suspension,
         validFrom: instant(Math.max(paint.from, timeline.validFrom)),
         validTo: instantOrNull(earlierEnd(paint.to, lifeEnd(timeline))),
         legalInstrument: measure.legalInstrument,
@@ -402,7 +464,7 @@ export function evaluateTariffs(events: readonly AnyEventEnvelope[], query: Tari
     .filter((candidate) => candidate.namesOrigin || !programsNamingOrigin.has(candidate.layer.program))
     .map((candidate) => candidate.layer)
     .sort((a, b) => compareText(a.program, b.program) || compareText(a.measureId, b.measureId));
-  return { layers, total: sumOfRates(layers.map((layer) => layer.rate)) };
+  return { layers, total: sumOfRates(layers.map((layer) => layer.appliedRate)) };
 }
 
 /** The export controls in force at T as known at K, filtered by imposer, item and destination; by control id. */
@@ -593,8 +655,10 @@ export function evaluateMeasure(
   switch (streamType) {
     case 'tariff-measure': {
       const timeline = timelineOf(stream);
-      if (timeline?.creation.type !== 'TariffImposed') return null;
-      const measure = timeline.creation.data;
+      if (timeline === undefined || timeline.creation.type === 'ExportControlImposed') return null;
+      const { creation } = timeline;
+      const measure = creation.data;
+      const announced = creation.type === 'TariffAnnounced';
       return {
         id,
         streamType,
@@ -607,11 +671,17 @@ export function evaluateMeasure(
           program: measure.program,
           products: measure.products,
           title: measure.title,
-          legalInstrument: measure.legalInstrument,
+          legalInstrument: measure.legalInstrument ?? null,
           announcedAt: instant(at(measure.announcedAt)),
           life: lifeOf(timeline),
           suspensions: windowsOf(timeline),
-          rate: paintAt(timeline, time)?.rate ?? null,
+          partialSuspensions: timeline.partialSuspensions.map(partialSuspensionOf),
+          rate: announced ? null : (paintAt(timeline, time)?.rate ?? null),
+          intendedRate: announced ? measure.rate : null,
+          withdrawal: timeline.withdrawal && {
+            withdrawnAt: instant(at(timeline.withdrawal.withdrawnAt)),
+            reason: timeline.withdrawal.reason,
+          },
         },
       };
     }

@@ -11,6 +11,7 @@ import type {
   LicenceDenied,
   LicenceRevoked,
   ProductScope,
+  TariffWithdrawn,
 } from '@ledger/contracts';
 
 /**
@@ -24,7 +25,9 @@ export interface Bitemporal {
   readonly knownAt: Instant;
 }
 
-export type MeasureStatus = 'scheduled' | 'in-force' | 'suspended' | 'lifted' | 'expired';
+/** `announced` and `withdrawn` are tariffs announced and never imposed: they levy no duty. */
+export type MeasureStatus =
+  'announced' | 'withdrawn' | 'scheduled' | 'in-force' | 'suspended' | 'lifted' | 'expired';
 /** A licence's standing at T; `expired` is an approval past its validTo (no event says so). */
 export const LICENCE_VIEW_STATUSES = ['pending', 'approved', 'denied', 'revoked', 'expired'] as const;
 export type LicenceStatus = (typeof LICENCE_VIEW_STATUSES)[number];
@@ -35,11 +38,25 @@ export interface TariffQuery extends Bitemporal {
   readonly product: HsCode;
 }
 
+/** Points of a rate suspended on [validFrom, validTo) (TariffPointsSuspended). */
+export interface PartialSuspension {
+  readonly points: number;
+  /** The suspended provision, when named. */
+  readonly provision: string | null;
+  readonly validFrom: Instant;
+  readonly validTo: Instant | null;
+}
+
 /** One duty layer in force; validFrom/validTo bound the rate paint in force, clipped to the measure's life. */
 export interface TariffLayer {
   readonly measureId: string;
   readonly program: string;
+  /** The legal rate. */
   readonly rate: number;
+  /** What applies: the rate less the points suspended at T, never below 0. */
+  readonly appliedRate: number;
+  /** The latest-recorded partial suspension covering T, if any. */
+  readonly suspension: PartialSuspension | null;
   readonly validFrom: Instant;
   readonly validTo: Instant | null;
   readonly legalInstrument: string;
@@ -55,6 +72,7 @@ export interface TariffLayer {
 export interface EffectiveTariffs {
   /** Ordered by program, then measure id. */
   readonly layers: readonly TariffLayer[];
+  /** The sum of the applied rates. */
   readonly total: number;
 }
 
@@ -104,13 +122,21 @@ export interface TariffMeasureViewState {
   readonly program: string;
   readonly products: ProductScope;
   readonly title: string;
-  readonly legalInstrument: string;
+  /** null for an announcement that names no legal basis. */
+  readonly legalInstrument: string | null;
   readonly announcedAt: Instant;
+  /** For an announced or withdrawn measure, validFrom is the intended start. */
   readonly life: Life;
   /** Suspension windows in recorded order. */
   readonly suspensions: readonly ValidWindow[];
-  /** The rate painted at T while T is inside the life, else null. */
+  /** Partial suspensions in recorded order. */
+  readonly partialSuspensions: readonly PartialSuspension[];
+  /** The rate painted at T while T is inside the life of an imposed measure, else null. */
   readonly rate: number | null;
+  /** The announced rate while the measure is announced or withdrawn (never imposed), else null. */
+  readonly intendedRate: number | null;
+  /** The withdrawal of an announced measure, once known, whatever T. */
+  readonly withdrawal: TariffWithdrawn | null;
 }
 
 export interface ExportControlViewState {
