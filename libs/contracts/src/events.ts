@@ -82,6 +82,27 @@ export interface TariffValidityChanged {
   readonly validTo: Instant | null;
 }
 
+/** A code taken out of a measure's coverage, optionally with the list it comes from ("Annex II"). */
+export interface ProductExclusion {
+  readonly code: HsCode;
+  readonly list?: string;
+  readonly description?: string;
+}
+
+/**
+ * A change of the products a measure covers, from `validFrom` on (which may lie before the
+ * recording: backdated). Applied after the coverage it follows: `remove` and `add` change the
+ * listed codes of a `scope: 'codes'` measure, `reinclude` and `exclude` its exclusions (either
+ * scope); an exclusion outweighs a listed code.
+ */
+export interface TariffProductsAmended {
+  readonly validFrom: Instant;
+  readonly add?: readonly HsCode[];
+  readonly remove?: readonly HsCode[];
+  readonly exclude?: readonly ProductExclusion[];
+  readonly reinclude?: readonly HsCode[];
+}
+
 // ---- export-control -------------------------------------------------------------------------
 
 export interface ExportControlImposed {
@@ -224,6 +245,7 @@ export interface EventDataByType {
   TariffSuspended: TariffSuspended;
   TariffLifted: TariffLifted;
   TariffValidityChanged: TariffValidityChanged;
+  TariffProductsAmended: TariffProductsAmended;
   ExportControlImposed: ExportControlImposed;
   ExportControlItemsAmended: ExportControlItemsAmended;
   ExportControlSuspended: ExportControlSuspended;
@@ -270,6 +292,7 @@ const EVENT_STREAMS = {
   TariffSuspended: ['tariff-measure'],
   TariffLifted: ['tariff-measure'],
   TariffValidityChanged: ['tariff-measure'],
+  TariffProductsAmended: ['tariff-measure'],
   ExportControlImposed: ['export-control'],
   ExportControlItemsAmended: ['export-control'],
   ExportControlSuspended: ['export-control'],
@@ -324,6 +347,7 @@ export const SCHEMA_VERSIONS: { readonly [K in EventType]: number } = {
   TariffSuspended: 1,
   TariffLifted: 1,
   TariffValidityChanged: 1,
+  TariffProductsAmended: 1,
   ExportControlImposed: 1,
   ExportControlItemsAmended: 1,
   ExportControlSuspended: 1,

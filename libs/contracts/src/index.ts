@@ -10,6 +10,7 @@ export {
   isElementSymbol,
   isHsCode,
   isJurisdiction,
+  nomenclatureOf,
 } from './identifiers';
 export { ENVELOPE_SCHEMA, EVENT_DATA_SCHEMAS } from './schemas';
 export { validateEnvelope, validateEventData } from './validation';

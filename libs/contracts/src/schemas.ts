@@ -172,6 +172,16 @@ const DATA_BODIES: { readonly [K in EventType]: Schema } = {
   TariffSuspended: validityWindow,
   TariffLifted: lift,
   TariffValidityChanged: validityChange,
+  TariffProductsAmended: object(['validFrom'], {
+    validFrom: instant,
+    add: { type: 'array', items: hsCode, uniqueItems: true },
+    remove: { type: 'array', items: hsCode, uniqueItems: true },
+    exclude: {
+      type: 'array',
+      items: object(['code'], { code: hsCode, list: label, description: prose }),
+    },
+    reinclude: { type: 'array', items: hsCode, uniqueItems: true },
+  }),
   ExportControlImposed: object(
     ['imposer', 'destinations', 'kind', 'items', 'legalInstrument', 'announcedAt', 'validFrom'],
     {

@@ -14,6 +14,7 @@ import type {
   StreamType,
   TariffImposed,
   TariffLifted,
+  TariffProductsAmended,
   TariffRateChanged,
   TariffSuspended,
   TariffValidityChanged,
@@ -31,6 +32,7 @@ export type ChangeTariffRate = CommandOf<'ChangeTariffRate', TariffRateChanged>;
 export type SuspendTariff = CommandOf<'SuspendTariff', TariffSuspended>;
 export type LiftTariff = CommandOf<'LiftTariff', TariffLifted>;
 export type ChangeTariffValidity = CommandOf<'ChangeTariffValidity', TariffValidityChanged>;
+export type AmendTariffProducts = CommandOf<'AmendTariffProducts', TariffProductsAmended>;
 
 export type ImposeExportControl = CommandOf<'ImposeExportControl', ExportControlImposed>;
 export type AmendExportControlItems = CommandOf<'AmendExportControlItems', ExportControlItemsAmended>;
@@ -52,7 +54,7 @@ export type ConcludeAgreement = CommandOf<'ConcludeAgreement', AgreementConclude
 export type RetractEvent = CommandOf<'RetractEvent', EventRetracted>;
 
 export type TariffMeasureCommand =
-  ImposeTariff | ChangeTariffRate | SuspendTariff | LiftTariff | ChangeTariffValidity;
+  ImposeTariff | ChangeTariffRate | SuspendTariff | LiftTariff | ChangeTariffValidity | AmendTariffProducts;
 
 export type ExportControlCommand =
   | ImposeExportControl
@@ -76,6 +78,7 @@ export const COMMAND_STREAM_TYPE: Readonly<Record<CommandType, StreamType | 'any
   SuspendTariff: 'tariff-measure',
   LiftTariff: 'tariff-measure',
   ChangeTariffValidity: 'tariff-measure',
+  AmendTariffProducts: 'tariff-measure',
   ImposeExportControl: 'export-control',
   AmendExportControlItems: 'export-control',
   SuspendExportControl: 'export-control',

@@ -26,6 +26,7 @@ export function decide(
     case 'SuspendTariff':
     case 'LiftTariff':
     case 'ChangeTariffValidity':
+    case 'AmendTariffProducts':
       return [changeTariffMeasure(command, currentOf(state, 'tariff-measure', streamId))];
     case 'ImposeExportControl':
       requireNoStream(state, streamId);

@@ -15,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { ProductScope } from '@ledger/contracts';
-import { CreateDto, IsRate, ValidityDto } from './common.dto';
+import { CitedDto, CreateDto, IsRate, ValidityDto } from './common.dto';
 import { IsHsCode, IsInstant, IsJurisdiction } from '../request-validators';
 
 export class ProductsDto {
@@ -109,4 +109,67 @@ export class ImposeTariffDto extends CreateDto {
 export class ChangeTariffRateDto extends ValidityDto {
   @IsRate()
   rate!: number;
+}
+
+export class ProductExclusionDto {
+  @ApiProperty({ example: '8471' })
+  @IsHsCode()
+  code!: string;
+
+  @ApiPropertyOptional({
+    example: 'Annex to the memorandum of 11 April 2025',
+    description: 'the list it comes from',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  list?: string;
+
+  @ApiPropertyOptional({ example: 'Automatic data processing machines' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 10_000)
+  description?: string;
+}
+
+/**
+ * A change of the products covered from validFrom on (backdating allowed): `add`/`remove` the
+ * codes of a measure on listed codes; `exclude`/`reinclude` codes of either scope.
+ */
+export class AmendTariffProductsDto extends CitedDto {
+  @ApiProperty({ example: '2025-04-05T04:01:00Z' })
+  @IsInstant()
+  validFrom!: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['8471300100'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5000)
+  @ArrayUnique()
+  @IsHsCode({ each: true })
+  add?: string[];
+
+  @ApiPropertyOptional({ type: [String], example: [] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5000)
+  @ArrayUnique()
+  @IsHsCode({ each: true })
+  remove?: string[];
+
+  @ApiPropertyOptional({ type: [ProductExclusionDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5000)
+  @ValidateNested({ each: true })
+  @Type(() => ProductExclusionDto)
+  exclude?: ProductExclusionDto[];
+
+  @ApiPropertyOptional({ type: [String], example: [] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5000)
+  @ArrayUnique()
+  @IsHsCode({ each: true })
+  reinclude?: string[];
 }

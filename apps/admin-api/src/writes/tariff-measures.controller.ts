@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { AnyEventEnvelope } from '@ledger/contracts';
 import { LiftDto, ValidityChangeDto, ValidityDto } from './common.dto';
 import { Exchange, PolicyWrites, StreamIdPipe, newStreamId, type WriteExchange } from './policy-writes';
-import { ChangeTariffRateDto, ImposeTariffDto } from './tariff-measure.dto';
+import { AmendTariffProductsDto, ChangeTariffRateDto, ImposeTariffDto } from './tariff-measure.dto';
 import { PolicyWrite } from './write-docs';
 
 @ApiTags('tariff measures')
@@ -56,5 +56,17 @@ export class TariffMeasuresController {
     @Exchange() exchange: WriteExchange,
   ): Promise<AnyEventEnvelope> {
     return this.writes.record(exchange, { type: 'ChangeTariffValidity', streamId, body });
+  }
+
+  @Post(':id/product-amendments')
+  @PolicyWrite(
+    'Change the products covered from validFrom on, backdating allowed: add or remove listed codes, exclude or re-include codes (TariffProductsAmended)',
+  )
+  amendProducts(
+    @Param('id', StreamIdPipe) streamId: string,
+    @Body() body: AmendTariffProductsDto,
+    @Exchange() exchange: WriteExchange,
+  ): Promise<AnyEventEnvelope> {
+    return this.writes.record(exchange, { type: 'AmendTariffProducts', streamId, body });
   }
 }
