@@ -22,7 +22,9 @@ CREATE TABLE read_models.product_codes (
 );
 CREATE INDEX product_codes_by_event ON read_models.product_codes (event_id);
 
--- Written by the projector, read by the admin API and the auditor, like the other read models.
+-- Owned by ledger_owner like every object of the ledger; written by the projector, read by the
+-- admin API and the auditor, like the other read models.
+ALTER TABLE read_models.product_codes OWNER TO ledger_owner;
 GRANT SELECT ON read_models.product_codes TO ledger_writer, ledger_auditor;
 GRANT SELECT, INSERT, UPDATE ON read_models.product_codes TO ledger_projector;
 
