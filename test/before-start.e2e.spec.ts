@@ -96,7 +96,12 @@ describe('a suspension or a lift from before the measure takes effect, over HTTP
         `/v1/tariffs/effective?imposer=US&origin=CA&product=720810&asOf=${asOf}${knownAt ? `&knownAt=${knownAt}` : ''}`,
         paused.position,
       );
-    expect(await duty('2025-02-10')).toEqual({ layers: [], total: 0 });
+    expect(await duty('2025-02-10')).toEqual({
+      product: { code: '720810', nomenclature: 'HS' },
+      layers: [],
+      total: 0,
+      partialLayers: 0,
+    });
     expect((await duty('2025-02-04T05:01:00Z')).total).toBe(0);
     expect((await duty('2025-03-04T05:01:00Z')).layers).toMatchObject([
       { measureId: 'us-northern-border-ca', rate: 25 },

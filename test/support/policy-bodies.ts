@@ -23,6 +23,24 @@ export function imposeReciprocalOnChina(id: string) {
 
 export const raiseTo84 = { rate: 84, validFrom: '2025-04-09T04:01:00Z', citation };
 
+/** The presidential memorandum of 11 April 2025, excluding electronics from 5 April on. */
+export const exceptionsMemorandum = {
+  url: 'https://www.whitehouse.gov/presidential-actions/2025/04/clarification-of-exceptions-under-executive-order-14257-of-april-2-2025-as-amended/',
+  reference: 'Presidential memorandum of 11 April 2025',
+  title: 'Clarification of Exceptions Under Executive Order 14257 of April 2, 2025, as Amended',
+};
+
+const ANNEX = 'Annex to the memorandum of 11 April 2025';
+
+export const excludeComputers = {
+  validFrom: '2025-04-05T00:01:00-04:00',
+  exclude: [
+    { code: '8471', list: ANNEX, description: 'Automatic data processing machines (computers, laptops)' },
+    { code: '85171300', list: ANNEX, description: 'Smartphones' },
+  ],
+  citation: exceptionsMemorandum,
+};
+
 export function rareEarthControl(id: string) {
   return {
     id,

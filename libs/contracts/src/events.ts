@@ -135,6 +135,27 @@ export interface TariffPointsSuspended {
   readonly validTo?: Instant | null;
 }
 
+/** A code taken out of a measure's coverage, optionally with the list it comes from ("Annex II"). */
+export interface ProductExclusion {
+  readonly code: HsCode;
+  readonly list?: string;
+  readonly description?: string;
+}
+
+/**
+ * A change of the products a measure covers, from `validFrom` on (which may lie before the
+ * recording: backdated). Applied after the coverage it follows: `remove` and `add` change the
+ * listed codes of a `scope: 'codes'` measure, `reinclude` and `exclude` its exclusions (either
+ * scope); an exclusion outweighs a listed code.
+ */
+export interface TariffProductsAmended {
+  readonly validFrom: Instant;
+  readonly add?: readonly HsCode[];
+  readonly remove?: readonly HsCode[];
+  readonly exclude?: readonly ProductExclusion[];
+  readonly reinclude?: readonly HsCode[];
+}
+
 // ---- export-control -------------------------------------------------------------------------
 
 export interface ExportControlImposed {
@@ -281,6 +302,8 @@ export interface EventDataByType {
   TariffWithdrawn: TariffWithdrawn;
   TariffPostponed: TariffPostponed;
   TariffPointsSuspended: TariffPointsSuspended;
+
+  TariffProductsAmended: TariffProductsAmended;
   ExportControlImposed: ExportControlImposed;
   ExportControlItemsAmended: ExportControlItemsAmended;
   ExportControlSuspended: ExportControlSuspended;
@@ -331,6 +354,8 @@ const EVENT_STREAMS = {
   TariffWithdrawn: ['tariff-measure'],
   TariffPostponed: ['tariff-measure'],
   TariffPointsSuspended: ['tariff-measure'],
+
+  TariffProductsAmended: ['tariff-measure'],
   ExportControlImposed: ['export-control'],
   ExportControlItemsAmended: ['export-control'],
   ExportControlSuspended: ['export-control'],
@@ -389,6 +414,8 @@ export const SCHEMA_VERSIONS: { readonly [K in EventType]: number } = {
   TariffWithdrawn: 1,
   TariffPostponed: 1,
   TariffPointsSuspended: 1,
+
+  TariffProductsAmended: 1,
   ExportControlImposed: 1,
   ExportControlItemsAmended: 1,
   ExportControlSuspended: 1,

@@ -44,6 +44,19 @@ export function normaliseHeading(value: string): string {
   return `${value.slice(0, 4)}${value.slice(4).replace(/\d{2}/g, '.$&')}`;
 }
 
+/**
+ * The nomenclature a product code belongs to, derived from its length and the imposer: 2, 4 and 6
+ * digits are the Harmonized System (`HS`), shared by every customs territory; 8 and 10 digits are
+ * national tariff lines of the imposer's own schedule: `US-HTS` (the Harmonized Tariff Schedule of
+ * the United States), `CN` (China's customs tariff), otherwise `<imposer>-national`.
+ */
+export function nomenclatureOf(code: string, imposer: string): string {
+  if (code.length <= 6) return 'HS';
+  if (imposer === 'US') return 'US-HTS';
+  if (imposer === 'CN') return 'CN';
+  return `${imposer}-national`;
+}
+
 const ELEMENTS: ReadonlySet<string> = new Set(ELEMENT_SYMBOLS);
 
 export function isElementSymbol(value: unknown): boolean {

@@ -14,6 +14,7 @@ export {
   isHsCode,
   isJurisdiction,
   normaliseHeading,
+  nomenclatureOf,
 } from './identifiers';
 export {
   ENVELOPE_SCHEMA,

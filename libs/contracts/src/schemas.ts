@@ -220,6 +220,16 @@ const DATA_BODIES: { readonly [K in EventType]: Schema } = {
     validFrom: instant,
     validTo: instantOrOpen,
   }),
+  TariffProductsAmended: object(['validFrom'], {
+    validFrom: instant,
+    add: { type: 'array', items: hsCode, uniqueItems: true },
+    remove: { type: 'array', items: hsCode, uniqueItems: true },
+    exclude: {
+      type: 'array',
+      items: object(['code'], { code: hsCode, list: label, description: prose }),
+    },
+    reinclude: { type: 'array', items: hsCode, uniqueItems: true },
+  }),
   ExportControlImposed: object(
     ['imposer', 'destinations', 'kind', 'items', 'legalInstrument', 'announcedAt', 'validFrom'],
     {

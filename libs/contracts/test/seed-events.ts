@@ -81,6 +81,11 @@ const EO_14257: Citation = { reference: 'Executive Order 14257 as amended' };
 const TARIFF_COMMISSION: Citation = {
   reference: 'State Council Tariff Commission announcement of 11 April 2025',
 };
+const EXCEPTIONS_MEMORANDUM: Citation = {
+  url: 'https://www.whitehouse.gov/presidential-actions/2025/04/clarification-of-exceptions-under-executive-order-14257-of-april-2-2025-as-amended/',
+  reference: 'Presidential memorandum of 11 April 2025',
+  title: 'Clarification of Exceptions Under Executive Order 14257 of April 2, 2025, as Amended',
+};
 const ILLUSTRATIVE: Citation = { reference: 'Illustrative entry, not a real instrument' };
 
 const RARE_EARTH_ITEMS = [
@@ -448,6 +453,46 @@ export const CN_COUNTERMEASURE_ON_US = chainStream('tariff-measure', 'cn-tariff-
   },
 ]);
 
+/** The reciprocal baseline, and the electronics the memorandum of 11 April 2025 took out of it from 5 April. */
+export const US_RECIPROCAL_BASELINE = chainStream('tariff-measure', 'us-ieepa-reciprocal-baseline', [
+  {
+    recordedAt: '2025-04-03T14:00:00.000Z',
+    citation: EO_14257,
+    event: {
+      type: 'TariffImposed',
+      data: {
+        imposer: 'US',
+        targets: ['*'],
+        program: 'US-IEEPA-RECIPROCAL',
+        products: { scope: 'all' },
+        title: 'Reciprocal tariff: baseline for all trading partners',
+        legalInstrument: 'Executive Order 14257',
+        announcedAt: '2025-04-02T20:00:00.000Z',
+        rate: 10,
+        validFrom: '2025-04-05T04:01:00.000Z',
+      },
+    },
+  },
+  {
+    recordedAt: '2025-04-11T23:00:00.000Z',
+    citation: EXCEPTIONS_MEMORANDUM,
+    event: {
+      type: 'TariffProductsAmended',
+      data: {
+        validFrom: '2025-04-05T04:01:00.000Z',
+        exclude: [
+          {
+            code: '8471',
+            list: 'Annex to the memorandum of 11 April 2025',
+            description: 'Automatic data processing machines (computers, laptops)',
+          },
+          { code: '85171300', list: 'Annex to the memorandum of 11 April 2025', description: 'Smartphones' },
+        ],
+      },
+    },
+  },
+]);
+
 const POLICY_STREAMS = [
   RARE_EARTH_CONTROLS,
   STRATEGIC_METAL_CONTROLS,
@@ -459,6 +504,7 @@ const POLICY_STREAMS = [
   US_THREAT_ON_EU,
   US_THREAT_ON_CN,
   CN_COUNTERMEASURE_ON_US,
+  US_RECIPROCAL_BASELINE,
 ];
 
 /** A fixed Ed25519 key (PKCS#8 DER of a 32-byte seed) for fixtures; never a real ledger's key. */

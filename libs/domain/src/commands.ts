@@ -17,6 +17,7 @@ import type {
   TariffLifted,
   TariffPointsSuspended,
   TariffPostponed,
+  TariffProductsAmended,
   TariffRateChanged,
   TariffSuspended,
   TariffValidityChanged,
@@ -39,6 +40,8 @@ export type AnnounceTariff = CommandOf<'AnnounceTariff', TariffAnnounced>;
 export type WithdrawTariff = CommandOf<'WithdrawTariff', TariffWithdrawn>;
 export type PostponeTariff = CommandOf<'PostponeTariff', TariffPostponed>;
 export type SuspendTariffPoints = CommandOf<'SuspendTariffPoints', TariffPointsSuspended>;
+
+export type AmendTariffProducts = CommandOf<'AmendTariffProducts', TariffProductsAmended>;
 
 export type ImposeExportControl = CommandOf<'ImposeExportControl', ExportControlImposed>;
 export type AmendExportControlItems = CommandOf<'AmendExportControlItems', ExportControlItemsAmended>;
@@ -68,7 +71,8 @@ export type TariffMeasureCommand =
   | AnnounceTariff
   | WithdrawTariff
   | PostponeTariff
-  | SuspendTariffPoints;
+  | SuspendTariffPoints
+  | AmendTariffProducts;
 
 export type ExportControlCommand =
   | ImposeExportControl
@@ -96,6 +100,8 @@ export const COMMAND_STREAM_TYPE: Readonly<Record<CommandType, StreamType | 'any
   WithdrawTariff: 'tariff-measure',
   PostponeTariff: 'tariff-measure',
   SuspendTariffPoints: 'tariff-measure',
+
+  AmendTariffProducts: 'tariff-measure',
   ImposeExportControl: 'export-control',
   AmendExportControlItems: 'export-control',
   SuspendExportControl: 'export-control',

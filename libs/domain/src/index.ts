@@ -11,6 +11,7 @@ export type {
 export { COMMAND_STREAM_TYPE, CREATION_COMMANDS, isCreationCommand, referencedStreamIds } from './commands';
 export type {
   AmendExportControlItems,
+  AmendTariffProducts,
   AnnounceTariff,
   ApplyForLicence,
   ApproveLicence,

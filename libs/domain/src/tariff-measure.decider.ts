@@ -5,10 +5,11 @@ import {
   type ProductScope,
   type TariffAnnounced,
   type TariffImposed,
+  type TariffProductsAmended,
   unhandledEventType,
 } from '@ledger/contracts';
 import type { TariffMeasureCommand } from './commands';
-import { DomainError } from './domain-error';
+import { DomainError, type DomainErrorCode } from './domain-error';
 import { streamEventGuard, type StreamEvent } from './event-guard';
 import {
   checkHsCode,
@@ -39,6 +40,15 @@ export interface TariffMeasure {
   readonly validTo: Instant | null;
   /** Set once the measure is lifted: from then on it takes no further changes. */
   readonly liftedFrom: Instant | null;
+  /** The products after every recorded amendment, whatever its validFrom. */
+  readonly products: Coverage;
+}
+
+/** What a measure covers: every product (`all`) or its listed codes, less its exclusions. */
+export interface Coverage {
+  readonly scope: ProductScope['scope'];
+  readonly codes: readonly string[];
+  readonly excluded: readonly string[];
 }
 
 type TariffMeasureEvent = StreamEvent<'tariff-measure'>;
@@ -49,9 +59,23 @@ export function evolveTariffMeasure(
   event: TariffMeasureEvent,
 ): TariffMeasure | null {
   if (event.type === 'TariffImposed' || event.type === 'TariffAnnounced') {
-    const { imposer, targets, program, rate, validFrom, validTo } = event.data;
+    const { imposer, targets, program, rate, validFrom, validTo, products } = event.data;
     const stage = event.type === 'TariffImposed' ? 'imposed' : 'announced';
-    return { stage, imposer, targets, program, rate, validFrom, validTo: validTo ?? null, liftedFrom: null };
+    return {
+      stage,
+      imposer,
+      targets,
+      program,
+      rate,
+      validFrom,
+      validTo: validTo ?? null,
+      liftedFrom: null,
+      products: {
+        scope: products.scope,
+        codes: products.scope === 'codes' ? products.codes : [],
+        excluded: products.scope === 'all' ? (products.excludedCodes ?? []) : [],
+      },
+    };
   }
   // Changes whose imposition was retracted describe nothing.
   if (measure === null) return null;
@@ -70,6 +94,8 @@ export function evolveTariffMeasure(
       return { ...measure, validFrom: event.data.validFrom };
     case 'TariffPointsSuspended':
       return measure;
+    case 'TariffProductsAmended':
+      return { ...measure, products: amendedCoverage(measure.products, event.data) };
     default:
       return unhandledEventType(event);
   }
@@ -191,7 +217,106 @@ export function changeTariffMeasure(
       checkValidity(data.validFrom, data.validTo);
       return { type: 'TariffPointsSuspended', data: { ...data, points } };
     }
+    // Coverage may change from before the measure starts (an exclusion backdated to the start of
+    // the program): it then shapes the measure from its start.
+    case 'AmendTariffProducts':
+      checkProductAmendment(command.data, measure.products);
+      return { type: 'TariffProductsAmended', data: command.data };
   }
+}
+
+/** Removals before additions, re-inclusions before exclusions, as the views apply them. */
+function amendedCoverage(coverage: Coverage, amendment: TariffProductsAmended): Coverage {
+  const removed = new Set(amendment.remove ?? []);
+  const reincluded = new Set(amendment.reinclude ?? []);
+  const excluded = (amendment.exclude ?? []).map((exclusion) => exclusion.code);
+  return {
+    scope: coverage.scope,
+    codes: [...coverage.codes.filter((code) => !removed.has(code)), ...(amendment.add ?? [])],
+    excluded: [...coverage.excluded.filter((code) => !reincluded.has(code)), ...excluded],
+  };
+}
+
+function overlaps(a: string, b: string): boolean {
+  return a.startsWith(b) || b.startsWith(a);
+}
+
+/**
+ * An amendment names valid, distinct codes; it changes the listed codes of a `codes` measure
+ * only; it removes and re-includes only what is listed or excluded now, adds nothing already
+ * listed, excludes nothing already excluded nor outside what the measure covers, and leaves a
+ * `codes` measure some code (lifting is how a measure ends).
+ */
+function checkProductAmendment(amendment: TariffProductsAmended, coverage: Coverage): void {
+  const add = amendment.add ?? [];
+  const remove = amendment.remove ?? [];
+  const exclude = (amendment.exclude ?? []).map((exclusion) => exclusion.code);
+  const reinclude = amendment.reinclude ?? [];
+  if (add.length + remove.length + exclude.length + reinclude.length === 0) {
+    throw new DomainError(
+      'amendment-empty',
+      'An amendment must add, remove, exclude or re-include at least one code',
+      'exclude',
+    );
+  }
+  const lists = { add, remove, exclude, reinclude };
+  for (const [field, codes] of Object.entries(lists)) {
+    codes.forEach((code, index) => {
+      checkHsCode(code, field === 'exclude' ? `exclude.${index}.code` : `${field}.${index}`);
+      if (codes.indexOf(code) !== index) {
+        throw new DomainError('codes-duplicated', `${field} names ${code} twice`, field);
+      }
+    });
+  }
+  amendment.exclude?.forEach((exclusion, index) => {
+    if (exclusion.list !== undefined) requireText(exclusion.list, `exclude.${index}.list`);
+    if (exclusion.description !== undefined)
+      requireText(exclusion.description, `exclude.${index}.description`);
+  });
+  if (coverage.scope === 'all' && add.length + remove.length > 0) {
+    throw new DomainError(
+      'products-all-scope',
+      'The measure covers all products: an amendment can only exclude or re-include codes',
+    );
+  }
+  const conflict = (code: DomainErrorCode, message: string): never => {
+    throw new DomainError(code, message);
+  };
+  remove.forEach((code, index) => {
+    if (!coverage.codes.includes(code)) {
+      conflict('product-not-covered', `remove.${index} (${code}) is not a code the measure lists`);
+    }
+  });
+  const codes = coverage.codes.filter((code) => !remove.includes(code));
+  add.forEach((code, index) => {
+    if (codes.includes(code)) {
+      conflict('product-already-covered', `add.${index} (${code}) is already a code the measure lists`);
+    }
+  });
+  codes.push(...add);
+  if (coverage.scope === 'codes' && codes.length === 0) {
+    conflict(
+      'amendment-empties-measure',
+      'The amendment would leave the measure without codes; lift it instead',
+    );
+  }
+  reinclude.forEach((code, index) => {
+    if (!coverage.excluded.includes(code)) {
+      conflict('product-not-excluded', `reinclude.${index} (${code}) is not excluded from the measure`);
+    }
+  });
+  const excluded = coverage.excluded.filter((code) => !reinclude.includes(code));
+  exclude.forEach((code, index) => {
+    if (excluded.includes(code)) {
+      conflict('product-already-excluded', `exclude.${index}.code (${code}) is already excluded`);
+    }
+    if (coverage.scope === 'codes' && !codes.some((listed) => overlaps(listed, code))) {
+      conflict(
+        'product-not-covered',
+        `exclude.${index}.code (${code}) is outside the codes the measure lists`,
+      );
+    }
+  });
 }
 
 function checkProducts(products: ProductScope): void {

@@ -1,4 +1,4 @@
-import type { PolicyEvent, TariffAnnounced, TariffImposed } from '@ledger/contracts';
+import type { PolicyEvent, TariffAnnounced, TariffImposed, TariffProductsAmended } from '@ledger/contracts';
 import { given } from './testing/given-when-then';
 import { US_FENTANYL_CN, US_RECIPROCAL_CN, fentanylOnChina, reciprocalOnChina } from './testing/seed';
 
@@ -558,6 +558,137 @@ describe('tariff measure', () => {
       given([imposed, lifted])
         .when(suspendPoints({ points: 24 }))
         .thenThrows('measure-lifted');
+    });
+  });
+
+  describe('amending the products', () => {
+    const APRIL_5 = '2025-04-05T04:01:00.000Z';
+    const ANNEX = 'Annex to the memorandum of 11 April 2025';
+    const amend = (data: Omit<TariffProductsAmended, 'validFrom'>, validFrom = APRIL_5) =>
+      ({ type: 'AmendTariffProducts', streamId: US_RECIPROCAL_CN, data: { validFrom, ...data } }) as const;
+    const amended = (data: Omit<TariffProductsAmended, 'validFrom'>, validFrom = APRIL_5): PolicyEvent => ({
+      type: 'TariffProductsAmended',
+      data: { validFrom, ...data },
+    });
+    const steel: PolicyEvent = {
+      type: 'TariffImposed',
+      data: { ...reciprocalOnChina, products: { scope: 'codes', codes: ['72', '7308'] } },
+    };
+    const laptops = { code: '847130', list: ANNEX, description: 'Portable computers' };
+
+    it('records an exclusion backdated to before the measure takes effect, naming its list', () => {
+      given([imposed])
+        .when(amend({ exclude: [laptops, { code: '85171300' }] }))
+        .then([amended({ exclude: [laptops, { code: '85171300' }] })]);
+    });
+
+    it('re-includes an excluded code', () => {
+      given([imposed, amended({ exclude: [laptops] })])
+        .when(amend({ reinclude: ['847130'] }, '2025-06-01T04:01:00.000Z'))
+        .then([amended({ reinclude: ['847130'] }, '2025-06-01T04:01:00.000Z')]);
+    });
+
+    it('adds, removes and excludes codes of a measure on listed codes', () => {
+      const change = { add: ['7208100000'], remove: ['7308'], exclude: [{ code: '7209' }] };
+      given([steel])
+        .when(amend(change))
+        .then([amended(change)]);
+    });
+
+    it('refuses an amendment that changes nothing', () => {
+      given([imposed]).when(amend({})).thenThrows('amendment-empty', 'exclude');
+      given([imposed])
+        .when(amend({ add: [], exclude: [] }))
+        .thenThrows('amendment-empty', 'exclude');
+    });
+
+    it.each([
+      [{ exclude: [{ code: '84713' }] }, 'exclude.0.code'],
+      [{ add: ['72', '9900'] }, 'add.1'],
+      [{ remove: ['7a'] }, 'remove.0'],
+      [{ reinclude: ['77'] }, 'reinclude.0'],
+    ])('refuses %j: not a product code', (change, field) => {
+      given([steel]).when(amend(change)).thenThrows('hs-code-malformed', field);
+    });
+
+    it('refuses a code named twice in one list', () => {
+      given([steel])
+        .when(amend({ add: ['7208', '7208'] }))
+        .thenThrows('codes-duplicated', 'add');
+    });
+
+    it('refuses an empty list name or description', () => {
+      given([imposed])
+        .when(amend({ exclude: [{ code: '8471', list: ' ' }] }))
+        .thenThrows('text-empty', 'exclude.0.list');
+      given([imposed])
+        .when(amend({ exclude: [{ code: '8471', description: '' }] }))
+        .thenThrows('text-empty', 'exclude.0.description');
+    });
+
+    it('only excludes or re-includes on a measure covering all products', () => {
+      given([imposed])
+        .when(amend({ add: ['8471'] }))
+        .thenThrows('products-all-scope');
+      given([imposed])
+        .when(amend({ remove: ['8471'] }))
+        .thenThrows('products-all-scope');
+    });
+
+    it('refuses to remove a code the measure does not list, even one under a listed code', () => {
+      given([steel])
+        .when(amend({ remove: ['8471'] }))
+        .thenThrows('product-not-covered');
+      given([steel])
+        .when(amend({ remove: ['7208'] }))
+        .thenThrows('product-not-covered');
+    });
+
+    it('refuses to add a code already listed, but takes one removed in the same amendment', () => {
+      given([steel])
+        .when(amend({ add: ['72'] }))
+        .thenThrows('product-already-covered');
+      given([steel])
+        .when(amend({ remove: ['72'], add: ['72'] }))
+        .then([amended({ remove: ['72'], add: ['72'] })]);
+    });
+
+    it('refuses to leave a measure on listed codes without codes', () => {
+      given([steel])
+        .when(amend({ remove: ['72', '7308'] }))
+        .thenThrows('amendment-empties-measure');
+    });
+
+    it('refuses to re-include what is not excluded, and to exclude twice', () => {
+      given([imposed])
+        .when(amend({ reinclude: ['8471'] }))
+        .thenThrows('product-not-excluded');
+      given([imposed, amended({ exclude: [laptops] })])
+        .when(amend({ exclude: [{ code: '847130' }] }))
+        .thenThrows('product-already-excluded');
+    });
+
+    it('refuses to exclude what a measure on listed codes does not reach', () => {
+      given([steel])
+        .when(amend({ exclude: [{ code: '8471' }] }))
+        .thenThrows('product-not-covered');
+      // Excluding a chapter reaches the heading listed under it.
+      given([steel])
+        .when(amend({ exclude: [{ code: '73' }] }))
+        .then([amended({ exclude: [{ code: '73' }] })]);
+    });
+
+    it('refuses amending a lifted measure', () => {
+      given([imposed, lifted])
+        .when(amend({ exclude: [laptops] }))
+        .thenThrows('measure-lifted');
+    });
+
+    it('checks against the coverage after every recorded amendment, whatever its validFrom', () => {
+      const later = amended({ exclude: [laptops] }, '2025-09-01T04:01:00.000Z');
+      given([imposed, later])
+        .when(amend({ reinclude: ['847130'] }))
+        .then([amended({ reinclude: ['847130'] })]);
     });
   });
 });

@@ -68,6 +68,19 @@ interface ItemRow {
   readonly item: ControlledItem;
 }
 
+interface ProductCodeRow {
+  readonly measure_id: string;
+  readonly version: number;
+  readonly op: 'add' | 'remove' | 'exclude' | 'reinclude';
+  readonly ordinal: number;
+  readonly event_id: string;
+  readonly recorded_at: string;
+  readonly valid_from: string | null;
+  readonly code: string;
+  readonly list: string | null;
+  readonly description: string | null;
+}
+
 interface RetractionRow {
   readonly retraction_event_id: string;
   readonly retracted_event_id: string;
@@ -84,6 +97,7 @@ interface BatchPlan {
   readonly measures: MeasureRow[];
   readonly timeline: TimelineRow[];
   readonly items: ItemRow[];
+  readonly productCodes: ProductCodeRow[];
   readonly retractions: RetractionRow[];
   readonly licenceIds: Set<string>;
   readonly streams: Map<string, StreamRange>;
@@ -133,6 +147,14 @@ const INSERT_CONTROL_ITEMS = `
     recorded_at timestamptz, valid_from timestamptz, element text, control_code text,
     hs_code text, item jsonb)`;
 
+const INSERT_PRODUCT_CODES = `
+  INSERT INTO read_models.product_codes
+    (measure_id, version, op, ordinal, event_id, recorded_at, valid_from, code, list, description)
+  SELECT measure_id, version, op, ordinal, event_id, recorded_at, valid_from, code, list, description
+  FROM jsonb_to_recordset($1::jsonb) AS p(
+    measure_id text, version integer, op text, ordinal integer, event_id uuid,
+    recorded_at timestamptz, valid_from timestamptz, code text, list text, description text)`;
+
 const INSERT_RETRACTIONS = `
   INSERT INTO read_models.retractions (retraction_event_id, retracted_event_id, recorded_at)
   SELECT retraction_event_id, retracted_event_id, recorded_at
@@ -169,6 +191,11 @@ const MARK_RETRACTED = `
     UPDATE read_models.control_items i SET retracted_at = r.retracted_at
     FROM retracted r
     WHERE i.event_id = r.event_id AND i.retracted_at IS DISTINCT FROM r.retracted_at
+    RETURNING 1
+  ), product_codes_marked AS (
+    UPDATE read_models.product_codes p SET retracted_at = r.retracted_at
+    FROM retracted r
+    WHERE p.event_id = r.event_id AND p.retracted_at IS DISTINCT FROM r.retracted_at
     RETURNING 1
   )
   SELECT DISTINCT stream_id FROM events_marked WHERE stream_type = 'licence'`;
@@ -227,6 +254,28 @@ function itemRows(
   }));
 }
 
+function productCodeRows(
+  event: EventEnvelope<'TariffImposed' | 'TariffAnnounced' | 'TariffProductsAmended'>,
+  op: ProductCodeRow['op'],
+  codes: readonly { readonly code: string; readonly list?: string; readonly description?: string }[],
+  validFrom: string | null,
+): ProductCodeRow[] {
+  return codes.map((entry, ordinal) => ({
+    measure_id: event.streamId,
+    version: event.streamVersion,
+    op,
+    ordinal,
+    event_id: event.id,
+    recorded_at: event.recordedAt,
+    valid_from: validFrom,
+    code: entry.code,
+    list: entry.list ?? null,
+    description: entry.description ?? null,
+  }));
+}
+
+const asEntries = (codes: readonly string[] | undefined) => (codes ?? []).map((code) => ({ code }));
+
 /** The batch with each stream's events in version order (streams keep their first appearance order). */
 function inStreamOrder(events: readonly RecordedEnvelope[]): RecordedEnvelope[] {
   const streams = new Map<string, RecordedEnvelope[]>();
@@ -244,6 +293,7 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
     measures: [],
     timeline: [],
     items: [],
+    productCodes: [],
     retractions: [],
     licenceIds: new Set(),
     streams: new Map(),
@@ -304,6 +354,20 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
           product_codes: data.products.scope === 'codes' ? data.products.codes : [],
           excluded_codes: data.products.scope === 'all' ? (data.products.excludedCodes ?? []) : [],
         });
+        plan.productCodes.push(
+          ...productCodeRows(
+            event,
+            'add',
+            asEntries(data.products.scope === 'codes' ? data.products.codes : []),
+            null,
+          ),
+          ...productCodeRows(
+            event,
+            'exclude',
+            asEntries(data.products.scope === 'all' ? data.products.excludedCodes : []),
+            null,
+          ),
+        );
         plan.timeline.push(entry('validity', null, data.validTo));
         // The creation's rate holds for as long as the measure lives, however its end moves; an
         // announcement levies none (the measure views read its intended rate from the event).
@@ -364,6 +428,16 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
           ...itemRows(event, 'add', event.data.add, event.data.validFrom),
         );
         break;
+      case 'TariffProductsAmended': {
+        const { data } = event;
+        plan.productCodes.push(
+          ...productCodeRows(event, 'remove', asEntries(data.remove), data.validFrom),
+          ...productCodeRows(event, 'add', asEntries(data.add), data.validFrom),
+          ...productCodeRows(event, 'reinclude', asEntries(data.reinclude), data.validFrom),
+          ...productCodeRows(event, 'exclude', data.exclude ?? [], data.validFrom),
+        );
+        break;
+      }
       case 'EventRetracted':
         plan.retractions.push({
           retraction_event_id: event.id,
@@ -454,6 +528,7 @@ export async function applyEvents(client: PoolClient, batch: readonly RecordedEn
   await insertRows(client, INSERT_MEASURES, plan.measures);
   await insertRows(client, INSERT_TIMELINE_ENTRIES, plan.timeline);
   await insertRows(client, INSERT_CONTROL_ITEMS, plan.items);
+  await insertRows(client, INSERT_PRODUCT_CODES, plan.productCodes);
   await insertRows(client, INSERT_RETRACTIONS, plan.retractions);
   const possiblyRetracted = [
     ...plan.retractions.map((retraction) => retraction.retracted_event_id),

@@ -7,6 +7,7 @@ import {
   type RecordedEnvelope,
   type StreamType,
   type TariffPointsSuspended,
+  nomenclatureOf,
 } from '@ledger/contracts';
 import {
   foldAgreement,
@@ -16,9 +17,17 @@ import {
   type MeasureStatus,
   type MeasureView,
   type PartialSuspension,
+  type ProductCoverage,
   type ValidWindow,
 } from '@ledger/domain';
-import { MEASURES_AT, instant, instantOrNull, itemsAt, knownAtK } from './measure-timeline.sql';
+import {
+  MEASURES_AT,
+  instant,
+  instantOrNull,
+  itemsAt,
+  knownAtK,
+  productCodesAt,
+} from './measure-timeline.sql';
 import type { Queryable } from './tables';
 
 /** $1 stream id, $2 knownAt: the stream's type and highest version recorded by K. */
@@ -50,7 +59,12 @@ const MEASURE_AT = `
            SELECT jsonb_agg(ev.envelope->'data' ORDER BY ev.stream_version)
            FROM read_models.events ev
            WHERE ev.stream_id = m.measure_id AND ev.type = 'ExportLicencesReported' AND ${knownAtK('ev')}
-         ), '[]'::jsonb) AS licence_reports
+         ), '[]'::jsonb) AS licence_reports,
+         coalesce((
+           SELECT jsonb_agg(c ORDER BY c.code COLLATE "C")
+           FROM (${productCodesAt('m')}) c
+           WHERE m.stream_type = 'tariff-measure' AND (c.kind = 'exclusion' OR m.product_scope = 'codes')
+         ), '[]'::jsonb) AS product_codes
   FROM measures_at m
   CROSS JOIN LATERAL (
     SELECT coalesce(array_agg(e.valid_from ORDER BY e.version), '{}') AS starts,
@@ -91,6 +105,12 @@ interface MeasureRow {
   readonly suspension_ends: (Date | null)[];
   readonly items: ControlledItem[];
   readonly licence_reports: ExportLicencesReported[];
+  readonly product_codes: {
+    kind: 'line' | 'exclusion';
+    code: string;
+    list: string | null;
+    description: string | null;
+  }[];
 }
 
 function lifeOf(row: MeasureRow): Life {
@@ -115,6 +135,17 @@ function suspensionsOf(row: MeasureRow): ValidWindow[] {
     validFrom: instant(start),
     validTo: instantOrNull(row.suspension_ends[index] ?? null),
   }));
+}
+
+function coverageOf(row: MeasureRow): ProductCoverage {
+  const line = (code: string) => ({ code, nomenclature: nomenclatureOf(code, row.imposer) });
+  return {
+    scope: row.products?.scope ?? 'codes',
+    codes: row.product_codes.filter((entry) => entry.kind === 'line').map((entry) => line(entry.code)),
+    excludedCodes: row.product_codes
+      .filter((entry) => entry.kind === 'exclusion')
+      .map(({ code, list, description }) => ({ ...line(code), list, description })),
+  };
 }
 
 /**
@@ -158,6 +189,8 @@ export async function measureState(db: Queryable, id: string, at: Bitemporal): P
               row.withdrawn_at === null || row.withdrawal_reason === null
                 ? null
                 : { withdrawnAt: instant(row.withdrawn_at), reason: row.withdrawal_reason },
+
+            coverage: coverageOf(row),
           },
         };
       }

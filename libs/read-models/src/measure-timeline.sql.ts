@@ -144,6 +144,29 @@ export function itemsAt(control: string): string {
     ORDER BY a.element, a.control_code, a.hs_code, a.version, a.ordinal`;
 }
 
+/**
+ * The product codes of the tariff row `measure` (a measures_at row) standing at T, for use as a
+ * correlated subquery: per code and kind (`line`: add/remove, `exclusion`: exclude/reinclude),
+ * the latest row of its latest creation or a later amendment in force by T (within one event
+ * removals before additions, re-inclusions before exclusions), kept when it adds or excludes.
+ * Columns: kind, code, list, description.
+ */
+export function productCodesAt(measure: string): string {
+  return `
+    SELECT latest.kind, latest.code, latest.list, latest.description
+    FROM (
+      SELECT DISTINCT ON (kind, p.code)
+        CASE WHEN p.op IN ('add', 'remove') THEN 'line' ELSE 'exclusion' END AS kind,
+        p.code, p.op, p.list, p.description
+      FROM read_models.product_codes p
+      WHERE p.measure_id = ${measure}.measure_id AND ${knownAtK('p')}
+        AND p.version >= ${measure}.version
+        AND (p.valid_from IS NULL OR p.valid_from <= $1::timestamptz)
+      ORDER BY kind, p.code, p.version DESC, p.op IN ('add', 'exclude') DESC, p.ordinal DESC
+    ) latest
+    WHERE latest.op IN ('add', 'exclude')`;
+}
+
 /** Every prefix of a code: a listed code covers the query's code when it is one of them. */
 export function codePrefixes(code: string): string[] {
   return Array.from({ length: code.length }, (_, index) => code.slice(0, index + 1));

@@ -11,6 +11,7 @@ export const READ_MODEL_TABLES: readonly string[] = [
   'read_models.measures',
   'read_models.timeline_entries',
   'read_models.control_items',
+  'read_models.product_codes',
   'read_models.licences',
 ];
 

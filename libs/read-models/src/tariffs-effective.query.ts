@@ -1,13 +1,23 @@
-import type { Citation } from '@ledger/contracts';
-import type { EffectiveTariffs, TariffQuery } from '@ledger/domain';
-import { MEASURES_AT, codePrefixes, instant, instantOrNull, knownAtK } from './measure-timeline.sql';
+import { type Citation, nomenclatureOf } from '@ledger/contracts';
+import type { EffectiveTariffs, LayerCoverage, TariffQuery } from '@ledger/domain';
+import {
+  MEASURES_AT,
+  codePrefixes,
+  instant,
+  instantOrNull,
+  knownAtK,
+  productCodesAt,
+} from './measure-timeline.sql';
 import type { Queryable } from './tables';
 
 /**
- * $3 imposer, $4 origin, $5 every prefix of the product code. A tariff reaches the origin when
- * it names it or `*` and does not exclude it; it covers the product when one of its codes is a
- * prefix of it, or when it covers all products and none of its excluded codes is. Within a
- * program, layers naming the origin replace those that reach it only through `*`.
+ * $3 imposer, $4 origin, $5 every prefix of the product code, $6 the product code. A tariff
+ * reaches the origin when it names it or `*` and does not exclude it. At T it leaves the product
+ * out when one of its exclusions is a prefix of it; it covers it whole when it covers all
+ * products or one of its listed codes is a prefix of it, and in part when it lists finer codes
+ * (under the product) that no exclusion covers. Finer exclusions inside what it covers make a
+ * whole coverage partial. Within a program, layers naming the origin replace those that reach
+ * it only through `*`.
  */
 const TARIFFS_EFFECTIVE = `
   WITH candidates AS (
@@ -15,20 +25,62 @@ const TARIFFS_EFFECTIVE = `
     FROM read_models.measures m
     WHERE m.stream_type = 'tariff-measure' AND m.imposer = $3
       AND m.targets && ARRAY[$4::text, '*']
-      AND (m.product_scope = 'all' OR m.product_codes && $5::text[])
   ),
   ${MEASURES_AT},
-  layers AS (
+  reaching AS (
     SELECT m.*, m.targets @> ARRAY[$4::text] AS names_origin
     FROM measures_at m
     WHERE m.status = 'in-force' AND m.rate IS NOT NULL
       AND m.stream_type = 'tariff-measure' AND m.imposer = $3
       AND m.targets && ARRAY[$4::text, '*']
       AND NOT m.excluded_targets @> ARRAY[$4::text]
-      AND CASE m.product_scope
-            WHEN 'all' THEN NOT m.excluded_codes && $5::text[]
-            ELSE m.product_codes && $5::text[]
-          END
+  ),
+  codes_at AS (
+    SELECT m.measure_id, m.product_scope, c.*
+    FROM reaching m
+    CROSS JOIN LATERAL (${productCodesAt('m')}) c
+    WHERE c.kind = 'exclusion' OR m.product_scope = 'codes'
+  ),
+  classified AS (
+    SELECT m.*,
+      EXISTS (
+        SELECT 1 FROM codes_at x
+        WHERE x.measure_id = m.measure_id AND x.kind = 'exclusion' AND x.code = ANY($5::text[])
+      ) AS excluded,
+      m.product_scope = 'all' OR EXISTS (
+        SELECT 1 FROM codes_at l
+        WHERE l.measure_id = m.measure_id AND l.kind = 'line' AND l.code = ANY($5::text[])
+      ) AS whole,
+      (
+        SELECT coalesce(array_agg(l.code ORDER BY l.code COLLATE "C"), '{}')
+        FROM codes_at l
+        WHERE l.measure_id = m.measure_id AND l.kind = 'line'
+          AND length(l.code) > length($6) AND starts_with(l.code, $6)
+          AND NOT EXISTS (
+            SELECT 1 FROM codes_at x
+            WHERE x.measure_id = m.measure_id AND x.kind = 'exclusion' AND starts_with(l.code, x.code)
+          )
+      ) AS finer_lines,
+      (
+        SELECT coalesce(jsonb_agg(jsonb_build_object('code', x.code, 'list', x.list, 'description', x.description)
+                                  ORDER BY x.code COLLATE "C"), '[]')
+        FROM codes_at x
+        WHERE x.measure_id = m.measure_id AND x.kind = 'exclusion'
+          AND length(x.code) > length($6) AND starts_with(x.code, $6)
+          AND (m.product_scope = 'all' OR EXISTS (
+            SELECT 1 FROM codes_at l
+            WHERE l.measure_id = m.measure_id AND l.kind = 'line' AND starts_with(x.code, l.code)
+          ))
+      ) AS finer_exclusions
+    FROM reaching m
+  ),
+  layers AS (
+    SELECT m.*,
+      CASE WHEN m.whole AND jsonb_array_length(m.finer_exclusions) = 0 THEN 'full' ELSE 'partial' END
+        AS coverage,
+      CASE WHEN m.whole THEN '{}' ELSE m.finer_lines END AS lines
+    FROM classified m
+    WHERE NOT m.excluded AND (m.whole OR cardinality(m.finer_lines) > 0)
   ),
   programs AS (
     SELECT l.*, bool_or(l.names_origin) OVER (PARTITION BY l.program) AS program_names_origin
@@ -42,7 +94,7 @@ const TARIFFS_EFFECTIVE = `
          greatest(l.paint_from, l.starts_at) AS valid_from,
          least(l.paint_to, l.life_ends_at) AS valid_to,
          l.legal_instrument, l.title, l.paint_citation AS citation, l.paint_heading AS heading,
-         l.paint_instrument AS instrument
+         l.paint_instrument AS instrument, l.coverage, l.lines, l.finer_exclusions AS excluded_lines
   FROM programs l
   LEFT JOIN LATERAL (
     SELECT s.points, s.provision, s.suspended_from, s.suspended_to
@@ -78,6 +130,9 @@ interface LayerRow {
   readonly citation: Citation | null;
   readonly heading: string | null;
   readonly instrument: string | null;
+  readonly coverage: LayerCoverage;
+  readonly lines: string[];
+  readonly excluded_lines: { code: string; list: string | null; description: string | null }[];
 }
 
 /** Rates have at most two decimals; the sum is reported in hundredths so 0.1 + 0.2 is 0.3. */
@@ -93,7 +148,9 @@ export async function tariffsEffective(db: Queryable, query: TariffQuery): Promi
     query.imposer,
     query.origin,
     codePrefixes(query.product),
+    query.product,
   ]);
+  const line = (code: string) => ({ code, nomenclature: nomenclatureOf(code, query.imposer) });
   const layers = rows.map((row) => ({
     measureId: row.measure_id,
     program: row.program,
@@ -115,6 +172,15 @@ export async function tariffsEffective(db: Queryable, query: TariffQuery): Promi
     citation: row.citation,
     heading: row.heading,
     instrument: row.instrument,
+    coverage: row.coverage,
+    lines: row.lines.map(line),
+    excludedLines: row.excluded_lines.map((excluded) => ({ ...line(excluded.code), ...excluded })),
   }));
-  return { layers, total: sumOfRates(layers.map((layer) => layer.appliedRate)) };
+  const full = layers.filter((layer) => layer.coverage === 'full');
+  return {
+    product: line(query.product),
+    layers,
+    total: sumOfRates(full.map((layer) => layer.appliedRate)),
+    partialLayers: layers.length - full.length,
+  };
 }

@@ -56,6 +56,21 @@ const REMOVALS: readonly ControlledItem[] = [
   { element: 'Tb', hsCode: '2846', description: 'terbium compounds (none listed)' },
 ];
 
+/** Product codes at every length, nested, so that queries meet coarser, equal and finer codes. */
+const CODES = [
+  '85',
+  '8505',
+  '850511',
+  '85051190',
+  '8505119000',
+  '72',
+  '720810',
+  '8471',
+  '847130',
+  '8471300100',
+];
+const codes = fc.subarray(CODES, { maxLength: 3 });
+
 const day = fc.integer({ min: 0, max: 20 });
 const duration = fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined });
 const rate = fc.constantFrom(0, 5, 10, 12.5, 25, 125);
@@ -76,6 +91,7 @@ const creation = fc.record({
     { scope: 'all', excludedCodes: ['8505'] },
     { scope: 'codes', codes: ['85'] },
     { scope: 'codes', codes: ['850511', '72'] },
+    { scope: 'codes', codes: ['8471300100', '85051190'] },
   ),
   items: fc.subarray([...ITEMS], { minLength: 1 }),
   rate,
@@ -108,7 +124,17 @@ const validity = fc.record({ kind: fc.constant('validity' as const), to: fc.opti
 
 /** Follow-ups drawn per stream type, so that every draw records an event of that stream. */
 const tariffFollowUp = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('rate' as const), rate, heading, instrument, from: day, duration }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('rate' as const),
+      rate,
+      heading,
+      instrument,
+      from: day,
+      duration,
+    }),
+  },
   { weight: 4, arbitrary: suspension },
   { weight: 4, arbitrary: lift },
   { weight: 4, arbitrary: validity },
@@ -127,6 +153,24 @@ const tariffFollowUp = fc.oneof(
       provision: fc.option(fc.constant('part of the rate'), { nil: undefined }),
       from: day,
       duration,
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('products' as const),
+      add: codes,
+      remove: codes,
+      exclude: fc.array(
+        fc.record({
+          code: fc.constantFrom(...CODES),
+          list: fc.option(fc.constantFrom('Annex II', 'Annex to the memorandum'), { nil: undefined }),
+          description: fc.option(fc.constant('electronics'), { nil: undefined }),
+        }),
+        { maxLength: 2 },
+      ),
+      reinclude: codes,
+      from: day,
     }),
   },
 );
@@ -194,7 +238,7 @@ export const probe = fc.record({
   boundary: fc.option(fc.nat(), { nil: undefined }),
   knownAt,
   origin: fc.constantFrom('CN', 'VN', 'DE'),
-  product: fc.constantFrom('850511', '8505', '85051190', '720810', '85'),
+  product: fc.constantFrom('850511', '8505', '85051190', '720810', '85', '8471', '847130', '8471300100'),
   item: fc.constantFrom(undefined, 'Dy', 'dy', '1C902.A', '850511', '284610', '28', 'Tb'),
   destination: fc.constantFrom(undefined, 'US', 'DE', 'VN'),
   status: fc.constantFrom(undefined, ...LICENCE_VIEW_STATUSES),
@@ -381,6 +425,24 @@ class FollowUps {
             validTo: until(next.from, next.duration),
             heading: next.heading,
             instrument: next.instrument,
+          },
+          { at },
+        );
+        return;
+      case 'products':
+        ledger.record(
+          streamId,
+          'TariffProductsAmended',
+          {
+            validFrom: dayAt(next.from),
+            add: next.add,
+            remove: next.remove,
+            exclude: next.exclude.map(({ code, list, description }) => ({
+              code,
+              ...(list === undefined ? {} : { list }),
+              ...(description === undefined ? {} : { description }),
+            })),
+            reinclude: next.reinclude,
           },
           { at },
         );
@@ -608,6 +670,7 @@ export const TRAITS = {
   retractedRetraction: 'a retraction of a retraction',
   voidStream: 'a stream whose creation is retracted',
   busyControl: 'a control with amended items and a suspension',
+  amendedProducts: 'a tariff whose products are amended twice',
   revokedLicence: 'a licence approved, then revoked',
   earlySuspension: 'a suspension from before the measure takes effect',
   earlyLift: 'a lift from before the measure takes effect',
@@ -649,6 +712,9 @@ export function historyTraits(events: readonly AnyEventEnvelope[]): string[] {
     voidStream: retracted.some((event) => event?.streamVersion === 1),
     busyControl: someStream(
       (held) => held.has('ExportControlItemsAmended') && held.has('ExportControlSuspended'),
+    ),
+    amendedProducts: [...streams.values()].some(
+      (stream) => stream.filter((event) => event.type === 'TariffProductsAmended').length >= 2,
     ),
     revokedLicence: someStream((held) => held.has('LicenceApproved') && held.has('LicenceRevoked')),
     earlySuspension: someStreamStarting(['TariffSuspended', 'ExportControlSuspended']),

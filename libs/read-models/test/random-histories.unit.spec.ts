@@ -1,4 +1,5 @@
 import { EVENT_STREAM_TYPES, EVENT_TYPES, type EventType } from '@ledger/contracts';
+import { evaluateTariffs } from '@ledger/domain';
 import fc from 'fast-check';
 import {
   EQUIVALENCE_CASES,
@@ -61,6 +62,7 @@ const HISTORY_MINIMUM: Record<string, number> = {
   [TRAITS.retractedRetraction]: 0.15,
   [TRAITS.voidStream]: 0.1,
   [TRAITS.busyControl]: 0.15,
+  [TRAITS.amendedProducts]: 0.15,
   [TRAITS.revokedLicence]: 0.2,
   [TRAITS.earlySuspension]: 0.3,
   [TRAITS.earlyLift]: 0.3,
@@ -94,6 +96,26 @@ describe.each([
       knownAtPlace(events, probeInstants(events, probed).knownAt),
     ]);
     expect(below(PROBE_MINIMUM, share)).toEqual([]);
+  });
+
+  it('ask some tariff probes that partial layers answer, and some that full layers alone answer', () => {
+    const probes = fc
+      .tuple(cases.histories, cases.probes)
+      .chain(([actions, drawn]) =>
+        fc.constantFrom(...drawn).map((probed) => ({ events: history(actions), probed })),
+      );
+    const share = coverage(`${title}: tariff answers`, probes, ({ events, probed }) => {
+      const { origin, product } = probed;
+      const answer = evaluateTariffs(events, {
+        imposer: 'US',
+        origin,
+        product,
+        ...probeInstants(events, probed),
+      });
+      if (answer.partialLayers > 0) return ['with partial layers'];
+      return answer.layers.length > 0 ? ['with full layers only'] : [];
+    });
+    expect(below({ 'with partial layers': 0.025, 'with full layers only': 0.05 }, share)).toEqual([]);
   });
 
   it('draw every event type of the policy streams but those left out on purpose', () => {

@@ -398,22 +398,162 @@ export function specification(): { events: readonly AnyEventEnvelope[]; scenario
       { at: day('2024-12-01') },
     );
   }
-  scenario('an HS code covers every longer code starting with it, and only those', async (views) => {
-    const layersFor = async (product: string) =>
-      (await duty(views, { imposer: 'BR', origin: 'CN', product, ...asOf('2025-06-01') })).layers.map(
-        ([id]) => id,
-      );
-    expect(await layersFor('850511')).toEqual(['br-chapter-85', 'br-heading-8505', 'br-subheading-850511']);
-    expect(await layersFor('85051190')).toEqual([
-      'br-chapter-85',
-      'br-heading-8505',
-      'br-subheading-850511',
-      'br-line-85051190',
-    ]);
-    expect(await layersFor('8505')).toEqual(['br-chapter-85', 'br-heading-8505']);
-    expect(await layersFor('850690')).toEqual(['br-chapter-85']);
-    expect(await layersFor('840000')).toEqual([]);
-  });
+  scenario(
+    'an HS code covers every longer code starting with it; a shorter query meets longer codes as partial layers',
+    async (views) => {
+      const coverageFor = async (product: string) =>
+        (await views.tariffs({ imposer: 'BR', origin: 'CN', product, ...asOf('2025-06-01') })).layers.map(
+          (layer) => [layer.measureId, layer.coverage],
+        );
+      expect(await coverageFor('850511')).toEqual([
+        ['br-chapter-85', 'full'],
+        ['br-heading-8505', 'full'],
+        ['br-subheading-850511', 'full'],
+        ['br-line-85051190', 'partial'],
+      ]);
+      expect(await coverageFor('85051190')).toEqual([
+        ['br-chapter-85', 'full'],
+        ['br-heading-8505', 'full'],
+        ['br-subheading-850511', 'full'],
+        ['br-line-85051190', 'full'],
+      ]);
+      expect(await coverageFor('8505')).toEqual([
+        ['br-chapter-85', 'full'],
+        ['br-heading-8505', 'full'],
+        ['br-subheading-850511', 'partial'],
+        ['br-line-85051190', 'partial'],
+      ]);
+      expect(await coverageFor('850690')).toEqual([['br-chapter-85', 'full']]);
+      expect(await coverageFor('840000')).toEqual([]);
+    },
+  );
+
+  // ---- product amendments in valid time ------------------------------------------------------
+  ledger.record(
+    'th-reciprocal',
+    'TariffImposed',
+    tariff({ imposer: 'TH', rate: 10, validFrom: '2025-04-05T04:01:00.000Z' }),
+    { at: day('2025-04-02') },
+  );
+  const annex = { list: 'Annex to the order of 11 April', description: 'Computers' };
+  ledger.record(
+    'th-reciprocal',
+    'TariffProductsAmended',
+    { validFrom: '2025-04-05T04:01:00.000Z', exclude: [{ code: '8471', ...annex }] },
+    { at: '2025-04-11T23:00:00.000Z' },
+  );
+  ledger.record(
+    'th-reciprocal',
+    'TariffProductsAmended',
+    { validFrom: day('2025-06-01'), reinclude: ['8471'] },
+    { at: day('2025-05-20') },
+  );
+  scenario(
+    'a product amendment holds from its validFrom, backdated too; knownAt before its recording shows the old coverage',
+    async (views) => {
+      const total = async (product: string, at: Bitemporal) =>
+        (await duty(views, { imposer: 'TH', origin: 'CN', product, ...at })).total;
+      expect(await total('847130', asOf('2025-04-20'))).toBe(0);
+      expect(await total('847130', asOf('2025-04-06'))).toBe(0);
+      expect(await total('847130', asOf('2025-04-20', '2025-04-11T22:59:59.999Z'))).toBe(10);
+      expect(await total('851713', asOf('2025-04-20'))).toBe(10);
+      // The re-inclusion holds from 1 June on only.
+      expect(await total('847130', asOf('2025-05-31T23:59:59.999Z'))).toBe(0);
+      expect(await total('847130', asOf('2025-06-15'))).toBe(10);
+      expect((await views.measure('th-reciprocal', asOf('2025-04-20')))?.state).toMatchObject({
+        products: { scope: 'all' },
+        coverage: {
+          scope: 'all',
+          codes: [],
+          excludedCodes: [{ code: '8471', nomenclature: 'HS', ...annex }],
+        },
+      });
+      expect(
+        (await views.measure('th-reciprocal', asOf('2025-04-20', '2025-04-11T22:59:59.999Z')))?.state,
+      ).toMatchObject({ coverage: { scope: 'all', codes: [], excludedCodes: [] } });
+      expect((await views.measure('th-reciprocal', asOf('2025-06-15')))?.state).toMatchObject({
+        coverage: { excludedCodes: [] },
+      });
+    },
+  );
+
+  // ---- partial coverage at a coarser code ----------------------------------------------------
+  ledger.record(
+    'my-laptops',
+    'TariffImposed',
+    tariff({
+      imposer: 'MY',
+      program: 'MY-LAPTOPS',
+      rate: 5,
+      validFrom: day('2025-01-01'),
+      products: { scope: 'codes', codes: ['8471300100'] },
+    }),
+    { at: day('2024-12-01') },
+  );
+  ledger.record(
+    'my-laptops',
+    'TariffProductsAmended',
+    { validFrom: day('2025-03-01'), add: ['847141'] },
+    { at: day('2025-02-20') },
+  );
+  ledger.record(
+    'my-general',
+    'TariffImposed',
+    tariff({ imposer: 'MY', program: 'MY-GENERAL', rate: 10, validFrom: day('2025-01-01') }),
+    { at: day('2024-12-01') },
+  );
+  ledger.record(
+    'my-general',
+    'TariffProductsAmended',
+    { validFrom: day('2025-01-01'), exclude: [{ code: '8471300100', list: 'Schedule 2' }] },
+    { at: day('2024-12-02') },
+  );
+  scenario(
+    'a query at a coarser code than a measure covers or excludes reports a partial layer with those lines; total counts full layers only',
+    async (views) => {
+      const ask = (product: string, date = '2025-04-01') =>
+        views.tariffs({ imposer: 'MY', origin: 'CN', product, ...asOf(date) });
+      const laptopLine = { code: '8471300100', nomenclature: 'MY-national' };
+      expect(await ask('847130')).toMatchObject({
+        product: { code: '847130', nomenclature: 'HS' },
+        layers: [
+          {
+            measureId: 'my-general',
+            coverage: 'partial',
+            lines: [],
+            excludedLines: [{ ...laptopLine, list: 'Schedule 2', description: null }],
+          },
+          { measureId: 'my-laptops', coverage: 'partial', lines: [laptopLine], excludedLines: [] },
+        ],
+        total: 0,
+        partialLayers: 2,
+      });
+      expect(await ask('8471300100')).toMatchObject({
+        layers: [{ measureId: 'my-laptops', coverage: 'full', lines: [], excludedLines: [] }],
+        total: 5,
+        partialLayers: 0,
+      });
+      expect(await ask('8471300200')).toMatchObject({
+        layers: [{ measureId: 'my-general', coverage: 'full' }],
+        total: 10,
+        partialLayers: 0,
+      });
+      // Lines under the query are listed by code; the addition holds from 1 March on.
+      expect((await ask('8471')).layers[1]).toMatchObject({
+        measureId: 'my-laptops',
+        lines: [laptopLine, { code: '847141', nomenclature: 'HS' }],
+      });
+      expect((await ask('8471', '2025-02-01')).layers[1]).toMatchObject({ lines: [laptopLine] });
+      expect((await views.measure('my-laptops', asOf('2025-04-01')))?.state).toMatchObject({
+        products: { scope: 'codes', codes: ['8471300100'] },
+        coverage: {
+          scope: 'codes',
+          codes: [laptopLine, { code: '847141', nomenclature: 'HS' }],
+          excludedCodes: [],
+        },
+      });
+    },
+  );
 
   // ---- exclusions -----------------------------------------------------------------------------
   ledger.record(
@@ -450,8 +590,22 @@ export function specification(): { events: readonly AnyEventEnvelope[]; scenario
       expect(await total('CN', '270900')).toBe(0);
       expect(await total('CN', '850590')).toBe(0);
       expect(await total('CN', '85059010')).toBe(0);
-      // A shorter code is only partly excluded, so the measure still reaches it.
-      expect(await total('CN', '8505')).toBe(10);
+      // A shorter code is only partly excluded: the measure is a partial layer, outside the total.
+      expect(await total('CN', '8505')).toBe(0);
+      expect(
+        await views.tariffs({ imposer: 'AU', origin: 'CN', product: '8505', ...asOf('2025-06-01') }),
+      ).toMatchObject({
+        layers: [
+          {
+            measureId: 'au-duty',
+            coverage: 'partial',
+            lines: [],
+            excludedLines: [{ code: '850590', nomenclature: 'HS', list: null, description: null }],
+          },
+        ],
+        total: 0,
+        partialLayers: 1,
+      });
       expect(await total('NZ', '270112')).toBe(0);
       expect(await total('SG', '270112')).toBe(0);
       expect(await controlIds(views, { imposer: 'GB', destination: 'IE', ...asOf('2025-06-01') })).toEqual(

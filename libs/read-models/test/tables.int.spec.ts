@@ -29,6 +29,14 @@ function historyFillingEveryTable(): { ledger: Ledger; retractedEventIds: string
     validFrom: day('2025-01-01'),
   });
   const rateChange = ledger.record('aa-duty', 'TariffRateChanged', { rate: 8, validFrom: day('2025-02-01') });
+  ledger.record('aa-duty', 'TariffProductsAmended', {
+    validFrom: day('2025-02-01'),
+    exclude: [{ code: '2709' }],
+  });
+  const exclusion = ledger.record('aa-duty', 'TariffProductsAmended', {
+    validFrom: day('2025-03-01'),
+    exclude: [{ code: '8471', list: 'Annex' }],
+  });
   const control = {
     imposer: 'CN',
     destinations: ['*'],
@@ -49,7 +57,7 @@ function historyFillingEveryTable(): { ledger: Ledger; retractedEventIds: string
   };
   ledger.record('licence-kept', 'LicenceApplied', application);
   const withdrawn = ledger.record('licence-retracted', 'LicenceApplied', application);
-  const retracted = [rateChange, imposition, withdrawn];
+  const retracted = [rateChange, exclusion, imposition, withdrawn];
   for (const event of retracted) ledger.retract(event);
   return { ledger, retractedEventIds: retracted.map((event) => event.id) };
 }

@@ -62,7 +62,10 @@ export class ReadsController {
 
   @Get('tariffs/effective')
   @Authorize(ROLE_SETS.read)
-  @ApiOperation({ summary: 'Additional duty layers in force on a product from an origin, and their sum' })
+  @ApiOperation({
+    summary:
+      'Additional duty layers in force on a product from an origin, each covering the product code fully or partially, and the sum of the full ones',
+  })
   @ApiServiceUnavailableResponse({
     description: 'Consistency-Token not projected within CONSISTENCY_WAIT_MS',
   })

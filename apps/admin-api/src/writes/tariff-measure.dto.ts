@@ -251,3 +251,66 @@ export class SuspendTariffPointsDto extends ValidityDto {
   @Length(1, 500)
   provision?: string;
 }
+
+export class ProductExclusionDto {
+  @ApiProperty({ example: '8471' })
+  @IsHsCode()
+  code!: string;
+
+  @ApiPropertyOptional({
+    example: 'Annex to the memorandum of 11 April 2025',
+    description: 'the list it comes from',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  list?: string;
+
+  @ApiPropertyOptional({ example: 'Automatic data processing machines' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 10_000)
+  description?: string;
+}
+
+/**
+ * A change of the products covered from validFrom on (backdating allowed): `add`/`remove` the
+ * codes of a measure on listed codes; `exclude`/`reinclude` codes of either scope.
+ */
+export class AmendTariffProductsDto extends CitedDto {
+  @ApiProperty({ example: '2025-04-05T04:01:00Z' })
+  @IsInstant()
+  validFrom!: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['8471300100'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5000)
+  @ArrayUnique()
+  @IsHsCode({ each: true })
+  add?: string[];
+
+  @ApiPropertyOptional({ type: [String], example: [] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5000)
+  @ArrayUnique()
+  @IsHsCode({ each: true })
+  remove?: string[];
+
+  @ApiPropertyOptional({ type: [ProductExclusionDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5000)
+  @ValidateNested({ each: true })
+  @Type(() => ProductExclusionDto)
+  exclude?: ProductExclusionDto[];
+
+  @ApiPropertyOptional({ type: [String], example: [] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5000)
+  @ArrayUnique()
+  @IsHsCode({ each: true })
+  reinclude?: string[];
+}

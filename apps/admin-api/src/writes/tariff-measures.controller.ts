@@ -4,6 +4,7 @@ import type { RecordedEnvelope } from '@ledger/contracts';
 import { LiftDto, ValidityChangeDto, ValidityDto } from './common.dto';
 import { Exchange, PolicyWrites, StreamIdPipe, newStreamId, type WriteExchange } from './policy-writes';
 import {
+  AmendTariffProductsDto,
   AnnounceTariffDto,
   ChangeTariffRateDto,
   ImposeTariffDto,
@@ -100,5 +101,17 @@ export class TariffMeasuresController {
     @Exchange() exchange: WriteExchange,
   ): Promise<RecordedEnvelope> {
     return this.writes.record(exchange, { type: 'SuspendTariffPoints', streamId, body });
+  }
+
+  @Post(':id/product-amendments')
+  @PolicyWrite(
+    'Change the products covered from validFrom on, backdating allowed: add or remove listed codes, exclude or re-include codes (TariffProductsAmended)',
+  )
+  amendProducts(
+    @Param('id', StreamIdPipe) streamId: string,
+    @Body() body: AmendTariffProductsDto,
+    @Exchange() exchange: WriteExchange,
+  ): Promise<RecordedEnvelope> {
+    return this.writes.record(exchange, { type: 'AmendTariffProducts', streamId, body });
   }
 }

@@ -14,12 +14,14 @@ import {
   type ProductScope,
   type TariffPointsSuspended,
   type TariffWithdrawn,
+  nomenclatureOf,
   unhandledEventType,
 } from '@ledger/contracts';
 import type {
   ActiveExportControl,
   Bitemporal,
   EffectiveTariffs,
+  ExcludedProductLine,
   ExportControlQuery,
   LicenceFilter,
   LicenceViewState,
@@ -29,6 +31,8 @@ import type {
   MeasureStatus,
   MeasureView,
   PartialSuspension,
+  ProductCoverage,
+  ProductLine,
   TariffLayer,
   TariffQuery,
   ValidWindow,
@@ -39,8 +43,10 @@ export type {
   ActiveExportControl,
   Bitemporal,
   EffectiveTariffs,
+  ExcludedProductLine,
   ExportControlQuery,
   ExportControlViewState,
+  LayerCoverage,
   LicenceFilter,
   LicenceStatus as LicenceViewStatus,
   LicenceSummary,
@@ -49,6 +55,8 @@ export type {
   MeasureStatus,
   MeasureView,
   PartialSuspension,
+  ProductCoverage,
+  ProductLine,
   TariffLayer,
   TariffMeasureViewState,
   TariffQuery,
@@ -98,6 +106,8 @@ interface MeasureTimeline {
   readonly paints: readonly RatePaint[];
   /** Item amendments recorded after the creation, in recorded order. */
   readonly amendments: readonly EventEnvelope<'ExportControlItemsAmended'>[];
+  /** Product amendments recorded after the creation, in recorded order. */
+  readonly productAmendments: readonly EventEnvelope<'TariffProductsAmended'>[];
   readonly licenceReports: readonly ExportLicencesReported[];
 }
 
@@ -186,6 +196,7 @@ function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline | unde
   const partialSuspensions: TariffPointsSuspended[] = [];
   const paints: RatePaint[] = [];
   const amendments: EventEnvelope<'ExportControlItemsAmended'>[] = [];
+  const productAmendments: EventEnvelope<'TariffProductsAmended'>[] = [];
   const licenceReports: ExportLicencesReported[] = [];
   for (const event of stream) {
     switch (event.type) {
@@ -244,6 +255,9 @@ function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline | unde
       case 'ExportControlItemsAmended':
         if (event.streamVersion > creation.streamVersion) amendments.push(event);
         break;
+      case 'TariffProductsAmended':
+        if (event.streamVersion > creation.streamVersion) productAmendments.push(event);
+        break;
       case 'ExportLicencesReported':
         licenceReports.push(event.data);
         break;
@@ -275,6 +289,7 @@ function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline | unde
     withdrawal,
     paints,
     amendments,
+    productAmendments,
     licenceReports,
   };
 }
@@ -362,15 +377,6 @@ function codeCovers(code: string, product: string): boolean {
   return product.startsWith(code);
 }
 
-function productCovered(products: ProductScope, product: string): boolean {
-  switch (products.scope) {
-    case 'all':
-      return !(products.excludedCodes ?? []).some((code) => codeCovers(code, product));
-    case 'codes':
-      return products.codes.some((code) => codeCovers(code, product));
-  }
-}
-
 function itemMatches(item: ControlledItem, query: string): boolean {
   const wanted = query.toLowerCase();
   return (
@@ -378,6 +384,98 @@ function itemMatches(item: ControlledItem, query: string): boolean {
     item.controlCode?.toLowerCase() === wanted ||
     (item.hsCode !== undefined && codeCovers(item.hsCode, query))
   );
+}
+
+interface Exclusion {
+  readonly list: string | null;
+  readonly description: string | null;
+}
+
+/** A tariff's listed codes and exclusions at T: the creation's, then each product amendment in force by T, in recorded order. */
+interface CodesAt {
+  readonly scope: ProductScope['scope'];
+  readonly lines: ReadonlySet<string>;
+  readonly exclusions: ReadonlyMap<string, Exclusion>;
+}
+
+function codesAt(products: ProductScope, timeline: MeasureTimeline, time: number): CodesAt {
+  const lines = new Set(products.scope === 'codes' ? products.codes : []);
+  const exclusions = new Map<string, Exclusion>(
+    (products.scope === 'all' ? (products.excludedCodes ?? []) : []).map((code) => [
+      code,
+      { list: null, description: null },
+    ]),
+  );
+  for (const { data } of timeline.productAmendments) {
+    if (at(data.validFrom) > time) continue;
+    for (const code of data.remove ?? []) lines.delete(code);
+    for (const code of data.add ?? []) lines.add(code);
+    for (const code of data.reinclude ?? []) exclusions.delete(code);
+    for (const { code, list, description } of data.exclude ?? []) {
+      exclusions.set(code, { list: list ?? null, description: description ?? null });
+    }
+  }
+  return { scope: products.scope, lines, exclusions };
+}
+
+function productLine(code: string, imposer: Jurisdiction): ProductLine {
+  return { code, nomenclature: nomenclatureOf(code, imposer) };
+}
+
+function excludedLines(
+  codes: readonly string[],
+  exclusions: ReadonlyMap<string, Exclusion>,
+  imposer: Jurisdiction,
+): ExcludedProductLine[] {
+  return [...codes]
+    .sort(compareText)
+    .map((code) => ({ ...productLine(code, imposer), ...(exclusions.get(code) as Exclusion) }));
+}
+
+function coverageOf(codes: CodesAt, imposer: Jurisdiction): ProductCoverage {
+  return {
+    scope: codes.scope,
+    codes:
+      codes.scope === 'all'
+        ? []
+        : [...codes.lines].sort(compareText).map((code) => productLine(code, imposer)),
+    excludedCodes: excludedLines([...codes.exclusions.keys()], codes.exclusions, imposer),
+  };
+}
+
+/** Strictly under `product`: a longer code starting with it. */
+function finerThan(code: string, product: string): boolean {
+  return code.length > product.length && code.startsWith(product);
+}
+
+/**
+ * How a tariff covers `product`, or undefined when it does not cover it at all. Excluded when an
+ * exclusion covers the product; else covered whole when the scope is `all` or a listed code
+ * covers it, or in part through the finer listed codes no exclusion covers. Finer exclusions
+ * inside what the measure covers make a whole coverage partial too.
+ */
+function layerCoverage(
+  codes: CodesAt,
+  product: string,
+  imposer: Jurisdiction,
+): Pick<TariffLayer, 'coverage' | 'lines' | 'excludedLines'> | undefined {
+  const exclusions = [...codes.exclusions.keys()];
+  if (exclusions.some((code) => codeCovers(code, product))) return undefined;
+  const lines = codes.scope === 'all' ? [] : [...codes.lines];
+  const whole = codes.scope === 'all' || lines.some((code) => codeCovers(code, product));
+  const finerLines = whole
+    ? []
+    : lines.filter((line) => finerThan(line, product) && !exclusions.some((code) => codeCovers(code, line)));
+  if (!whole && finerLines.length === 0) return undefined;
+  const finerExclusions = exclusions.filter(
+    (code) =>
+      finerThan(code, product) && (codes.scope === 'all' || lines.some((line) => codeCovers(line, code))),
+  );
+  return {
+    coverage: whole && finerExclusions.length === 0 ? 'full' : 'partial',
+    lines: finerLines.sort(compareText).map((code) => productLine(code, imposer)),
+    excludedLines: excludedLines(finerExclusions, codes.exclusions, imposer),
+  };
 }
 
 function lifeOf(timeline: MeasureTimeline): Life {
@@ -434,10 +532,11 @@ export function evaluateTariffs(events: readonly AnyEventEnvelope[], query: Tari
     const measure = timeline.creation.data;
     if (measure.imposer !== query.imposer) continue;
     if (!reaches(measure.targets, measure.excludedTargets, query.origin)) continue;
-    if (!productCovered(measure.products, query.product)) continue;
     if (statusAt(timeline, time) !== 'in-force') continue;
     const paint = paintAt(timeline, time);
     if (paint === undefined) continue;
+    const coverage = layerCoverage(codesAt(measure.products, timeline, time), query.product, measure.imposer);
+    if (coverage === undefined) continue;
     const suspension = partialSuspensionAt(timeline, time);
     candidates.push({
       namesOrigin: measure.targets.includes(query.origin),
@@ -454,6 +553,7 @@ export function evaluateTariffs(events: readonly AnyEventEnvelope[], query: Tari
         citation: paint.citation,
         heading: paint.heading,
         instrument: paint.instrument,
+        ...coverage,
       },
     });
   }
@@ -464,7 +564,13 @@ export function evaluateTariffs(events: readonly AnyEventEnvelope[], query: Tari
     .filter((candidate) => candidate.namesOrigin || !programsNamingOrigin.has(candidate.layer.program))
     .map((candidate) => candidate.layer)
     .sort((a, b) => compareText(a.program, b.program) || compareText(a.measureId, b.measureId));
-  return { layers, total: sumOfRates(layers.map((layer) => layer.appliedRate)) };
+  const full = layers.filter((layer) => layer.coverage === 'full');
+  return {
+    product: productLine(query.product, query.imposer),
+    layers,
+    total: sumOfRates(full.map((layer) => layer.appliedRate)),
+    partialLayers: layers.length - full.length,
+  };
 }
 
 /** The export controls in force at T as known at K, filtered by imposer, item and destination; by control id. */
@@ -682,6 +788,7 @@ export function evaluateMeasure(
             withdrawnAt: instant(at(timeline.withdrawal.withdrawnAt)),
             reason: timeline.withdrawal.reason,
           },
+          coverage: coverageOf(codesAt(measure.products, timeline, time), measure.imposer),
         },
       };
     }

@@ -47,6 +47,34 @@ export interface PartialSuspension {
   readonly validTo: Instant | null;
 }
 
+/** A product code with the nomenclature it belongs to (`HS`, or the imposer's national lines). */
+export interface ProductLine {
+  readonly code: HsCode;
+  readonly nomenclature: string;
+}
+
+/** A code taken out of a measure's coverage, with the list it comes from and its description. */
+export interface ExcludedProductLine extends ProductLine {
+  readonly list: string | null;
+  readonly description: string | null;
+}
+
+/** What a tariff measure covers at T, after every product amendment in force by then. */
+export interface ProductCoverage {
+  readonly scope: ProductScope['scope'];
+  /** The listed codes (none for `scope: 'all'`), by code. */
+  readonly codes: readonly ProductLine[];
+  /** The codes excluded from the coverage, by code: an exclusion outweighs a listed code. */
+  readonly excludedCodes: readonly ExcludedProductLine[];
+}
+
+/**
+ * `full`: the layer covers the queried code as a whole. `partial`: it covers only some lines
+ * under it — only `lines` (finer codes it lists), or the whole code but `excludedLines` (finer
+ * codes it excludes) — so its rate applies to part of the queried goods only.
+ */
+export type LayerCoverage = 'full' | 'partial';
+
 /** One duty layer in force; validFrom/validTo bound the rate paint in force, clipped to the measure's life. */
 export interface TariffLayer {
   readonly measureId: string;
@@ -67,13 +95,23 @@ export interface TariffLayer {
   readonly heading: string | null;
   /** The instrument that set the rate in force (an imposition's own legalInstrument); null when unknown. */
   readonly instrument: string | null;
+
+  readonly coverage: LayerCoverage;
+  /** Partial layers: the finer codes under the queried one the layer covers (empty when it covers it whole). */
+  readonly lines: readonly ProductLine[];
+  /** Partial layers: the finer codes under the queried one the layer excludes. */
+  readonly excludedLines: readonly ExcludedProductLine[];
 }
 
 export interface EffectiveTariffs {
+  /** The queried code and its nomenclature. */
+  readonly product: ProductLine;
   /** Ordered by program, then measure id. */
   readonly layers: readonly TariffLayer[];
-  /** The sum of the applied rates. */
+  /** The sum of the full layers' applied rates: what applies to every good under the queried code. */
   readonly total: number;
+  /** How many layers are partial and left out of `total`: when > 0 the duty depends on the finer line. */
+  readonly partialLayers: number;
 }
 
 export interface ExportControlQuery extends Bitemporal {
@@ -137,6 +175,9 @@ export interface TariffMeasureViewState {
   readonly intendedRate: number | null;
   /** The withdrawal of an announced measure, once known, whatever T. */
   readonly withdrawal: TariffWithdrawn | null;
+
+  /** The products covered at T: `products` as amended by every product amendment in force by T. */
+  readonly coverage: ProductCoverage;
 }
 
 export interface ExportControlViewState {
