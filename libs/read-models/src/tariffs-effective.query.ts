@@ -9,7 +9,7 @@ import type { Queryable } from './tables';
  * prefix of it, or when it covers all products and none of its excluded codes is. Within a
  * program, layers naming the origin replace those that reach it only through `*`.
  */
-const TARIFFS_EFFECTIVE = `
+export const TARIFFS_EFFECTIVE = `
   WITH candidates AS (
     SELECT m.measure_id
     FROM read_models.measures m
@@ -42,7 +42,7 @@ const TARIFFS_EFFECTIVE = `
   WHERE l.names_origin OR NOT l.program_names_origin
   ORDER BY l.program COLLATE "C", l.measure_id COLLATE "C"`;
 
-interface LayerRow {
+export interface LayerRow {
   readonly measure_id: string;
   readonly program: string;
   readonly rate: string;
@@ -67,6 +67,11 @@ export async function tariffsEffective(db: Queryable, query: TariffQuery): Promi
     query.origin,
     codePrefixes(query.product),
   ]);
+  return effectiveTariffsOf(rows);
+}
+
+/** The answer from the rows of TARIFFS_EFFECTIVE. */
+export function effectiveTariffsOf(rows: readonly LayerRow[]): EffectiveTariffs {
   const layers = rows.map((row) => ({
     measureId: row.measure_id,
     program: row.program,
