@@ -28,12 +28,16 @@ export type {
  * the instants and the answers each their own way, and this module compares them.
  */
 
-/** Bounds on one question: every change costs an evaluation per named instant and per record. */
+/**
+ * Bounds on one question, so that it costs at most a few thousand evaluations (about a second):
+ * each valid-time change is looked for at a named instant, each record's effect at every
+ * instant the tariffs concerned name, known just before and at the record.
+ */
 export const TARIFF_CHANGE_LIMITS = {
-  /** Valid instants named inside [from, to) (valid-time changes) or by the tariffs concerned at all (recorded-time). */
+  /** Valid instants named inside [from, to). */
   validInstants: 500,
-  /** Distinct instants at which events of the tariffs concerned were recorded inside [from, to). */
-  recordedInstants: 50,
+  /** (instants at which events were recorded in [from, to) + 1) × valid instants the tariffs concerned name. */
+  recordedComparisons: 5_000,
 } as const;
 
 /** The question would cost more than TARIFF_CHANGE_LIMITS allows: the caller narrows it. */
@@ -90,14 +94,10 @@ function plan(query: TariffChangesQuery, inputs: TariffChangeInputs): Plan {
     );
   }
   const recordedTimes = distinctSorted(inputs.recorded.map((event) => at(event.recordedAt)));
-  if (recordedTimes.length > TARIFF_CHANGE_LIMITS.recordedInstants) {
+  const comparisons = recordedTimes.length === 0 ? 0 : (recordedTimes.length + 1) * allValidTimes.length;
+  if (comparisons > TARIFF_CHANGE_LIMITS.recordedComparisons) {
     throw new TariffChangesTooLarge(
-      `events were recorded at ${recordedTimes.length} instants in [from, to); at most ${TARIFF_CHANGE_LIMITS.recordedInstants} are compared: narrow the range`,
-    );
-  }
-  if (recordedTimes.length > 0 && allValidTimes.length > TARIFF_CHANGE_LIMITS.validInstants) {
-    throw new TariffChangesTooLarge(
-      `the tariffs concerned name ${allValidTimes.length} valid instants; at most ${TARIFF_CHANGE_LIMITS.validInstants} are compared for recorded-time changes`,
+      `events were recorded at ${recordedTimes.length} instants in [from, to) and the tariffs concerned name ${allValidTimes.length} valid instants: ${comparisons} comparisons, at most ${TARIFF_CHANGE_LIMITS.recordedComparisons}: narrow the range`,
     );
   }
   return {

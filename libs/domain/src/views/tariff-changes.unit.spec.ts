@@ -47,9 +47,10 @@ describe('tariff changes', () => {
     );
   });
 
-  it('given events recorded at more than 50 instants in range, when asked, then it refuses', () => {
+  it('given records whose effects would take more than 5 000 comparisons, when asked, then it refuses', () => {
+    // 49 record instants + 1 over 100 named instants: 5 000 comparisons; one more record is too many.
     const recordedAt = (count: number): TariffChangeInputs => ({
-      validInstants: [query.from],
+      validInstants: Array.from({ length: 100 }, (_, index) => hour(-index - 1)),
       recorded: Array.from({ length: count }, (_, index) => ({
         eventId: `event-${index}`,
         type: 'TariffRateChanged',
@@ -57,12 +58,9 @@ describe('tariff changes', () => {
         recordedAt: hour(index),
       })),
     });
-    expect(tariffChangeProbes(query, recordedAt(TARIFF_CHANGE_LIMITS.recordedInstants))).toHaveLength(
-      2 + TARIFF_CHANGE_LIMITS.recordedInstants + 1,
-    );
-    expect(() => tariffChangeProbes(query, recordedAt(TARIFF_CHANGE_LIMITS.recordedInstants + 1))).toThrow(
-      TariffChangesTooLarge,
-    );
+    expect(tariffChangeProbes(query, recordedAt(49))).toHaveLength(1 + 5_000);
+    expect(() => tariffChangeProbes(query, recordedAt(50))).toThrow(TariffChangesTooLarge);
+    expect(TARIFF_CHANGE_LIMITS.recordedComparisons).toBe(5_000);
   });
 
   it('given answers that differ at an instant, then the change lists the layers whose rate differs, by program', () => {
