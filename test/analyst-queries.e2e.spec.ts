@@ -246,6 +246,7 @@ describe('analyst queries over HTTP: tariff listings, changes on both time axes,
     await post('/v1/licences', {
       ...licenceApplication('licence-magnets-2', control.streamId),
       destination: 'DE',
+      exporter: '=HYPERLINK("http://example.com")',
     });
     await projected();
 
@@ -296,6 +297,10 @@ describe('analyst queries over HTTP: tariff listings, changes on both time axes,
       /^licence-magnets-1,pending,1,cn-mofcom-2025-18,Ganzhou Rare Earth Magnet Co\.,Detroit Motors Inc\.,US,Dy 850511,500,kg,2025-04-15T01:00:00\.000Z,/,
     );
     expect(licences.headers.link).toBe('</v1/licences?limit=1&after=licence-magnets-1>; rel="next"');
+    // Free text a spreadsheet would run as a formula is shown as text.
+    const second = await get('/v1/licences?after=licence-magnets-1', 'text/csv');
+    expect(second.text.split('\r\n')[1]).toContain(',"\'=HYPERLINK(""http://example.com"")",');
+    expect(second.headers.link).toBeUndefined();
 
     const events = await get('/v1/events?after=0&limit=100', 'text/csv');
     const [header, ...eventRows] = events.text.split('\r\n');

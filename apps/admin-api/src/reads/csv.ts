@@ -23,10 +23,15 @@ export interface CsvTable<Body> {
   next?(body: Body): string | number | null;
 }
 
-/** RFC 4180: CRLF line ends, fields quoted when they hold a comma, a quote or a line end; null is empty. */
+/**
+ * RFC 4180: CRLF line ends, fields quoted when they hold a comma, a quote or a line end; null is
+ * empty. Text starting with = + - @ (or a tab or CR) gets a leading ' so that a spreadsheet shows
+ * it instead of running it as a formula: titles and reasons are free text from writers.
+ */
 export function toCsv(columns: readonly string[], rows: readonly (readonly unknown[])[]): string {
   return stringify([[...columns], ...rows.map((row) => [...row])], {
     record_delimiter: 'windows',
+    escape_formulas: true,
     cast: { boolean: (value) => String(value) },
   });
 }
