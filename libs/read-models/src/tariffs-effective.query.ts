@@ -19,7 +19,7 @@ import type { Queryable } from './tables';
  * whole coverage partial. Within a program, layers naming the origin replace those that reach
  * it only through `*`.
  */
-const TARIFFS_EFFECTIVE = `
+export const TARIFFS_EFFECTIVE = `
   WITH candidates AS (
     SELECT m.measure_id
     FROM read_models.measures m
@@ -114,7 +114,7 @@ const TARIFFS_EFFECTIVE = `
   WHERE l.names_origin OR NOT l.program_names_origin
   ORDER BY l.program COLLATE "C", l.measure_id COLLATE "C"`;
 
-interface LayerRow {
+export interface LayerRow {
   readonly measure_id: string;
   readonly program: string;
   readonly rate: string;
@@ -150,6 +150,14 @@ export async function tariffsEffective(db: Queryable, query: TariffQuery): Promi
     codePrefixes(query.product),
     query.product,
   ]);
+  return effectiveTariffsOf(rows, query);
+}
+
+/** The answer from the rows of TARIFFS_EFFECTIVE for `query`'s imposer and product. */
+export function effectiveTariffsOf(
+  rows: readonly LayerRow[],
+  query: Pick<TariffQuery, 'imposer' | 'product'>,
+): EffectiveTariffs {
   const line = (code: string) => ({ code, nomenclature: nomenclatureOf(code, query.imposer) });
   const layers = rows.map((row) => ({
     measureId: row.measure_id,

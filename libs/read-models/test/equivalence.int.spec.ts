@@ -1,6 +1,13 @@
 import { createTestDatabase, type TestDatabase } from '@ledger/testing';
 import fc from 'fast-check';
-import { EQUIVALENCE_CASES, batches, expectEvaluatorAnswers, history } from './random-histories';
+import {
+  EQUIVALENCE_CASES,
+  batches,
+  changesProbe,
+  expectEvaluatorAnswers,
+  expectSameChanges,
+  history,
+} from './random-histories';
 import { emptyReadModels, project } from './sql-views';
 
 /**
@@ -34,6 +41,34 @@ describe('the Postgres read models agree with the in-memory evaluator', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  }, 900_000);
+});
+
+describe('the Postgres read models find the same tariff changes as the in-memory evaluator', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('on random histories and ranges of valid and recorded time', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        EQUIVALENCE_CASES.histories,
+        fc.array(changesProbe, { minLength: 1, maxLength: 3 }),
+        async (actions, probes) => {
+          const events = history(actions);
+          await emptyReadModels(db.pool);
+          await project(db.pool, events);
+          await expectSameChanges(db.pool, events, probes);
+        },
+      ),
+      { numRuns: 100 },
     );
   }, 900_000);
 });

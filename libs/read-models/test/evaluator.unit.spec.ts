@@ -3,6 +3,8 @@ import {
   evaluateExportControls,
   evaluateLicences,
   evaluateMeasure,
+  evaluateTariffChanges,
+  evaluateTariffList,
   evaluateTariffs,
   eventsKnownAt,
 } from '@ledger/domain';
@@ -23,6 +25,9 @@ function memoryViews(events: readonly AnyEventEnvelope[]): Views {
     exportControls: (query) => Promise.resolve(evaluateExportControls(events, query)),
     measure: (id, at) => Promise.resolve(evaluateMeasure(events, id, at)),
     licences: (filter, asOf) => Promise.resolve(evaluateLicences(events, filter, asOf)),
+    tariffList: (query) => Promise.resolve(evaluateTariffList(events, query)),
+    // A refusal is thrown: through then() it rejects, as the read models' answer does.
+    tariffChanges: (query) => Promise.resolve().then(() => evaluateTariffChanges(events, query)),
   };
 }
 

@@ -11,11 +11,23 @@ import {
   evaluateExportControls,
   evaluateLicences,
   evaluateMeasure,
+  evaluateTariffChanges,
+  evaluateTariffList,
   evaluateTariffs,
+  TariffChangesTooLarge,
+  type TariffChanges,
+  type TariffChangesQuery,
 } from '@ledger/domain';
 import fc from 'fast-check';
 import type { Pool } from 'pg';
-import { exportControlsActive, licences, measureState, tariffsEffective } from '../src';
+import {
+  exportControlsActive,
+  licences,
+  measureState,
+  tariffChangesBetween,
+  tariffList,
+  tariffsEffective,
+} from '../src';
 import { Ledger } from './envelopes';
 
 /**
@@ -242,6 +254,7 @@ export const probe = fc.record({
   item: fc.constantFrom(undefined, 'Dy', 'dy', '1C902.A', '850511', '284610', '28', 'Tb'),
   destination: fc.constantFrom(undefined, 'US', 'DE', 'VN'),
   status: fc.constantFrom(undefined, ...LICENCE_VIEW_STATUSES),
+  program: fc.constantFrom(undefined, 'P1', 'P2'),
 });
 
 export type Probe = typeof probe extends fc.Arbitrary<infer T> ? T : never;
@@ -647,13 +660,16 @@ export async function expectEvaluatorAnswers(
     const tariffQuery = { imposer: 'US', origin, product, ...at };
     const controlQuery = { imposer: 'CN', item, destination, ...at };
     // One probe's questions go to Postgres together: a run waits on round trips, not on work.
-    const [tariffs, controls, measures, listed] = await Promise.all([
+    const listQuery = { imposer: 'US', origin, program: probed.program, ...at };
+    const [tariffs, tariffsListed, controls, measures, listed] = await Promise.all([
       tariffsEffective(pool, tariffQuery),
+      tariffList(pool, listQuery),
       exportControlsActive(pool, controlQuery),
       Promise.all(STREAMS.map(({ id }) => measureState(pool, id, at))),
       licences(pool, { status, asOf: at.asOf, limit: 10 }),
     ]);
     expect(tariffs).toEqual(evaluateTariffs(events, tariffQuery));
+    expect(tariffsListed).toEqual(evaluateTariffList(events, listQuery));
     expect(controls).toEqual(evaluateExportControls(events, controlQuery));
     expect(measures).toEqual(STREAMS.map(({ id }) => evaluateMeasure(events, id, at)));
     expect(listed.licences).toEqual(evaluateLicences(events, { status }, at.asOf));
@@ -662,6 +678,61 @@ export async function expectEvaluatorAnswers(
   expect((await licences(pool, { limit: 10 })).licences).toEqual(
     evaluateLicences(events, {}, new Date().toISOString()),
   );
+}
+
+/**
+ * A question about changes: [from, to) in valid time from a probe's asOf, or in recorded time
+ * around the days events were recorded on (both axes read the same range).
+ */
+export const changesProbe = fc.record({
+  probe,
+  axis: fc.constantFrom('valid' as const, 'recorded' as const),
+  start: fc.integer({ min: -2, max: 60 }),
+  days: fc.integer({ min: 0, max: 30 }),
+});
+export type ChangesProbe = typeof changesProbe extends fc.Arbitrary<infer T> ? T : never;
+
+/** The question a changes probe asks of this history. */
+export function changesQuery(events: readonly AnyEventEnvelope[], probed: ChangesProbe): TariffChangesQuery {
+  const at = probeInstants(events, probed.probe);
+  const from =
+    probed.axis === 'valid'
+      ? Date.parse(at.asOf)
+      : Date.parse(events[0].recordedAt) + (probed.start * DAY) / 2;
+  return {
+    imposer: 'US',
+    origin: probed.probe.origin,
+    product: probed.probe.product,
+    from: new Date(from).toISOString(),
+    to: new Date(from + probed.days * DAY).toISOString(),
+    knownAt: at.knownAt,
+  };
+}
+
+/** The evaluator's changes, or its refusal: what the read models must answer too. */
+export async function changesOutcome(
+  answer: () => Promise<TariffChanges> | TariffChanges,
+): Promise<{ answer: TariffChanges } | { refused: string }> {
+  try {
+    return { answer: await answer() };
+  } catch (error) {
+    if (error instanceof TariffChangesTooLarge) return { refused: error.message };
+    throw error;
+  }
+}
+
+/** Asks the read models what changed and expects the evaluator's changes, or the same refusal. */
+export async function expectSameChanges(
+  pool: Pool,
+  events: readonly AnyEventEnvelope[],
+  probes: readonly ChangesProbe[],
+): Promise<void> {
+  for (const probed of probes) {
+    const query = changesQuery(events, probed);
+    expect(await changesOutcome(() => tariffChangesBetween(pool, query))).toEqual(
+      await changesOutcome(() => evaluateTariffChanges(events, query)),
+    );
+  }
 }
 
 /** What the property tests must cover often enough; the coverage test holds each to a minimum share. */

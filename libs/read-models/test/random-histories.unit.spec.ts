@@ -1,8 +1,11 @@
 import { EVENT_STREAM_TYPES, EVENT_TYPES, type EventType } from '@ledger/contracts';
 import { evaluateTariffs } from '@ledger/domain';
 import fc from 'fast-check';
+import { evaluateTariffChanges } from '@ledger/domain';
 import {
   EQUIVALENCE_CASES,
+  changesProbe,
+  changesQuery,
   TOPIC_CASES,
   TRAITS,
   history,
@@ -131,5 +134,43 @@ describe.each([
         expect(history(actions)).toHaveLength(actions.length);
       }),
     );
+  });
+});
+
+describe('the random cases of the property test of tariff changes', () => {
+  it('find changes on both axes, retractions and records of the past among them', () => {
+    const cases = fc
+      .tuple(EQUIVALENCE_CASES.histories, changesProbe)
+      .map(([actions, probed]) => ({ events: history(actions), probed }));
+    const share = coverage('tariff changes', cases, ({ events, probed }) => {
+      const query = changesQuery(events, probed);
+      try {
+        const { validTime, recordedTime } = evaluateTariffChanges(events, query);
+        return [
+          ...(validTime.length > 0 ? ['valid-time changes'] : []),
+          ...(recordedTime.length > 0 ? ['recorded-time changes'] : []),
+          ...(recordedTime.some((change) => change.type === 'EventRetracted')
+            ? ['a retraction changed an answer']
+            : []),
+          ...(recordedTime.some((change) => change.at < change.recordedAt)
+            ? ['a record changed the past']
+            : []),
+        ];
+      } catch {
+        // Refusals are held to their limits in tariff-changes.unit.spec.ts: random ranges stay below them.
+        return ['refused'];
+      }
+    });
+    expect(
+      below(
+        {
+          'valid-time changes': 0.15,
+          'recorded-time changes': 0.2,
+          'a retraction changed an answer': 0.02,
+          'a record changed the past': 0.1,
+        },
+        share,
+      ),
+    ).toEqual([]);
   });
 });

@@ -13,7 +13,11 @@ import type {
   LicenceFilter,
   LicenceSummary,
   LicenceViewStatus,
+  ListedTariff,
   MeasureView,
+  TariffChanges,
+  TariffChangesQuery,
+  TariffListQuery,
   TariffQuery,
 } from '@ledger/domain';
 import { RARE_EARTH_ELEMENTS } from '@ledger/contracts';
@@ -31,6 +35,8 @@ export interface Views {
   measure(id: string, at: Bitemporal): Promise<MeasureView | null>;
   /** The licence listing (as currently known) with statuses at asOf. */
   licences(filter: LicenceFilter, asOf: string): Promise<LicenceSummary[]>;
+  tariffList(query: TariffListQuery): Promise<ListedTariff[]>;
+  tariffChanges(query: TariffChangesQuery): Promise<TariffChanges>;
 }
 
 export interface Scenario {
@@ -1287,6 +1293,136 @@ export function specification(): { events: readonly AnyEventEnvelope[]; scenario
     },
   );
 
+  // ---- what changed, on both time axes ---------------------------------------------------------
+  const thDuty = ledger.record(
+    'th-duty',
+    'TariffImposed',
+    tariff({ imposer: 'TH', rate: 5, validFrom: day('2025-03-01') }),
+    { at: day('2025-02-20') },
+  );
+  const thRaise = ledger.record(
+    'th-duty',
+    'TariffRateChanged',
+    { rate: 15, validFrom: day('2025-04-01') },
+    { at: day('2025-03-20') },
+  );
+  const thSuspension = ledger.record(
+    'th-duty',
+    'TariffSuspended',
+    { validFrom: day('2025-05-01'), validTo: day('2025-05-15') },
+    { at: day('2025-04-20') },
+  );
+  // Learned late: the raise had taken effect a month earlier than recorded.
+  const thBackdated = ledger.record(
+    'th-duty',
+    'TariffRateChanged',
+    { rate: 15, validFrom: day('2025-03-15') },
+    { at: day('2025-06-10') },
+  );
+  const thRetraction = ledger.retract(thRaise, { at: day('2025-06-11') });
+  const thResumed = ledger.retract(thSuspension, { at: day('2025-06-12') });
+  const thQuery = { imposer: 'TH', origin: 'CN', product: '850511' };
+  scenario(
+    'changes in valid time: each instant in [from, to) where the answer changes, as known at knownAt',
+    async (views) => {
+      const known = await views.tariffChanges({
+        ...thQuery,
+        from: day('2025-03-01'),
+        to: day('2025-05-15'),
+        knownAt: NOW,
+      });
+      expect(known.validTime).toEqual([
+        {
+          at: day('2025-03-01'),
+          totalBefore: 0,
+          totalAfter: 5,
+          layers: [{ measureId: 'th-duty', program: 'TH-PROGRAM', before: null, after: 5 }],
+        },
+        {
+          at: day('2025-03-15'),
+          totalBefore: 5,
+          totalAfter: 15,
+          layers: [{ measureId: 'th-duty', program: 'TH-PROGRAM', before: 5, after: 15 }],
+        },
+      ]);
+      // Before the late record and the retraction, the raise came on 1 April; `to` is exclusive.
+      const earlier = await views.tariffChanges({
+        ...thQuery,
+        from: day('2025-03-02'),
+        to: day('2025-05-01'),
+        knownAt: day('2025-05-01'),
+      });
+      expect(earlier.validTime.map((change) => [change.at, change.totalAfter])).toEqual([
+        [day('2025-04-01'), 15],
+      ]);
+      const suspended = await views.tariffChanges({
+        ...thQuery,
+        from: day('2025-04-15'),
+        to: day('2025-06-01'),
+        knownAt: day('2025-06-01'),
+      });
+      expect(suspended.validTime.map((change) => [change.at, change.totalBefore, change.totalAfter])).toEqual(
+        [
+          [day('2025-05-01'), 15, 0],
+          [day('2025-05-15'), 0, 15],
+        ],
+      );
+    },
+  );
+  scenario(
+    'changes in recorded time: each event recorded in [from, to) that changed an answer, from the valid instant it took effect',
+    async (views) => {
+      const { recordedTime } = await views.tariffChanges({
+        ...thQuery,
+        from: day('2025-02-01'),
+        to: day('2025-07-01'),
+        knownAt: NOW,
+      });
+      expect(recordedTime).toEqual([
+        {
+          eventId: thDuty.id,
+          type: 'TariffImposed',
+          streamId: 'th-duty',
+          recordedAt: day('2025-02-20'),
+          at: day('2025-03-01'),
+          totalBefore: 0,
+          totalAfter: 5,
+          layers: [{ measureId: 'th-duty', program: 'TH-PROGRAM', before: null, after: 5 }],
+        },
+        expect.objectContaining({
+          eventId: thRaise.id,
+          at: day('2025-04-01'),
+          totalBefore: 5,
+          totalAfter: 15,
+        }),
+        expect.objectContaining({ type: 'TariffSuspended', at: day('2025-05-01'), totalAfter: 0 }),
+        // The backdated record changed the past; the retraction of the raise it repeats changed nothing.
+        expect.objectContaining({
+          eventId: thBackdated.id,
+          recordedAt: day('2025-06-10'),
+          at: day('2025-03-15'),
+          totalBefore: 5,
+          totalAfter: 15,
+        }),
+        expect.objectContaining({
+          eventId: thResumed.id,
+          type: 'EventRetracted',
+          at: day('2025-05-01'),
+          totalBefore: 0,
+          totalAfter: 15,
+        }),
+      ]);
+      expect(recordedTime.map((change) => change.eventId)).not.toContain(thRetraction.id);
+      const retractionAlone = await views.tariffChanges({
+        ...thQuery,
+        from: day('2025-06-11'),
+        to: day('2025-06-12'),
+        knownAt: NOW,
+      });
+      expect(retractionAlone).toEqual({ validTime: [], recordedTime: [] });
+    },
+  );
+
   seedScenario(ledger, scenario);
   return { events: ledger.events, scenarios };
 }
@@ -1567,6 +1703,144 @@ function seedScenario(
       const state = await views.measure('cn-mofcom-2025-18', asOf('2025-06-10'));
       expect(state).toMatchObject({ streamType: 'export-control', status: 'in-force', version: 2 });
       expect(state?.state).toMatchObject({ licenceReports: [{ count: null }] });
+    },
+  );
+  scenario(
+    'seed: every US tariff reaching China on 2025-04-03, with its status, rate in force and scope',
+    async (views) => {
+      const listed = async (at: Bitemporal, program?: string) =>
+        (await views.tariffList({ imposer: 'US', origin: 'CN', program, ...at })).map((tariff) => [
+          tariff.measureId,
+          tariff.status,
+          tariff.rate,
+          tariff.namesOrigin,
+        ]);
+      expect(await listed(asOf('2025-04-03'))).toEqual([
+        ['us-301-cn-list', 'in-force', 25, true],
+        ['us-ieepa-fentanyl-cn', 'in-force', 20, true],
+        ['us-ieepa-reciprocal-baseline', 'scheduled', null, false],
+        ['us-ieepa-reciprocal-cn', 'scheduled', null, true],
+      ]);
+      expect(await listed(asOf('2025-04-20'), 'US-IEEPA-RECIPROCAL')).toEqual([
+        ['us-ieepa-reciprocal-baseline', 'in-force', 10, false],
+        ['us-ieepa-reciprocal-cn', 'in-force', 125, true],
+      ]);
+      expect(await listed(asOf('2025-04-20', '2025-04-09T00:00:00.000Z'), 'US-IEEPA-RECIPROCAL')).toEqual([
+        ['us-ieepa-reciprocal-baseline', 'in-force', 10, false],
+        ['us-ieepa-reciprocal-cn', 'in-force', 84, true],
+      ]);
+      const [reciprocal] = await views.tariffList({
+        imposer: 'US',
+        origin: 'CN',
+        program: 'US-IEEPA-RECIPROCAL',
+        ...asOf('2025-05-20'),
+      });
+      expect(reciprocal).toMatchObject({
+        measureId: 'us-ieepa-reciprocal-baseline',
+        products: { scope: 'all', excludedCodes: ['2709', '2711'] },
+        targets: ['*'],
+        validFrom: '2025-04-05T04:01:00.000Z',
+        validTo: null,
+      });
+      expect(await listed(asOf('2025-04-20'), 'NO-SUCH-PROGRAM')).toEqual([]);
+      expect(
+        (await views.tariffList({ imposer: 'US', origin: 'VN', ...asOf('2025-04-20') })).map(
+          (tariff) => tariff.measureId,
+        ),
+      ).toEqual(['us-ieepa-reciprocal-baseline']);
+    },
+  );
+  scenario(
+    'seed: what changed in the US duty on Chinese magnets in spring 2025, in valid and in recorded time',
+    async (views) => {
+      const query = { imposer: 'US', origin: 'CN', product: '850511' };
+      const changes = await views.tariffChanges({
+        ...query,
+        from: day('2025-02-01'),
+        to: day('2025-06-01'),
+        knownAt: NOW,
+      });
+      expect(changes.validTime.map((change) => [change.at, change.totalBefore, change.totalAfter])).toEqual([
+        ['2025-02-04T05:01:00.000Z', 0, 10],
+        ['2025-03-04T05:01:00.000Z', 10, 20],
+        ['2025-04-05T04:01:00.000Z', 20, 30],
+        ['2025-04-09T04:01:00.000Z', 30, 104],
+        ['2025-04-10T04:01:00.000Z', 104, 145],
+        ['2025-05-14T04:01:00.000Z', 145, 30],
+      ]);
+      expect(changes.validTime[3].layers).toEqual([
+        {
+          measureId: 'us-ieepa-reciprocal-baseline',
+          program: 'US-IEEPA-RECIPROCAL',
+          before: 10,
+          after: null,
+        },
+        { measureId: 'us-ieepa-reciprocal-cn', program: 'US-IEEPA-RECIPROCAL', before: null, after: 84 },
+      ]);
+      // As known before the raise to 84 was recorded, 34 was to apply from 9 April.
+      const before84 = await views.tariffChanges({
+        ...query,
+        from: day('2025-04-09'),
+        to: day('2025-04-10'),
+        knownAt: '2025-04-08T21:59:59.999Z',
+      });
+      expect(before84.validTime.map((change) => [change.at, change.totalAfter])).toEqual([
+        ['2025-04-09T04:01:00.000Z', 54],
+      ]);
+      const recorded = await views.tariffChanges({
+        ...query,
+        from: day('2025-04-01'),
+        to: day('2025-04-11'),
+        knownAt: NOW,
+      });
+      expect(
+        recorded.recordedTime.map((change) => [
+          change.streamId,
+          change.type,
+          change.recordedAt,
+          change.at,
+          change.totalBefore,
+          change.totalAfter,
+        ]),
+      ).toEqual([
+        // Recorded at the same instant, the two impositions share their effect.
+        [
+          'us-ieepa-reciprocal-baseline',
+          'TariffImposed',
+          '2025-04-02T20:00:00.000Z',
+          '2025-04-05T04:01:00.000Z',
+          20,
+          30,
+        ],
+        [
+          'us-ieepa-reciprocal-cn',
+          'TariffImposed',
+          '2025-04-02T20:00:00.000Z',
+          '2025-04-05T04:01:00.000Z',
+          20,
+          30,
+        ],
+        [
+          'us-ieepa-reciprocal-cn',
+          'TariffRateChanged',
+          '2025-04-08T22:00:00.000Z',
+          '2025-04-09T04:01:00.000Z',
+          54,
+          104,
+        ],
+        [
+          'us-ieepa-reciprocal-cn',
+          'TariffRateChanged',
+          '2025-04-09T18:00:00.000Z',
+          '2025-04-10T04:01:00.000Z',
+          104,
+          145,
+        ],
+      ]);
+      // Magnets are no 8471 computer: the Section 301 list concerns neither axis.
+      expect(
+        changes.validTime.flatMap((change) => change.layers.map((layer) => layer.measureId)),
+      ).not.toContain('us-301-cn-list');
     },
   );
 }

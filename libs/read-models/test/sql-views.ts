@@ -7,6 +7,8 @@ import {
   exportControlsActive,
   licences,
   measureState,
+  tariffChangesBetween,
+  tariffList,
   tariffsEffective,
 } from '../src';
 import type { Views } from './specification';
@@ -18,6 +20,8 @@ export function sqlViews(pool: Pool): Views {
     exportControls: (query) => exportControlsActive(pool, query),
     measure: (id, at) => measureState(pool, id, at),
     licences: async (filter, asOf) => [...(await licences(pool, { ...filter, asOf, limit: 1000 })).licences],
+    tariffList: (query) => tariffList(pool, query),
+    tariffChanges: (query) => tariffChangesBetween(pool, query),
   };
 }
 

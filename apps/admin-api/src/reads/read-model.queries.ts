@@ -8,7 +8,11 @@ import type {
   Bitemporal,
   EffectiveTariffs,
   ExportControlQuery,
+  ListedTariff,
   MeasureView,
+  TariffChanges,
+  TariffChangesQuery,
+  TariffListQuery,
   TariffQuery,
 } from '@ledger/domain';
 import {
@@ -16,6 +20,8 @@ import {
   licences,
   measureHistory,
   measureState,
+  tariffChangesBetween,
+  tariffList,
   tariffsEffective,
   type LicencePage,
   type LicencePageQuery,
@@ -24,6 +30,18 @@ import {
 /** The read side's questions; each handler asks the read models, nothing else. */
 export class GetEffectiveTariffs extends Query<EffectiveTariffs> {
   constructor(readonly query: TariffQuery) {
+    super();
+  }
+}
+
+export class ListTariffs extends Query<ListedTariff[]> {
+  constructor(readonly query: TariffListQuery) {
+    super();
+  }
+}
+
+export class GetTariffChanges extends Query<TariffChanges> {
+  constructor(readonly query: TariffChangesQuery) {
     super();
   }
 }
@@ -61,6 +79,24 @@ export class GetEffectiveTariffsHandler implements IQueryHandler<GetEffectiveTar
 
   execute({ query }: GetEffectiveTariffs): Promise<EffectiveTariffs> {
     return tariffsEffective(this.pool, query);
+  }
+}
+
+@QueryHandler(ListTariffs)
+export class ListTariffsHandler implements IQueryHandler<ListTariffs, ListedTariff[]> {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  execute({ query }: ListTariffs): Promise<ListedTariff[]> {
+    return tariffList(this.pool, query);
+  }
+}
+
+@QueryHandler(GetTariffChanges)
+export class GetTariffChangesHandler implements IQueryHandler<GetTariffChanges, TariffChanges> {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  execute({ query }: GetTariffChanges): Promise<TariffChanges> {
+    return tariffChangesBetween(this.pool, query);
   }
 }
 
@@ -105,6 +141,8 @@ export class GetMeasureHistoryHandler implements IQueryHandler<GetMeasureHistory
 
 export const READ_MODEL_QUERY_HANDLERS = [
   GetEffectiveTariffsHandler,
+  ListTariffsHandler,
+  GetTariffChangesHandler,
   GetActiveExportControlsHandler,
   ListLicencesHandler,
   GetMeasureHandler,

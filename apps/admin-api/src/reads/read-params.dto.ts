@@ -114,3 +114,67 @@ export class EventsQueryDto extends PageQueryDto {
   @Max(Number.MAX_SAFE_INTEGER)
   after?: number;
 }
+
+export class TariffListQueryDto extends TimeQueryDto {
+  @ApiPropertyOptional({ example: 'US', required: true })
+  @IsJurisdiction({ allowAll: false })
+  imposer!: string;
+
+  @ApiPropertyOptional({ example: 'CN', required: true })
+  @IsJurisdiction({ allowAll: false })
+  origin!: string;
+
+  @ApiPropertyOptional({ example: 'US-IEEPA-RECIPROCAL', description: 'only this program' })
+  @IsOptional()
+  @Matches(/^[A-Z0-9][A-Z0-9-]{1,79}$/, {
+    message: 'program must be an upper-case legal-basis id such as US-IEEPA-RECIPROCAL',
+  })
+  program?: string;
+}
+
+export class TariffChangesQueryDto {
+  @ApiPropertyOptional({ example: 'US', required: true })
+  @IsJurisdiction({ allowAll: false })
+  imposer!: string;
+
+  @ApiPropertyOptional({ example: 'CN', required: true })
+  @IsJurisdiction({ allowAll: false })
+  origin!: string;
+
+  @ApiPropertyOptional({ example: '850511', required: true })
+  @IsHsCode()
+  product!: string;
+
+  @ApiPropertyOptional({
+    description: 'start of the range, inclusive (both axes)',
+    example: '2025-04-01',
+    required: true,
+  })
+  @IsTimeParameter()
+  from!: string;
+
+  @ApiPropertyOptional({
+    description: 'end of the range, exclusive (both axes); not before from',
+    example: '2025-06-01',
+    required: true,
+  })
+  @IsTimeParameter()
+  @ValidateBy({
+    name: 'notBeforeFrom',
+    validator: {
+      validate: (to: unknown, args) => {
+        const { from } = args?.object as { from?: unknown };
+        if (!isTimeParameter(to) || !isTimeParameter(from)) return true;
+        const now = new Date();
+        return Date.parse(toInstant(to as string, now)) >= Date.parse(toInstant(from as string, now));
+      },
+      defaultMessage: () => 'to must not be before from',
+    },
+  })
+  to!: string;
+
+  @ApiPropertyOptional({ description: 'transaction time K the valid-time changes are read at (default now)' })
+  @IsOptional()
+  @IsTimeParameter()
+  knownAt?: string;
+}

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query, Req, Res, Sse, type MessageEvent } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
   EMPTY,
@@ -16,18 +16,36 @@ import {
 } from 'rxjs';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
 import type { RecordedEnvelope } from '@ledger/contracts';
-import type { ActiveExportControl, EffectiveTariffs, MeasureView } from '@ledger/domain';
+import {
+  TariffChangesTooLarge,
+  type ActiveExportControl,
+  type EffectiveTariffs,
+  type ListedTariff,
+  type MeasureView,
+  type TariffChanges,
+} from '@ledger/domain';
 import { ApiKeys, Authorize, Problem, ROLE_SETS, authenticatedCaller, bearerToken } from '@ledger/http';
 import { Journal } from '@ledger/journal';
 import type { LicencePage } from '@ledger/read-models';
 import { StreamIdPipe } from '../writes/policy-writes';
 import { ConsistencyGate } from './consistency-gate';
+import { ServedAsJsonOrCsv } from './csv';
+import {
+  EFFECTIVE_LAYERS_TABLE,
+  EVENTS_TABLE,
+  EXPORT_CONTROLS_TABLE,
+  LICENCES_TABLE,
+  TARIFF_CHANGES_TABLE,
+  TARIFF_LIST_TABLE,
+} from './list-tables';
 import { JournalTail } from './journal-tail';
 import { StreamAdmission } from './stream-admission';
 import {
   EventsQueryDto,
   ExportControlsActiveQueryDto,
   LicencesQueryDto,
+  TariffChangesQueryDto,
+  TariffListQueryDto,
   TariffsEffectiveQueryDto,
   TimeQueryDto,
   toInstant,
@@ -37,7 +55,9 @@ import {
   GetEffectiveTariffs,
   GetMeasure,
   GetMeasureHistory,
+  GetTariffChanges,
   ListLicences,
+  ListTariffs,
 } from './read-model.queries';
 
 const DEFAULT_PAGE = 100;
@@ -60,8 +80,63 @@ export class ReadsController {
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
+  @Get('tariffs')
+  @Authorize(ROLE_SETS.read)
+  @ServedAsJsonOrCsv(TARIFF_LIST_TABLE)
+  @ApiOperation({
+    summary:
+      'Every tariff of an imposer reaching an origin, scheduled, in force or suspended at asOf as known at knownAt',
+  })
+  async tariffs(
+    @Query() query: TariffListQueryDto,
+    @Req() request: Request,
+  ): Promise<{ tariffs: ListedTariff[] }> {
+    await this.gate.waitFor(request);
+    const tariffs = await this.queries.execute(
+      new ListTariffs({
+        imposer: query.imposer,
+        origin: query.origin,
+        program: query.program,
+        ...timeOf(query),
+      }),
+    );
+    return { tariffs };
+  }
+
+  @Get('tariffs/changes')
+  @Authorize(ROLE_SETS.read)
+  @ServedAsJsonOrCsv(TARIFF_CHANGES_TABLE)
+  @ApiOperation({
+    summary:
+      'What changed in the duty on a product in [from, to): in valid time (as known at knownAt) and in recorded time',
+  })
+  async tariffChanges(
+    @Query() query: TariffChangesQueryDto,
+    @Req() request: Request,
+  ): Promise<TariffChanges> {
+    await this.gate.waitFor(request);
+    const now = new Date();
+    try {
+      return await this.queries.execute(
+        new GetTariffChanges({
+          imposer: query.imposer,
+          origin: query.origin,
+          product: query.product,
+          from: toInstant(query.from, now),
+          to: toInstant(query.to, now),
+          knownAt: toInstant(query.knownAt, now),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TariffChangesTooLarge)
+        throw new Problem(400, 'changes-range-too-large', error.message);
+      throw error;
+    }
+  }
+
   @Get('tariffs/effective')
   @Authorize(ROLE_SETS.read)
+  @ServedAsJsonOrCsv(EFFECTIVE_LAYERS_TABLE)
   @ApiOperation({
     summary:
       'Additional duty layers in force on a product from an origin, each covering the product code fully or partially, and the sum of the full ones',
@@ -86,6 +161,7 @@ export class ReadsController {
 
   @Get('export-controls/active')
   @Authorize(ROLE_SETS.read)
+  @ServedAsJsonOrCsv(EXPORT_CONTROLS_TABLE)
   @ApiOperation({
     summary: 'Export controls in force, by imposer, item (element, control code, HS code), destination',
   })
@@ -107,6 +183,7 @@ export class ReadsController {
 
   @Get('licences')
   @Authorize(ROLE_SETS.read)
+  @ServedAsJsonOrCsv(LICENCES_TABLE)
   @ApiOperation({ summary: 'Export licences by status, control and destination; paginated by `after`' })
   async licences(@Query() query: LicencesQueryDto, @Req() request: Request): Promise<LicencePage> {
     await this.gate.waitFor(request);
@@ -155,10 +232,10 @@ export class ReadsController {
 
   @Get('events')
   @Authorize(ROLE_SETS.read)
+  @ServedAsJsonOrCsv(EVENTS_TABLE, '{ events, next }: pass next as `after` to continue')
   @ApiOperation({
     summary: 'The global event feed from the journal, by position; gap-safe; `next` is the cursor',
   })
-  @ApiOkResponse({ description: '{ events, next }: pass next as `after` to continue' })
   async events(@Query() query: EventsQueryDto): Promise<{ events: RecordedEnvelope[]; next: number }> {
     const after = query.after ?? 0;
     const events = await this.journal.readAll(after, query.limit ?? DEFAULT_PAGE);

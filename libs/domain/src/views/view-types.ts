@@ -235,3 +235,81 @@ export type MeasureView =
   | MeasureViewOf<'export-control', MeasureStatus, ExportControlViewState>
   | MeasureViewOf<'licence', LicenceStatus, LicenceViewState>
   | MeasureViewOf<'agreement', 'concluded', AgreementConcluded>;
+
+/** Every tariff of an imposer reaching an origin, at T as known at K; `program` narrows it to one program. */
+export interface TariffListQuery extends Bitemporal {
+  readonly imposer: Jurisdiction;
+  readonly origin: Jurisdiction;
+  readonly program?: string;
+}
+
+/** The statuses a listed tariff can have: measures lifted or expired at T are not listed. */
+export type ListedTariffStatus = Extract<MeasureStatus, 'scheduled' | 'in-force' | 'suspended'>;
+
+export interface ListedTariff {
+  readonly measureId: string;
+  readonly program: string;
+  readonly status: ListedTariffStatus;
+  /** The rate painted at T while in force or suspended; null while scheduled. */
+  readonly rate: number | null;
+  readonly products: ProductScope;
+  readonly targets: readonly Jurisdiction[];
+  readonly excludedTargets: readonly Jurisdiction[];
+  /**
+   * Whether the measure names the origin rather than reaching it through `*`: within a program,
+   * a measure naming the origin replaces the others on the products both cover.
+   */
+  readonly namesOrigin: boolean;
+  readonly title: string;
+  readonly legalInstrument: string;
+  /** The measure's life: validTo is where it ends (expiry or lift), null when open-ended. */
+  readonly validFrom: Instant;
+  readonly validTo: Instant | null;
+  /** The citation of the event that painted the rate, or of the imposition while scheduled. */
+  readonly citation: Citation | null;
+}
+
+/** What changed in the duty on a product between `from` and `to`, on both time axes. */
+export interface TariffChangesQuery {
+  readonly imposer: Jurisdiction;
+  readonly origin: Jurisdiction;
+  readonly product: HsCode;
+  readonly from: Instant;
+  readonly to: Instant;
+  /** What the valid-time changes are read as known at. */
+  readonly knownAt: Instant;
+}
+
+/** A layer whose rate differs across a change; null = not a layer on that side. */
+export interface LayerChange {
+  readonly measureId: string;
+  readonly program: string;
+  readonly before: number | null;
+  readonly after: number | null;
+}
+
+/** An instant in [from, to) at which the effective answer changes. */
+export interface ValidTimeChange {
+  readonly at: Instant;
+  readonly totalBefore: number;
+  readonly totalAfter: number;
+  readonly layers: readonly LayerChange[];
+}
+
+/** An event recorded in [from, to) that changed an answer, from the valid instant `at` on. */
+export interface RecordedTimeChange {
+  readonly eventId: string;
+  readonly type: string;
+  readonly streamId: string;
+  readonly recordedAt: Instant;
+  /** The earliest valid instant whose answer the event changed. */
+  readonly at: Instant;
+  readonly totalBefore: number;
+  readonly totalAfter: number;
+  readonly layers: readonly LayerChange[];
+}
+
+export interface TariffChanges {
+  readonly validTime: readonly ValidTimeChange[];
+  readonly recordedTime: readonly RecordedTimeChange[];
+}
