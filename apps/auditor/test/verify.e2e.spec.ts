@@ -658,7 +658,7 @@ describe('auditor diff', () => {
           const identical = await ledger.runAuditor(['diff', '--against', other.url]);
           expect({ code: identical.code, stdout: identical.stdout }).toEqual({
             code: 0,
-            stdout: 'identical: 7 table(s)\n',
+            stdout: 'identical: 8 table(s)\n',
           });
 
           await other.pool.query(

@@ -745,6 +745,9 @@ export const TRAITS = {
   revokedLicence: 'a licence approved, then revoked',
   earlySuspension: 'a suspension from before the measure takes effect',
   earlyLift: 'a lift from before the measure takes effect',
+  implementedAnnouncement: 'an announced tariff imposed on its own stream',
+  partlySuspended: 'an imposed tariff with suspended points',
+  postponedStart: 'a tariff whose start is postponed',
   long: 'at least 30 events',
 } as const;
 
@@ -790,6 +793,9 @@ export function historyTraits(events: readonly AnyEventEnvelope[]): string[] {
     revokedLicence: someStream((held) => held.has('LicenceApproved') && held.has('LicenceRevoked')),
     earlySuspension: someStreamStarting(['TariffSuspended', 'ExportControlSuspended']),
     earlyLift: someStreamStarting(['TariffLifted', 'ExportControlLifted']),
+    implementedAnnouncement: someStream((held) => held.has('TariffAnnounced') && held.has('TariffImposed')),
+    partlySuspended: someStream((held) => held.has('TariffImposed') && held.has('TariffPointsSuspended')),
+    postponedStart: someStream((held) => held.has('TariffPostponed')),
     long: events.length >= 30,
   };
   return Object.entries(traits).flatMap(([trait, has]) =>

@@ -69,6 +69,9 @@ const HISTORY_MINIMUM: Record<string, number> = {
   [TRAITS.revokedLicence]: 0.2,
   [TRAITS.earlySuspension]: 0.3,
   [TRAITS.earlyLift]: 0.3,
+  [TRAITS.implementedAnnouncement]: 0.05,
+  [TRAITS.partlySuspended]: 0.2,
+  [TRAITS.postponedStart]: 0.15,
   [TRAITS.long]: 0.35,
 };
 
