@@ -302,7 +302,6 @@ export interface EventDataByType {
   TariffWithdrawn: TariffWithdrawn;
   TariffPostponed: TariffPostponed;
   TariffPointsSuspended: TariffPointsSuspended;
-
   TariffProductsAmended: TariffProductsAmended;
   ExportControlImposed: ExportControlImposed;
   ExportControlItemsAmended: ExportControlItemsAmended;
@@ -354,7 +353,6 @@ const EVENT_STREAMS = {
   TariffWithdrawn: ['tariff-measure'],
   TariffPostponed: ['tariff-measure'],
   TariffPointsSuspended: ['tariff-measure'],
-
   TariffProductsAmended: ['tariff-measure'],
   ExportControlImposed: ['export-control'],
   ExportControlItemsAmended: ['export-control'],
@@ -414,7 +412,6 @@ export const SCHEMA_VERSIONS: { readonly [K in EventType]: number } = {
   TariffWithdrawn: 1,
   TariffPostponed: 1,
   TariffPointsSuspended: 1,
-
   TariffProductsAmended: 1,
   ExportControlImposed: 1,
   ExportControlItemsAmended: 1,

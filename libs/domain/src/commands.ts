@@ -40,7 +40,6 @@ export type AnnounceTariff = CommandOf<'AnnounceTariff', TariffAnnounced>;
 export type WithdrawTariff = CommandOf<'WithdrawTariff', TariffWithdrawn>;
 export type PostponeTariff = CommandOf<'PostponeTariff', TariffPostponed>;
 export type SuspendTariffPoints = CommandOf<'SuspendTariffPoints', TariffPointsSuspended>;
-
 export type AmendTariffProducts = CommandOf<'AmendTariffProducts', TariffProductsAmended>;
 
 export type ImposeExportControl = CommandOf<'ImposeExportControl', ExportControlImposed>;
@@ -100,7 +99,6 @@ export const COMMAND_STREAM_TYPE: Readonly<Record<CommandType, StreamType | 'any
   WithdrawTariff: 'tariff-measure',
   PostponeTariff: 'tariff-measure',
   SuspendTariffPoints: 'tariff-measure',
-
   AmendTariffProducts: 'tariff-measure',
   ImposeExportControl: 'export-control',
   AmendExportControlItems: 'export-control',

@@ -36,7 +36,6 @@ export function decide(
     case 'WithdrawTariff':
     case 'PostponeTariff':
     case 'SuspendTariffPoints':
-
     case 'AmendTariffProducts':
       return [changeTariffMeasure(command, currentOf(state, 'tariff-measure', streamId))];
     case 'ImposeExportControl':

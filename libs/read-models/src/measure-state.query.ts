@@ -189,7 +189,6 @@ export async function measureState(db: Queryable, id: string, at: Bitemporal): P
               row.withdrawn_at === null || row.withdrawal_reason === null
                 ? null
                 : { withdrawnAt: instant(row.withdrawn_at), reason: row.withdrawal_reason },
-
             coverage: coverageOf(row),
           },
         };

@@ -436,20 +436,20 @@ export function specification(): { events: readonly AnyEventEnvelope[]; scenario
 
   // ---- product amendments in valid time ------------------------------------------------------
   ledger.record(
-    'th-reciprocal',
+    'ph-reciprocal',
     'TariffImposed',
-    tariff({ imposer: 'TH', rate: 10, validFrom: '2025-04-05T04:01:00.000Z' }),
+    tariff({ imposer: 'PH', rate: 10, validFrom: '2025-04-05T04:01:00.000Z' }),
     { at: day('2025-04-02') },
   );
   const annex = { list: 'Annex to the order of 11 April', description: 'Computers' };
   ledger.record(
-    'th-reciprocal',
+    'ph-reciprocal',
     'TariffProductsAmended',
     { validFrom: '2025-04-05T04:01:00.000Z', exclude: [{ code: '8471', ...annex }] },
     { at: '2025-04-11T23:00:00.000Z' },
   );
   ledger.record(
-    'th-reciprocal',
+    'ph-reciprocal',
     'TariffProductsAmended',
     { validFrom: day('2025-06-01'), reinclude: ['8471'] },
     { at: day('2025-05-20') },
@@ -458,7 +458,7 @@ export function specification(): { events: readonly AnyEventEnvelope[]; scenario
     'a product amendment holds from its validFrom, backdated too; knownAt before its recording shows the old coverage',
     async (views) => {
       const total = async (product: string, at: Bitemporal) =>
-        (await duty(views, { imposer: 'TH', origin: 'CN', product, ...at })).total;
+        (await duty(views, { imposer: 'PH', origin: 'CN', product, ...at })).total;
       expect(await total('847130', asOf('2025-04-20'))).toBe(0);
       expect(await total('847130', asOf('2025-04-06'))).toBe(0);
       expect(await total('847130', asOf('2025-04-20', '2025-04-11T22:59:59.999Z'))).toBe(10);
@@ -466,7 +466,7 @@ export function specification(): { events: readonly AnyEventEnvelope[]; scenario
       // The re-inclusion holds from 1 June on only.
       expect(await total('847130', asOf('2025-05-31T23:59:59.999Z'))).toBe(0);
       expect(await total('847130', asOf('2025-06-15'))).toBe(10);
-      expect((await views.measure('th-reciprocal', asOf('2025-04-20')))?.state).toMatchObject({
+      expect((await views.measure('ph-reciprocal', asOf('2025-04-20')))?.state).toMatchObject({
         products: { scope: 'all' },
         coverage: {
           scope: 'all',
@@ -475,9 +475,9 @@ export function specification(): { events: readonly AnyEventEnvelope[]; scenario
         },
       });
       expect(
-        (await views.measure('th-reciprocal', asOf('2025-04-20', '2025-04-11T22:59:59.999Z')))?.state,
+        (await views.measure('ph-reciprocal', asOf('2025-04-20', '2025-04-11T22:59:59.999Z')))?.state,
       ).toMatchObject({ coverage: { scope: 'all', codes: [], excludedCodes: [] } });
-      expect((await views.measure('th-reciprocal', asOf('2025-06-15')))?.state).toMatchObject({
+      expect((await views.measure('ph-reciprocal', asOf('2025-06-15')))?.state).toMatchObject({
         coverage: { excludedCodes: [] },
       });
     },

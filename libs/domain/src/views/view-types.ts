@@ -95,7 +95,6 @@ export interface TariffLayer {
   readonly heading: string | null;
   /** The instrument that set the rate in force (an imposition's own legalInstrument); null when unknown. */
   readonly instrument: string | null;
-
   readonly coverage: LayerCoverage;
   /** Partial layers: the finer codes under the queried one the layer covers (empty when it covers it whole). */
   readonly lines: readonly ProductLine[];
@@ -175,7 +174,6 @@ export interface TariffMeasureViewState {
   readonly intendedRate: number | null;
   /** The withdrawal of an announced measure, once known, whatever T. */
   readonly withdrawal: TariffWithdrawn | null;
-
   /** The products covered at T: `products` as amended by every product amendment in force by T. */
   readonly coverage: ProductCoverage;
 }
