@@ -5,34 +5,31 @@ import { TARIFFS_EFFECTIVE, effectiveTariffsOf, type LayerRow } from './tariffs-
 import type { Queryable } from './tables';
 
 /**
- * $1 imposer, $2 origin, $3 every prefix of the product: the tariffs that may concern the
- * product from the origin (any creation ever recorded, exclusions aside), as the evaluator
- * pre-selects them.
+ * $1 imposer, $2 origin: the tariffs that may concern a product from the origin (any creation
+ * ever recorded, exclusions aside, whatever its products: amendments and finer lines may bring
+ * any of them to it), as the evaluator pre-selects them.
  */
 const CONCERNED = `
   SELECT DISTINCT m.measure_id
   FROM read_models.measures m
   WHERE m.stream_type = 'tariff-measure' AND m.imposer = $1
-    AND m.targets && ARRAY[$2::text, '*']
-    AND (m.product_scope = 'all' OR m.product_codes && $3::text[])`;
+    AND m.targets && ARRAY[$2::text, '*']`;
 
-/** Every valid instant the events of those tariffs name, whatever was known when. */
+/** Every valid instant (validFrom, validTo) the events of those tariffs name, whatever was known when. */
 const NAMED_INSTANTS = `
   WITH concerned AS (${CONCERNED})
-  SELECT m.valid_from AS instant FROM read_models.measures m JOIN concerned USING (measure_id)
-  UNION
-  SELECT e.valid_from FROM read_models.timeline_entries e JOIN concerned USING (measure_id)
-  WHERE e.valid_from IS NOT NULL
-  UNION
-  SELECT e.valid_to FROM read_models.timeline_entries e JOIN concerned USING (measure_id)
-  WHERE e.valid_to IS NOT NULL`;
+  SELECT (ev.envelope #>> ARRAY['data', field])::timestamptz AS instant
+  FROM read_models.events ev
+  JOIN concerned c ON c.measure_id = ev.stream_id
+  CROSS JOIN unnest(ARRAY['validFrom', 'validTo']) AS field
+  WHERE jsonb_typeof(ev.envelope #> ARRAY['data', field]) = 'string'`;
 
-/** $4 from, $5 to: their events recorded in [from, to), in recorded order. */
+/** $3 from, $4 to: their events recorded in [from, to), in recorded order. */
 const RECORDED_IN_RANGE = `
   WITH concerned AS (${CONCERNED})
   SELECT ev.event_id, ev.type, ev.stream_id, ev.recorded_at
   FROM read_models.events ev JOIN concerned c ON c.measure_id = ev.stream_id
-  WHERE ev.recorded_at >= $4::timestamptz AND ev.recorded_at < $5::timestamptz
+  WHERE ev.recorded_at >= $3::timestamptz AND ev.recorded_at < $4::timestamptz
   ORDER BY ev.recorded_at, ev.position`;
 
 /**
@@ -78,7 +75,7 @@ function keyOf(probe: Bitemporal): string {
  * TariffChangesTooLarge beyond TARIFF_CHANGE_LIMITS before evaluating anything.
  */
 export async function tariffChangesBetween(db: Queryable, query: TariffChangesQuery): Promise<TariffChanges> {
-  const concerned = [query.imposer, query.origin, codePrefixes(query.product)];
+  const concerned = [query.imposer, query.origin];
   const [{ rows: named }, { rows: recorded }] = await Promise.all([
     db.query<{ instant: Date }>(NAMED_INSTANTS, concerned),
     db.query<{ event_id: string; type: string; stream_id: string; recorded_at: Date }>(RECORDED_IN_RANGE, [

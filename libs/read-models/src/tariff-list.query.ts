@@ -22,7 +22,7 @@ const TARIFF_LIST = `
          CASE WHEN m.status <> 'scheduled' AND m.paint_from IS NOT NULL THEN m.paint_citation
               ELSE m.citation END AS citation,
          m.products, m.targets, m.excluded_targets, m.targets @> ARRAY[$4::text] AS names_origin,
-         m.title, m.legal_instrument, m.valid_from, m.life_ends_at AS valid_to
+         m.title, m.legal_instrument, m.starts_at AS valid_from, m.life_ends_at AS valid_to
   FROM measures_at m
   WHERE m.status IN ('scheduled', 'in-force', 'suspended')
     AND m.stream_type = 'tariff-measure' AND m.imposer = $3

@@ -167,7 +167,7 @@ describe('the random cases of the property test of tariff changes', () => {
     expect(
       below(
         {
-          'valid-time changes': 0.15,
+          'valid-time changes': 0.1,
           'recorded-time changes': 0.2,
           'a retraction changed an answer': 0.02,
           'a record changed the past': 0.1,

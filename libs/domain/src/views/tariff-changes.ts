@@ -188,15 +188,15 @@ export function tariffChanges(
   return { validTime, recordedTime };
 }
 
-/** Whether a creation may concern the product from the origin: exclusions aside, as the read models pre-select. */
+/**
+ * Whether a creation may concern the product from the origin, as the read models pre-select:
+ * any tariff of the imposer reaching the origin (exclusions aside), whatever its products, as
+ * amendments and finer lines (partial layers) may bring any of them to the product.
+ */
 function mayConcern(event: AnyEventEnvelope, query: TariffChangesQuery): boolean {
-  if (event.type !== 'TariffImposed') return false;
-  const { imposer, targets, products } = event.data;
-  return (
-    imposer === query.imposer &&
-    (targets.includes(query.origin) || targets.includes('*')) &&
-    (products.scope === 'all' || products.codes.some((code) => query.product.startsWith(code)))
-  );
+  if (event.type !== 'TariffImposed' && event.type !== 'TariffAnnounced') return false;
+  const { imposer, targets } = event.data;
+  return imposer === query.imposer && (targets.includes(query.origin) || targets.includes('*'));
 }
 
 /** Every valid instant an event's data names. */
