@@ -227,7 +227,7 @@ describe('write path: admin API → journal → relay → Kafka', () => {
       streamId: 'us-reciprocal-cn',
       streamType: 'tariff-measure',
       streamVersion: 1,
-      schemaVersion: 1,
+      schemaVersion: 2,
       actor: { role: 'admin' },
       prevHash: null,
       data: { rate: 34, validFrom: '2025-04-09T04:01:00.000Z' },

@@ -81,7 +81,7 @@ export function IsHeading(options?: ValidationOptions) {
     {
       name: 'isHeading',
       validator: {
-        validate: (value: unknown) => value === null || isHeading(value),
+        validate: isHeading,
         defaultMessage: (args) =>
           `${args?.property} must be a chapter 98 or 99 heading of the imposer's tariff, four digits then one to three pairs, with or without dots (e.g. 9903.01.24 or 99030124), or null`,
       },

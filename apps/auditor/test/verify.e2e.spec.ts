@@ -15,6 +15,7 @@ import {
   type VerifyOutcome,
 } from '../../../test/support/audited-ledger';
 import { tariffStream } from '../../../test/support/projector-harness';
+import v1JournalRows from '../../../libs/contracts/test/fixtures/v1/journal-rows.json';
 
 const TIMEOUT = 180_000;
 
@@ -82,6 +83,59 @@ describe('auditor verify', () => {
   beforeAll(async () => {
     await ensureBuilt();
   }, TIMEOUT);
+
+  it(
+    'passes a ledger holding archived v1 records next to current ones: chains and checkpoints checked as recorded, read models as upcast',
+    () =>
+      withLedger(async (ledger) => {
+        for (const row of v1JournalRows) {
+          // The journal's own record of each stream, as an append keeps it.
+          await ledger.db.pool.query(
+            `INSERT INTO journal.streams (stream_id, stream_type, version, last_recorded_at)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (stream_id) DO UPDATE SET version = $3, last_recorded_at = $4`,
+            [row.stream_id, row.stream_type, row.stream_version, row.recorded_at],
+          );
+          await ledger.db.pool.query(
+            `INSERT INTO journal.events (
+               position, id, stream_id, stream_type, stream_version, type, schema_version, recorded_at,
+               actor, correlation_id, causation_id, citation, prev_hash, hash, data)
+             VALUES (nextval('journal.event_position'), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+            [
+              row.id,
+              row.stream_id,
+              row.stream_type,
+              row.stream_version,
+              row.type,
+              row.schema_version,
+              row.recorded_at,
+              row.actor,
+              row.correlation_id,
+              row.causation_id,
+              row.citation,
+              row.prev_hash,
+              row.hash,
+              row.data,
+            ],
+          );
+        }
+        await ledger.appendTariff('us-ieepa-fentanyl-cn', 1);
+        await ledger.appendCheckpoint();
+        await ledger.openTopic();
+        await ledger.publish();
+        await ledger.project();
+        const events = await ledger.events();
+        expect(events.map((event) => event.schemaVersion)).toEqual([1, 1, 1, 1, 1, 1, 1, 2, 1]);
+
+        const verified = await ledger.verify();
+        expect({ code: verified.code, findings: findingsOf(verified) }).toEqual({ code: 0, findings: [] });
+        expect(verified.report).toMatchObject({
+          journal: { events: events.length, checkpoints: 1 },
+          topic: { events: events.length },
+        });
+      }),
+    TIMEOUT,
+  );
 
   it(
     'passes a consistent ledger with signed checkpoints, with the key given either way',

@@ -177,8 +177,8 @@ const TARIFF_RATE_CHANGED_V1_PROPERTIES: Record<string, Schema> = {
 };
 
 const DATA_BODIES: { readonly [K in EventType]: Schema } = {
-  // v2: the heading of the rate (TariffImposed's instrument is its legalInstrument). Optional, as
-  // the events writers already make stay valid; absent reads as null (unknown), like an upcast v1.
+  // v2: the heading of the rate (TariffImposed's instrument is its legalInstrument). Optional, so
+  // events written without it stay valid; absent reads as null (unknown), as an upcast v1 does.
   TariffImposed: object(TARIFF_IMPOSED_V1_REQUIRED, {
     ...TARIFF_IMPOSED_V1_PROPERTIES,
     heading: headingOrUnknown,
