@@ -110,6 +110,11 @@ async function main() {
     layers,
   );
   await show(
+    '… and on Chinese laptops (HS 847130) that day: the memorandum of 11 April 2025 took computers out of the reciprocal tariffs',
+    '/v1/tariffs/effective?imposer=US&origin=CN&product=847130&asOf=2025-04-20',
+    layers,
+  );
+  await show(
     '… and on 20 May 2025, after the Geneva joint statement',
     '/v1/tariffs/effective?imposer=US&origin=CN&product=850511&asOf=2025-05-20',
     layers,

@@ -86,11 +86,18 @@ const CONTROL_QUESTIONS = [
   ['CN', '1C902.b', 'US'],
 ] as const;
 /** The seed's policy events, one per step of seed/scenario.json. */
-const SEED_EVENTS = 26;
+const SEED_EVENTS = 28;
 const PARALLEL_READS = 8;
 
 const writesOf = (exchanges: readonly Exchange[]) =>
   exchanges.filter((exchange) => exchange.method === 'POST');
+
+/** An effective-tariffs answer with what each layer covers of the queried code. */
+interface CoveredTariffs {
+  total: number;
+  partialLayers: number;
+  layers: Array<{ program: string; coverage: string; excludedLines: Array<{ code: string }> }>;
+}
 
 interface EffectiveTariffs {
   total: number;
@@ -216,6 +223,34 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
     );
     expect(may.total).toBe(30);
     expect(may.layers.map((layer) => layer.rate).sort((a, b) => a - b)).toEqual([10, 20]);
+  });
+
+  it('Chinese laptops (8471.30) owe 20 on 2025-04-20: the memorandum of 11 April took computers out of the reciprocal tariffs from 5 April', async () => {
+    const laptops = await get<EffectiveTariffs & { partialLayers: number }>(
+      '/v1/tariffs/effective?imposer=US&origin=CN&product=847130&asOf=2025-04-20',
+    );
+    expect({ total: laptops.total, partialLayers: laptops.partialLayers }).toEqual({
+      total: 20,
+      partialLayers: 0,
+    });
+    expect(laptops.layers.map((layer) => [layer.program, layer.rate])).toEqual([['US-IEEPA-FENTANYL', 20]]);
+    const smartphones = await get<CoveredTariffs>(
+      '/v1/tariffs/effective?imposer=US&origin=CN&product=851713&asOf=2025-04-20',
+    );
+    expect({ total: smartphones.total, partialLayers: smartphones.partialLayers }).toEqual({
+      total: 20,
+      partialLayers: 1,
+    });
+    expect(
+      smartphones.layers.map((layer) => [
+        layer.program,
+        layer.coverage,
+        layer.excludedLines.map((line) => line.code),
+      ]),
+    ).toEqual([
+      ['US-IEEPA-FENTANYL', 'full', []],
+      ['US-IEEPA-RECIPROCAL', 'partial', ['85171300']],
+    ]);
   });
 
   it("China's additional duty on US goods on 2025-05-20 is 10", async () => {
@@ -352,11 +387,11 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
       headers: { Authorization: `Bearer ${KEYS.reader}` },
     });
     expect(response.status).toBe(200);
-    expect(response.headers.get('etag')).toBe('"7"');
+    expect(response.headers.get('etag')).toBe('"8"');
     expect(await response.json()).toMatchObject({
       id: 'us-ieepa-reciprocal-cn',
       status: 'in-force',
-      version: 7,
+      version: 8,
     });
     const scheduled = await get<{ status: string }>('/v1/measures/us-ieepa-reciprocal-cn?asOf=2025-04-01');
     expect(scheduled.status).toBe('scheduled');
@@ -365,7 +400,10 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
     );
     expect(events.map((event) => event.type)).toEqual([
       'TariffImposed',
-      ...Array.from({ length: 6 }, () => 'TariffRateChanged'),
+      'TariffRateChanged',
+      'TariffRateChanged',
+      'TariffProductsAmended',
+      ...Array.from({ length: 4 }, () => 'TariffRateChanged'),
     ]);
     const missing = await fetch(`${baseUrl}/v1/measures/no-such-measure`, {
       headers: { Authorization: `Bearer ${KEYS.reader}` },
