@@ -55,7 +55,8 @@ export class ProductsDto {
   excludedCodes?: string[];
 }
 
-export class ImposeTariffDto extends CreateDto {
+/** What an imposition and an announcement both say of a measure: its reach, products, rate and dates. */
+abstract class TariffMeasureDto extends CreateDto {
   @ApiProperty({ example: 'US' })
   @IsJurisdiction({ allowAll: false })
   imposer!: string;
@@ -97,19 +98,18 @@ export class ImposeTariffDto extends CreateDto {
   @Length(1, 500)
   title!: string;
 
-  @ApiProperty({ example: 'Executive Order 14259' })
-  @IsString()
-  @Length(1, 500)
-  legalInstrument!: string;
-
   @ApiProperty({ example: '2025-04-08T22:00:00Z' })
   @IsInstant()
   announcedAt!: string;
 
+  /** The rate (of an announcement: the intended rate). */
   @IsRate()
   rate!: number;
 
-  @ApiProperty({ example: '2025-04-09T04:01:00Z' })
+  @ApiProperty({
+    example: '2025-04-09T04:01:00Z',
+    description: 'the start (of an announcement: the intended start)',
+  })
   @IsInstant()
   validFrom!: string;
 
@@ -117,6 +117,13 @@ export class ImposeTariffDto extends CreateDto {
   @IsOptional()
   @IsInstant()
   validTo?: string | null;
+}
+
+export class ImposeTariffDto extends TariffMeasureDto {
+  @ApiProperty({ example: 'Executive Order 14259' })
+  @IsString()
+  @Length(1, 500)
+  legalInstrument!: string;
 
   @ApiPropertyOptional(HEADING_DOC)
   @IsOptional()
@@ -151,66 +158,12 @@ export class ChangeTariffRateDto extends ValidityDto {
  * A tariff announced for an intended start and rate, not imposed: no duty applies until it is
  * imposed (POST /v1/tariff-measures with the same id).
  */
-export class AnnounceTariffDto extends CreateDto {
-  @ApiProperty({ example: 'US' })
-  @IsJurisdiction({ allowAll: false })
-  imposer!: string;
-
-  @ApiProperty({ type: [String], example: ['CN'] })
-  @IsArray()
-  @ArrayMinSize(1, { message: 'targets must name at least one jurisdiction, or *' })
-  @ArrayMaxSize(300)
-  @ArrayUnique()
-  @IsJurisdiction({ allowAll: true }, { each: true })
-  targets!: string[];
-
-  @ApiPropertyOptional({ type: [String], example: ['HK'] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(300)
-  @ArrayUnique()
-  @IsJurisdiction({ allowAll: false }, { each: true })
-  excludedTargets?: string[];
-
-  @ApiProperty({ example: 'US-CN-ADDITIONAL-100', description: 'legal basis / program id' })
-  @Matches(/^[A-Z0-9][A-Z0-9-]{1,79}$/, {
-    message: 'program must be an upper-case legal-basis id such as US-IEEPA-RECIPROCAL',
-  })
-  program!: string;
-
-  @ApiProperty({ type: ProductsDto })
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => ProductsDto)
-  products!: ProductScope;
-
-  @ApiProperty({ example: 'Additional 100 % tariff on goods of China' })
-  @IsString()
-  @Length(1, 500)
-  title!: string;
-
+export class AnnounceTariffDto extends TariffMeasureDto {
   @ApiPropertyOptional({ example: 'IEEPA', description: 'the legal basis, when the announcement names one' })
   @IsOptional()
   @IsString()
   @Length(1, 500)
   legalInstrument?: string;
-
-  @ApiProperty({ example: '2025-10-10T20:00:00Z' })
-  @IsInstant()
-  announcedAt!: string;
-
-  /** The intended rate. */
-  @IsRate()
-  rate!: number;
-
-  @ApiProperty({ example: '2025-11-01T04:01:00Z', description: 'the intended start' })
-  @IsInstant()
-  validFrom!: string;
-
-  @ApiPropertyOptional({ example: null, nullable: true })
-  @IsOptional()
-  @IsInstant()
-  validTo?: string | null;
 }
 
 export class WithdrawTariffDto extends CitedDto {
