@@ -1,11 +1,7 @@
-import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { AdminApiModule } from '../apps/admin-api/src/admin-api.module';
-import { ProjectorModule } from '../apps/projector/src/projector.module';
-import { RelayModule } from '../apps/relay/src/relay.module';
-import type { AnyEventEnvelope } from '@ledger/contracts';
-import { testProjectorGroup } from '@ledger/testing';
-import { KEYS, prepareLedger, startInProcess, type Ledger } from './support/ledger-harness';
+import type { RecordedEnvelope } from '@ledger/contracts';
+import { KEYS } from './support/ledger-harness';
+import { ledgerOverHttp } from './support/ledger-over-http';
 import { licenceApplication, rareEarthControl } from './support/policy-bodies';
 
 /**
@@ -59,23 +55,18 @@ type Change = { at: string; totalBefore: number; totalAfter: number; layers: unk
 type Recorded = Change & { eventId: string; type: string; streamId: string; recordedAt: string };
 
 describe('analyst queries over HTTP: tariff listings, changes on both time axes, CSV', () => {
-  let ledger: Ledger;
-  let apps: INestApplication[];
-  const written: AnyEventEnvelope[] = [];
+  const ledger = ledgerOverHttp('analyst-queries');
+  const written: RecordedEnvelope[] = [];
   let recordedFrom: string;
 
-  const api = () => apps[0].getHttpServer() as Parameters<typeof request>[0];
-
-  const post = async (path: string, body: object): Promise<AnyEventEnvelope> => {
-    const response = await request(api()).post(path).set('Authorization', `Bearer ${KEYS.admin}`).send(body);
-    expect({ path, status: response.status }).toEqual({ path, status: 201 });
-    const event = response.body as AnyEventEnvelope;
+  const post = async (path: string, body: object): Promise<RecordedEnvelope> => {
+    const event = await ledger.write(path, body);
     written.push(event);
     return event;
   };
 
   const get = (path: string, accept?: string) => {
-    const call = request(api()).get(path).set('Authorization', `Bearer ${KEYS.reader}`);
+    const call = request(ledger.server()).get(path).set('Authorization', `Bearer ${KEYS.reader}`);
     return accept === undefined ? call : call.set('Accept', accept);
   };
 
@@ -97,13 +88,7 @@ describe('analyst queries over HTTP: tariff listings, changes on both time axes,
   };
 
   beforeAll(async () => {
-    ledger = await prepareLedger();
-    const env = { ...ledger.env, PROJECTOR_GROUP_ID: testProjectorGroup('analyst-queries') };
-    apps = [
-      await startInProcess(AdminApiModule, env, 'admin-api'),
-      await startInProcess(RelayModule, env, 'relay'),
-      await startInProcess(ProjectorModule, env, 'projector'),
-    ];
+    await ledger.start();
     recordedFrom = new Date().toISOString();
     await post('/v1/tariff-measures', FENTANYL);
     await post(`/v1/tariff-measures/${FENTANYL.id}/rate-changes`, {
@@ -118,10 +103,7 @@ describe('analyst queries over HTTP: tariff listings, changes on both time axes,
     await projected();
   });
 
-  afterAll(async () => {
-    for (const app of [...(apps ?? [])].reverse()) await app.close();
-    await ledger?.close();
-  });
+  afterAll(() => ledger.stop());
 
   it('lists every US tariff reaching China with its status, rate in force, scope, life and citation', async () => {
     const listed = await get('/v1/tariffs?imposer=US&origin=CN&asOf=2025-04-20');
@@ -183,7 +165,9 @@ describe('analyst queries over HTTP: tariff listings, changes on both time axes,
     expect(now.validTime[4].layers).toEqual([
       { measureId: RECIPROCAL.id, program: 'US-IEEPA-RECIPROCAL', before: 125, after: 10 },
     ]);
-    const raiseTo84 = written.find((event) => event.type === 'TariffRateChanged' && event.data.rate === 84);
+    const raiseTo84 = written.find(
+      (event) => event.type === 'TariffRateChanged' && (event.data as { rate?: number }).rate === 84,
+    );
     const knownBefore84 = new Date(Date.parse(raiseTo84!.recordedAt) - 1).toISOString();
     const earlier = await changes({ from: '2025-04-01', to: '2025-04-10', knownAt: knownBefore84 });
     expect(earlier.validTime.map((change) => [change.at, change.totalAfter])).toEqual([
@@ -208,7 +192,7 @@ describe('analyst queries over HTTP: tariff listings, changes on both time axes,
     expect(recordedTime[0]).toMatchObject({ streamId: FENTANYL.id, recordedAt: written[0].recordedAt });
 
     const raiseTo125 = written.find(
-      (event) => event.type === 'TariffRateChanged' && event.data.rate === 125,
+      (event) => event.type === 'TariffRateChanged' && (event.data as { rate?: number }).rate === 125,
     )!;
     const retraction = await post(`/v1/streams/${RECIPROCAL.id}/retractions`, {
       retractedEventId: raiseTo125.id,
@@ -328,7 +312,7 @@ describe('analyst queries over HTTP: tariff listings, changes on both time axes,
       });
     }
 
-    const document = (await request(api()).get('/docs-json')).body as {
+    const document = (await request(ledger.server()).get('/docs-json')).body as {
       paths: Record<string, { get: { responses: Record<string, { content?: Record<string, unknown> }> } }>;
     };
     for (const path of [

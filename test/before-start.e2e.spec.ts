@@ -1,11 +1,5 @@
-import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
-import { AdminApiModule } from '../apps/admin-api/src/admin-api.module';
-import { ProjectorModule } from '../apps/projector/src/projector.module';
-import { RelayModule } from '../apps/relay/src/relay.module';
-import type { AnyEventEnvelope } from '@ledger/contracts';
-import { testProjectorGroup } from '@ledger/testing';
-import { KEYS, prepareLedger, startInProcess, type Ledger } from './support/ledger-harness';
+import type { RecordedEnvelope } from '@ledger/contracts';
+import { ledgerOverHttp } from './support/ledger-over-http';
 import { rareEarthControl } from './support/policy-bodies';
 
 const NORTHERN_BORDER = {
@@ -25,46 +19,12 @@ const PAUSE = {
  * effect on 4 February; a lift from before the start leaves a measure in force for no instant.
  */
 describe('a suspension or a lift from before the measure takes effect, over HTTP', () => {
-  let ledger: Ledger;
-  let apps: INestApplication[];
+  const ledger = ledgerOverHttp('before-start');
+  const { write: post, read } = ledger;
 
-  const api = () => apps[0].getHttpServer() as Parameters<typeof request>[0];
+  beforeAll(() => ledger.start());
 
-  const post = async (path: string, body: object) => {
-    const response = await request(api())
-      .post(path)
-      .set({ Authorization: `Bearer ${KEYS.admin}` })
-      .send(body);
-    expect({ path, status: response.status, body: response.body as unknown }).toMatchObject({
-      path,
-      status: 201,
-    });
-    return response.body as AnyEventEnvelope;
-  };
-
-  /** A read that waits (Consistency-Token) until the read models hold the write at `token`. */
-  const read = async <T>(path: string, token: number): Promise<T> => {
-    const response = await request(api())
-      .get(path)
-      .set({ Authorization: `Bearer ${KEYS.reader}`, 'Consistency-Token': String(token) });
-    expect({ path, status: response.status }).toEqual({ path, status: 200 });
-    return response.body as T;
-  };
-
-  beforeAll(async () => {
-    ledger = await prepareLedger();
-    const env = { ...ledger.env, PROJECTOR_GROUP_ID: testProjectorGroup('before-start') };
-    apps = [
-      await startInProcess(AdminApiModule, env, 'admin-api'),
-      await startInProcess(RelayModule, env, 'relay'),
-      await startInProcess(ProjectorModule, env, 'projector'),
-    ];
-  });
-
-  afterAll(async () => {
-    for (const app of [...(apps ?? [])].reverse()) await app.close();
-    await ledger?.close();
-  });
+  afterAll(() => ledger.stop());
 
   it('records the pause of the duties on goods of Canada announced the day before they took effect: no additional duty while it lasts', async () => {
     const imposed = await post('/v1/tariff-measures', {
@@ -119,7 +79,7 @@ describe('a suspension or a lift from before the measure takes effect, over HTTP
         suspensions: [{ validFrom: '2025-02-03T00:00:00.000Z', validTo: '2025-03-04T05:01:00.000Z' }],
       },
     });
-    const { events } = await read<{ events: AnyEventEnvelope[] }>(
+    const { events } = await read<{ events: RecordedEnvelope[] }>(
       '/v1/measures/us-northern-border-ca/history',
       paused.position,
     );
@@ -162,10 +122,10 @@ describe('a suspension or a lift from before the measure takes effect, over HTTP
         },
       },
     });
-    const refused = await request(api())
-      .post('/v1/export-controls/cn-never-in-force/suspensions')
-      .set({ Authorization: `Bearer ${KEYS.admin}` })
-      .send({ validFrom: '2025-05-01T00:00:00Z', citation: { reference: 'Illustration' } });
+    const refused = await ledger.post('/v1/export-controls/cn-never-in-force/suspensions', {
+      validFrom: '2025-05-01T00:00:00Z',
+      citation: { reference: 'Illustration' },
+    });
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ code: 'measure-lifted' });
   });

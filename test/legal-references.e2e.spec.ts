@@ -1,11 +1,6 @@
-import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { AdminApiModule } from '../apps/admin-api/src/admin-api.module';
-import { ProjectorModule } from '../apps/projector/src/projector.module';
-import { RelayModule } from '../apps/relay/src/relay.module';
-import type { RecordedEnvelope } from '@ledger/contracts';
-import { testProjectorGroup } from '@ledger/testing';
-import { KEYS, prepareLedger, startInProcess, type Ledger } from './support/ledger-harness';
+import { KEYS } from './support/ledger-harness';
+import { ledgerOverHttp } from './support/ledger-over-http';
 
 /**
  * The legal reference of each duty layer, entered and read back through the API: the US
@@ -13,36 +8,15 @@ import { KEYS, prepareLedger, startInProcess, type Ledger } from './support/ledg
  * 14259), with the chapter 99 headings of the HTS each rate is levied under.
  */
 describe('legal references of duty layers over HTTP', () => {
-  let ledger: Ledger;
-  let apps: INestApplication[];
-
-  const api = () => apps[0].getHttpServer() as Parameters<typeof request>[0];
-
-  const post = (path: string, body: unknown) =>
-    request(api())
-      .post(path)
-      .set({ Authorization: `Bearer ${KEYS.admin}` })
-      .send(body as object);
-
-  const write = async (path: string, body: unknown): Promise<RecordedEnvelope> => {
-    const response = await post(path, body);
-    expect({ path, status: response.status, body: response.body as unknown }).toMatchObject({
-      path,
-      status: 201,
-    });
-    return response.body as RecordedEnvelope;
-  };
+  const ledger = ledgerOverHttp('legal-references');
+  const { post, write, read } = ledger;
 
   const layersAt = async (asOf: string, token: number) => {
     const query = new URLSearchParams({ imposer: 'US', origin: 'CN', product: '850511', asOf });
-    const response = await request(api())
-      .get(`/v1/tariffs/effective?${query.toString()}`)
-      .set({ Authorization: `Bearer ${KEYS.reader}`, 'Consistency-Token': String(token) });
-    expect(response.status).toBe(200);
-    const { layers, total } = response.body as {
+    const { layers, total } = await read<{
       layers: Array<{ measureId: string; rate: number; heading: string | null; instrument: string | null }>;
       total: number;
-    };
+    }>(`/v1/tariffs/effective?${query.toString()}`, token);
     return {
       total,
       layers: layers.map(({ measureId, rate, heading, instrument }) => ({
@@ -68,20 +42,9 @@ describe('legal references of duty layers over HTTP', () => {
     citation: { reference: 'Executive Order 14195' },
   };
 
-  beforeAll(async () => {
-    ledger = await prepareLedger();
-    const env = { ...ledger.env, PROJECTOR_GROUP_ID: testProjectorGroup('legal-references') };
-    apps = [
-      await startInProcess(AdminApiModule, env, 'admin-api'),
-      await startInProcess(RelayModule, env, 'relay'),
-      await startInProcess(ProjectorModule, env, 'projector'),
-    ];
-  });
+  beforeAll(() => ledger.start());
 
-  afterAll(async () => {
-    for (const app of [...(apps ?? [])].reverse()) await app.close();
-    await ledger?.close();
-  });
+  afterAll(() => ledger.stop());
 
   it('records the heading and instrument of each rate and shows those of the rate in force in every layer', async () => {
     const imposed = await write('/v1/tariff-measures', fentanyl);
@@ -199,7 +162,7 @@ describe('legal references of duty layers over HTTP', () => {
       code: 'validation-failed',
       errors: [{ field: 'heading', message: expect.stringContaining('chapter 98 or 99 heading') as unknown }],
     });
-    const stream = await request(api())
+    const stream = await request(ledger.server())
       .get('/v1/measures/heading-as-product/history')
       .set({ Authorization: `Bearer ${KEYS.reader}` });
     expect(stream.status).toBe(404);

@@ -1,12 +1,6 @@
-import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
-import { AdminApiModule } from '../apps/admin-api/src/admin-api.module';
-import { ProjectorModule } from '../apps/projector/src/projector.module';
-import { RelayModule } from '../apps/relay/src/relay.module';
-import type { AnyEventEnvelope } from '@ledger/contracts';
+import type { RecordedEnvelope } from '@ledger/contracts';
 import type { EffectiveTariffs, MeasureView } from '@ledger/domain';
-import { testProjectorGroup } from '@ledger/testing';
-import { KEYS, prepareLedger, startInProcess, type Ledger } from './support/ledger-harness';
+import { ledgerOverHttp } from './support/ledger-over-http';
 import { excludeComputers, exceptionsMemorandum } from './support/policy-bodies';
 
 const EO_14195 = {
@@ -16,7 +10,7 @@ const EO_14195 = {
 const EO_14228 = { reference: 'Executive Order 14228' };
 const EO_14257 = { reference: 'Executive Order 14257' };
 const EO_14259 = {
-  url: 'https://www.whitehouse.gov/presidential-actions/2025/04/modifying-reciprocal-tariff-rates/',
+  url: 'https://www.federalregister.gov/d/2025-06378',
   reference: 'Executive Order 14259',
 };
 const EO_14266 = { reference: 'Executive Order 14266' };
@@ -30,34 +24,18 @@ const ANNEX = 'Annex to the memorandum of 11 April 2025';
  * recordedAt of the last write before it.
  */
 describe('product coverage amended in valid time, over HTTP', () => {
-  let ledger: Ledger;
-  let apps: INestApplication[];
+  const ledger = ledgerOverHttp('product-coverage');
   let beforeMemorandum: string;
   let head: number;
 
-  const api = () => apps[0].getHttpServer() as Parameters<typeof request>[0];
-
+  /** A write that must be accepted; later reads wait until the read models hold it. */
   const post = async (path: string, body: object) => {
-    const response = await request(api())
-      .post(path)
-      .set({ Authorization: `Bearer ${KEYS.admin}` })
-      .send(body);
-    expect({ path, status: response.status, body: response.body as unknown }).toMatchObject({
-      path,
-      status: 201,
-    });
-    const event = response.body as AnyEventEnvelope;
+    const event = await ledger.write(path, body);
     head = event.position;
     return event;
   };
 
-  const read = async <T>(path: string): Promise<T> => {
-    const response = await request(api())
-      .get(path)
-      .set({ Authorization: `Bearer ${KEYS.reader}`, 'Consistency-Token': String(head) });
-    expect({ path, status: response.status }).toEqual({ path, status: 200 });
-    return response.body as T;
-  };
+  const read = <T>(path: string): Promise<T> => ledger.read<T>(path, head);
 
   const duty = (origin: string, product: string, asOf: string, knownAt?: string) =>
     read<EffectiveTariffs>(
@@ -74,13 +52,7 @@ describe('product coverage amended in valid time, over HTTP', () => {
     });
 
   beforeAll(async () => {
-    ledger = await prepareLedger();
-    const env = { ...ledger.env, PROJECTOR_GROUP_ID: testProjectorGroup('product-coverage') };
-    apps = [
-      await startInProcess(AdminApiModule, env, 'admin-api'),
-      await startInProcess(RelayModule, env, 'relay'),
-      await startInProcess(ProjectorModule, env, 'projector'),
-    ];
+    await ledger.start();
 
     await tariff('us-ieepa-fentanyl-cn', {
       targets: ['CN', 'HK'],
@@ -137,10 +109,7 @@ describe('product coverage amended in valid time, over HTTP', () => {
     }
   });
 
-  afterAll(async () => {
-    for (const app of [...(apps ?? [])].reverse()) await app.close();
-    await ledger?.close();
-  });
+  afterAll(() => ledger.stop());
 
   it('answers 20 % for laptops (8471.30) from China on 2025-04-20 known now, and 145 % known before the memorandum was recorded', async () => {
     expect(await duty('CN', '847130', '2025-04-20')).toMatchObject({
@@ -206,7 +175,7 @@ describe('product coverage amended in valid time, over HTTP', () => {
         ],
       },
     });
-    const { events } = await read<{ events: AnyEventEnvelope[] }>(
+    const { events } = await read<{ events: RecordedEnvelope[] }>(
       '/v1/measures/us-ieepa-reciprocal-cn/history',
     );
     expect(events.map((event) => event.type)).toEqual([

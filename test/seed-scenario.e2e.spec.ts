@@ -322,7 +322,7 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
       return citation?.url === undefined ? [] : [citation.url];
     });
     expect(urls.filter((url) => !official.includes(new URL(url).host))).toEqual([]);
-    expect(urls).toHaveLength(18);
+    expect(urls).toHaveLength(20);
   });
 
   it("China's October 2025 rare-earth controls are suspended before they start; the April ones stay", async () => {

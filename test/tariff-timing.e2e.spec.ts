@@ -1,13 +1,14 @@
-import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
-import { AdminApiModule } from '../apps/admin-api/src/admin-api.module';
-import { ProjectorModule } from '../apps/projector/src/projector.module';
-import { RelayModule } from '../apps/relay/src/relay.module';
-import type { AnyEventEnvelope } from '@ledger/contracts';
 import { Journal } from '@ledger/journal';
-import { testProjectorGroup } from '@ledger/testing';
-import { KEYS, prepareLedger, startInProcess, type Ledger } from './support/ledger-harness';
+import { ledgerOverHttp } from './support/ledger-over-http';
 import { imposeReciprocalOnChina } from './support/policy-bodies';
+
+/** The answer for magnets (HS 850511) when no duty layer applies. */
+const NO_DUTY_ON_MAGNETS = {
+  product: { code: '850511', nomenclature: 'HS' },
+  layers: [],
+  total: 0,
+  partialLayers: 0,
+};
 
 /**
  * The timing of real 2025 tariffs through the API: a threat announced and dropped (the
@@ -17,32 +18,10 @@ import { imposeReciprocalOnChina } from './support/policy-bodies';
  * 14 May 2025; China's Tariff Commission Announcement No. 7 [2025] likewise on US goods).
  */
 describe('tariff timing over HTTP: announced, withdrawn, postponed, partly suspended', () => {
-  let ledger: Ledger;
-  let apps: INestApplication[];
+  const ledger = ledgerOverHttp('tariff-timing');
+  const { post, read } = ledger;
+  const written = ledger.write;
   let journal: Journal;
-
-  const api = () => apps[0].getHttpServer() as Parameters<typeof request>[0];
-
-  const post = (path: string, body: unknown) =>
-    request(api())
-      .post(path)
-      .set({ Authorization: `Bearer ${KEYS.admin}` })
-      .send(body as object);
-
-  /** A read that waits (Consistency-Token) until the read models hold the write at `token`. */
-  const read = async <T>(path: string, token: number): Promise<T> => {
-    const response = await request(api())
-      .get(path)
-      .set({ Authorization: `Bearer ${KEYS.reader}`, 'Consistency-Token': String(token) });
-    expect({ path, status: response.status }).toEqual({ path, status: 200 });
-    return response.body as T;
-  };
-
-  const written = async (path: string, body: unknown): Promise<AnyEventEnvelope> => {
-    const response = await post(path, body);
-    expect({ path, status: response.status, body: response.body as unknown }).toMatchObject({ status: 201 });
-    return response.body as AnyEventEnvelope;
-  };
 
   interface Effective {
     layers: Array<{
@@ -70,20 +49,11 @@ describe('tariff timing over HTTP: announced, withdrawn, postponed, partly suspe
     read<Measure>(`/v1/measures/${id}?${new URLSearchParams(query).toString()}`, token);
 
   beforeAll(async () => {
-    ledger = await prepareLedger();
-    const env = { ...ledger.env, PROJECTOR_GROUP_ID: testProjectorGroup('tariff-timing') };
-    apps = [
-      await startInProcess(AdminApiModule, env, 'admin-api'),
-      await startInProcess(RelayModule, env, 'relay'),
-      await startInProcess(ProjectorModule, env, 'projector'),
-    ];
-    journal = new Journal(ledger.db.pool);
+    await ledger.start();
+    journal = new Journal(ledger.database().pool);
   });
 
-  afterAll(async () => {
-    for (const app of [...(apps ?? [])].reverse()) await app.close();
-    await ledger?.close();
-  });
+  afterAll(() => ledger.stop());
 
   const threatOnChina = {
     id: 'us-cn-additional-100',
@@ -106,7 +76,7 @@ describe('tariff timing over HTTP: announced, withdrawn, postponed, partly suspe
       data: { rate: 100, validFrom: '2025-11-01T04:00:00.000Z', announcedAt: '2025-10-10T00:00:00.000Z' },
     });
     const onChina = { imposer: 'US', origin: 'CN', product: '850511', asOf: '2025-11-05' };
-    expect(await effective(announced.position, onChina)).toEqual({ layers: [], total: 0 });
+    expect(await effective(announced.position, onChina)).toEqual(NO_DUTY_ON_MAGNETS);
     expect(await measure(announced.position, threatOnChina.id, { asOf: '2025-11-05' })).toMatchObject({
       status: 'announced',
       state: {
@@ -158,7 +128,7 @@ describe('tariff timing over HTTP: announced, withdrawn, postponed, partly suspe
         })
       ).status,
     ).toBe('announced');
-    expect(await effective(withdrawn.position, onChina)).toEqual({ layers: [], total: 0 });
+    expect(await effective(withdrawn.position, onChina)).toEqual(NO_DUTY_ON_MAGNETS);
 
     const before = await journal.readStream(threatOnChina.id);
     const implemented = await post('/v1/tariff-measures', {
