@@ -21,10 +21,21 @@ import type { Queryable } from './tables';
  */
 export const TARIFFS_EFFECTIVE = `
   WITH candidates AS (
+    -- Any measure that might cover the product (a superset; the layers below decide): all
+    -- products, or a listed code — at creation or added later — at or under the product.
     SELECT m.measure_id
     FROM read_models.measures m
     WHERE m.stream_type = 'tariff-measure' AND m.imposer = $3
       AND m.targets && ARRAY[$4::text, '*']
+      AND (m.product_scope = 'all'
+           OR m.product_codes && $5::text[]
+           OR EXISTS (SELECT 1 FROM unnest(m.product_codes) AS listed(code) WHERE starts_with(listed.code, $6))
+           OR EXISTS (
+             SELECT 1
+             FROM read_models.product_codes p
+             WHERE p.measure_id = m.measure_id AND p.op = 'add' AND p.valid_from IS NOT NULL
+               AND (p.code = ANY($5::text[]) OR starts_with(p.code, $6))
+           ))
   ),
   ${MEASURES_AT},
   reaching AS (
