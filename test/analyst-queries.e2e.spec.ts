@@ -259,10 +259,10 @@ describe('analyst queries over HTTP: tariff listings, changes on both time axes,
       'text/csv;q=0.9, application/xml',
     );
     expect(layers.text.split('\r\n')[0]).toBe(
-      'measureId,program,rate,validFrom,validTo,legalInstrument,title,citationReference,citationUrl',
+      'measureId,program,rate,appliedRate,suspendedPoints,coverage,lines,excludedLines,validFrom,validTo,legalInstrument,heading,instrument,title,citationReference,citationUrl',
     );
     expect(layers.text).toContain(
-      `${RECIPROCAL.id},US-IEEPA-RECIPROCAL,10,2025-05-14T04:01:00.000Z,2025-08-12T04:01:00.000Z,`,
+      `${RECIPROCAL.id},US-IEEPA-RECIPROCAL,10,10,,full,,,2025-05-14T04:01:00.000Z,2025-08-12T04:01:00.000Z,`,
     );
 
     const controls = await get('/v1/export-controls/active?imposer=CN&asOf=2025-05-01', 'text/csv');
