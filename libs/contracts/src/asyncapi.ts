@@ -6,7 +6,7 @@ import {
   type EventType,
   type StreamType,
 } from './events';
-import { CLOUDEVENTS_CONTENT_TYPE } from './kafka-record';
+import { CLOUDEVENTS_CONTENT_TYPE, REQUIRED_ATTRIBUTES } from './kafka-record';
 import { ENVELOPE_SCHEMA, EVENT_DATA_SCHEMAS } from './schemas';
 import { GENESIS_TYPE, TOPIC_INSTANCE_HEADER } from './topic-genesis';
 
@@ -55,8 +55,6 @@ function embedded(schema: unknown): unknown {
   );
 }
 
-const OPTIONAL = ['prevhash', 'causationid', 'citationurl', 'citationref', 'citationtitle'] as const;
-
 /** The CloudEvent of one event type, attribute for attribute as `toKafkaRecord` writes it. */
 function cloudEventSchema(type: EventType): Schema {
   const streamTypes = EVENT_STREAM_TYPES[type];
@@ -98,9 +96,7 @@ function cloudEventSchema(type: EventType): Schema {
   return {
     type: 'object',
     additionalProperties: false,
-    required: Object.keys(attributes).filter(
-      (name) => !(OPTIONAL as readonly string[]).includes(name) && name !== 'datacontenttype',
-    ),
+    required: REQUIRED_ATTRIBUTES,
     properties: attributes,
   };
 }

@@ -55,7 +55,8 @@ function cloudEventAttributes(envelope: RecordedEnvelope): Record<string, Scalar
   );
 }
 
-const REQUIRED_ATTRIBUTES = [
+/** The attributes every event's CloudEvent carries (the AsyncAPI document requires the same). */
+export const REQUIRED_ATTRIBUTES = [
   'specversion',
   'id',
   'type',
