@@ -118,19 +118,40 @@ export function tariffChangeProbes(query: TariffChangesQuery, inputs: TariffChan
   ];
 }
 
-/** The layers whose rates differ, by program then measure id; empty when the answers agree. */
+/** What a layer levies on the queried goods: its applied rate, and whether it covers them all. */
+function dutyOf(layer: EffectiveTariffs['layers'][number]): string {
+  return `${layer.appliedRate} ${layer.coverage}`;
+}
+
+/**
+ * The layers whose duty differs — applied rate (a suspension of points changes it, not the legal
+ * rate) or coverage (full or partial) — by program then measure id; empty when the answers agree.
+ */
 function layerChanges(before: EffectiveTariffs, after: EffectiveTariffs): LayerChange[] {
-  const rates = new Map<string, { program: string; before: number | null; after: number | null }>();
+  const changes = new Map<
+    string,
+    { program: string; before: number | null; after: number | null; duties: [string | null, string | null] }
+  >();
   for (const layer of before.layers) {
-    rates.set(layer.measureId, { program: layer.program, before: layer.rate, after: null });
+    changes.set(layer.measureId, {
+      program: layer.program,
+      before: layer.appliedRate,
+      after: null,
+      duties: [dutyOf(layer), null],
+    });
   }
   for (const layer of after.layers) {
-    const known = rates.get(layer.measureId);
-    rates.set(layer.measureId, { program: layer.program, before: known?.before ?? null, after: layer.rate });
+    const known = changes.get(layer.measureId);
+    changes.set(layer.measureId, {
+      program: layer.program,
+      before: known?.before ?? null,
+      after: layer.appliedRate,
+      duties: [known?.duties[0] ?? null, dutyOf(layer)],
+    });
   }
-  return [...rates.entries()]
-    .filter(([, rate]) => rate.before !== rate.after)
-    .map(([measureId, rate]) => ({ measureId, ...rate }))
+  return [...changes.entries()]
+    .filter(([, change]) => change.duties[0] !== change.duties[1])
+    .map(([measureId, { program, before, after }]) => ({ measureId, program, before, after }))
     .sort(
       (a, b) =>
         (a.program < b.program ? -1 : a.program > b.program ? 1 : 0) ||

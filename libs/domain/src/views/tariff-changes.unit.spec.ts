@@ -104,6 +104,39 @@ describe('tariff changes', () => {
     });
   });
 
+  it('given a suspension of points or a layer turning partial, then the change lists it though its legal rate stays', () => {
+    const inputs = { validInstants: [hour(1), hour(2)], recorded: [] };
+    const reciprocal = layer('reciprocal', 'US-IEEPA-RECIPROCAL', 34);
+    const answers: Record<string, EffectiveTariffs> = {
+      [hour(0)]: answer(reciprocal),
+      [hour(1)]: answer({ ...reciprocal, appliedRate: 10 }),
+      [hour(2)]: {
+        ...answer(),
+        layers: [{ ...reciprocal, appliedRate: 10, coverage: 'partial' }],
+        partialLayers: 1,
+      },
+    };
+    const changes = tariffChanges(
+      query,
+      inputs,
+      ({ asOf }: Bitemporal) => answers[asOf] ?? answer(reciprocal),
+    );
+    expect(changes.validTime).toEqual([
+      {
+        at: hour(1),
+        totalBefore: 34,
+        totalAfter: 10,
+        layers: [{ measureId: 'reciprocal', program: 'US-IEEPA-RECIPROCAL', before: 34, after: 10 }],
+      },
+      {
+        at: hour(2),
+        totalBefore: 10,
+        totalAfter: 0,
+        layers: [{ measureId: 'reciprocal', program: 'US-IEEPA-RECIPROCAL', before: 10, after: 10 }],
+      },
+    ]);
+  });
+
   it('given two events recorded at the same instant, then both are listed with the effect they share', () => {
     const recordedAt = hour(3);
     const inputs: TariffChangeInputs = {

@@ -278,7 +278,7 @@ export interface TariffChangesQuery {
   readonly knownAt: Instant;
 }
 
-/** A layer whose rate differs across a change; null = not a layer on that side. */
+/** A layer whose duty differs across a change (its applied rate, or full or partial coverage): before and after are its applied rates; null = not a layer on that side. */
 export interface LayerChange {
   readonly measureId: string;
   readonly program: string;
