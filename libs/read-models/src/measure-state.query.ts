@@ -7,10 +7,10 @@ import {
   type RecordedEnvelope,
   type StreamType,
   type TariffPointsSuspended,
-  nomenclatureOf,
 } from '@ledger/contracts';
 import {
   foldAgreement,
+  productLine,
   foldLicence,
   type Bitemporal,
   type Life,
@@ -138,7 +138,7 @@ function suspensionsOf(row: MeasureRow): ValidWindow[] {
 }
 
 function coverageOf(row: MeasureRow): ProductCoverage {
-  const line = (code: string) => ({ code, nomenclature: nomenclatureOf(code, row.imposer) });
+  const line = (code: string) => productLine(code, row.imposer);
   return {
     scope: row.products?.scope ?? 'codes',
     codes: row.product_codes.filter((entry) => entry.kind === 'line').map((entry) => line(entry.code)),

@@ -1,5 +1,5 @@
-import { type Citation, nomenclatureOf } from '@ledger/contracts';
-import type { EffectiveTariffs, LayerCoverage, TariffQuery } from '@ledger/domain';
+import type { Citation } from '@ledger/contracts';
+import { productLine, type EffectiveTariffs, type LayerCoverage, type TariffQuery } from '@ledger/domain';
 import {
   MEASURES_AT,
   codePrefixes,
@@ -169,7 +169,7 @@ export function effectiveTariffsOf(
   rows: readonly LayerRow[],
   query: Pick<TariffQuery, 'imposer' | 'product'>,
 ): EffectiveTariffs {
-  const line = (code: string) => ({ code, nomenclature: nomenclatureOf(code, query.imposer) });
+  const line = (code: string) => productLine(code, query.imposer);
   const layers = rows.map((row) => ({
     measureId: row.measure_id,
     program: row.program,

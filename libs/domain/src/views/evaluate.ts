@@ -39,6 +39,7 @@ import type {
   TariffQuery,
   ValidWindow,
 } from './view-types';
+import { at, compareText, instant } from './time';
 
 export { LICENCE_VIEW_STATUSES } from './view-types';
 export type {
@@ -113,14 +114,6 @@ interface MeasureTimeline {
   readonly licenceReports: readonly ExportLicencesReported[];
 }
 
-function at(instant: Instant): number {
-  return Date.parse(instant);
-}
-
-function instant(time: number): Instant {
-  return new Date(time).toISOString();
-}
-
 function instantOrNull(time: number | null): Instant | null {
   return time === null ? null : instant(time);
 }
@@ -141,11 +134,6 @@ function byVersion(a: AnyEventEnvelope, b: AnyEventEnvelope): number {
 }
 
 /** Code-unit order, the same as Postgres `COLLATE "C"` for the ASCII ids and programs we hold. */
-function compareText(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
-}
-
 /** Rates have at most two decimals; the sum is reported in hundredths so 0.1 + 0.2 is 0.3. */
 function sumOfRates(rates: readonly number[]): number {
   return Math.round(rates.reduce((sum, rate) => sum + rate, 0) * 100) / 100;
@@ -420,7 +408,8 @@ function codesAt(products: ProductScope, timeline: MeasureTimeline, time: number
   return { scope: products.scope, lines, exclusions };
 }
 
-function productLine(code: string, imposer: Jurisdiction): ProductLine {
+/** A product code with the nomenclature it belongs to under `imposer`. */
+export function productLine(code: string, imposer: Jurisdiction): ProductLine {
   return { code, nomenclature: nomenclatureOf(code, imposer) };
 }
 

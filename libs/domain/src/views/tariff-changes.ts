@@ -1,5 +1,6 @@
 import type { AnyEventEnvelope, Instant } from '@ledger/contracts';
 import { evaluateTariffs } from './evaluate';
+import { at, compareText, instant } from './time';
 import type {
   Bitemporal,
   EffectiveTariffs,
@@ -61,14 +62,6 @@ export interface TariffChangeInputs {
 }
 
 const MILLISECOND = 1;
-
-function at(instant: Instant): number {
-  return Date.parse(instant);
-}
-
-function instant(time: number): Instant {
-  return new Date(time).toISOString();
-}
 
 function distinctSorted(times: readonly number[]): number[] {
   return [...new Set(times)].sort((a, b) => a - b);
@@ -152,11 +145,7 @@ function layerChanges(before: EffectiveTariffs, after: EffectiveTariffs): LayerC
   return [...changes.entries()]
     .filter(([, change]) => change.duties[0] !== change.duties[1])
     .map(([measureId, { program, before, after }]) => ({ measureId, program, before, after }))
-    .sort(
-      (a, b) =>
-        (a.program < b.program ? -1 : a.program > b.program ? 1 : 0) ||
-        (a.measureId < b.measureId ? -1 : a.measureId > b.measureId ? 1 : 0),
-    );
+    .sort((a, b) => compareText(a.program, b.program) || compareText(a.measureId, b.measureId));
 }
 
 /**
