@@ -23,6 +23,11 @@ import {
  */
 
 const SAMPLES = 1_000;
+/**
+ * The samples are drawn from a fixed seed: these checks hold the generators to their shares, and
+ * a share measured on random samples near its minimum would fail now and then for no change.
+ */
+const SEED = 20_250_405;
 
 /** The event types of the policy streams that the generators leave out, and why. */
 const NOT_DRAWN: Readonly<Partial<Record<EventType, string>>> = {
@@ -47,7 +52,7 @@ function coverage<T>(title: string, arbitrary: fc.Arbitrary<T>, classify: (value
       for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
       return labels;
     },
-    { numRuns: SAMPLES, logger: (line) => report.push(`  ${line}`) },
+    { numRuns: SAMPLES, seed: SEED, logger: (line) => report.push(`  ${line}`) },
   );
   console.log(report.join('\n'));
   return (label: string): number => (counts.get(label) ?? 0) / samples;
@@ -126,7 +131,9 @@ describe.each([
 
   it('draw every event type of the policy streams but those left out on purpose', () => {
     const drawn = new Set(
-      fc.sample(cases.histories, SAMPLES).flatMap((actions) => history(actions).map((event) => event.type)),
+      fc
+        .sample(cases.histories, { numRuns: SAMPLES, seed: SEED })
+        .flatMap((actions) => history(actions).map((event) => event.type)),
     );
     expect(DRAWN_EVENT_TYPES.filter((type) => !drawn.has(type))).toEqual([]);
   });
