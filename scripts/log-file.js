@@ -22,8 +22,12 @@ const stream = createStream(path.basename(file), {
   size: process.env.LOG_FILE_SIZE || '10M',
   rotate: keep,
 });
+// A log that cannot be written must not take the app down with it: were this process to exit,
+// the app's and its supervisor's next write would meet a closed pipe and end them. So it says so
+// on stderr and goes on reading, dropping the lines, until its input ends.
 stream.on('error', (error) => {
-  console.error(`[log-file] ${file}: ${error.message}`);
-  process.exit(1);
+  console.error(`[log-file] ${file}: ${error.message}; dropping this app's log until it restarts`);
+  process.stdin.unpipe(stream);
+  process.stdin.resume();
 });
 process.stdin.pipe(stream);

@@ -1,17 +1,22 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const SCRIPT = path.join(__dirname, '../scripts/log-file.js');
 
-/** Runs scripts/log-file.js on `input`; resolves with its exit code and what it wrote to stderr. */
+/**
+ * Runs scripts/log-file.js on `input`; resolves with its exit code, what it wrote to stderr, and
+ * the error (e.g. EPIPE) writing its input met, if any.
+ */
 function logFile(file: string, input: string, env: Record<string, string>) {
-  return new Promise<{ code: number | null; stderr: string }>((resolve) => {
+  return new Promise<{ code: number | null; stderr: string; inputError: string | null }>((resolve) => {
     const child = spawn(process.execPath, [SCRIPT, file], { env: { ...process.env, ...env } });
     let stderr = '';
+    let inputError: string | null = null;
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', (code) => resolve({ code, stderr }));
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => (inputError = error.code ?? error.message));
+    child.once('close', (code) => resolve({ code, stderr, inputError }));
     child.stdin.end(input);
   });
 }
@@ -45,6 +50,16 @@ describe('scripts/log-file.js (the log file of each app under npm start)', () =>
     }
     expect(kept).toBeLessThan(Buffer.byteLength(input) / 4);
     expect(await readFile(path.join(dir, 'app.log'), 'utf8')).toContain(lines[lines.length - 1]);
+  });
+
+  it('keeps reading when its file cannot be written, so the app writing to it never meets a closed pipe', async () => {
+    const blocker = path.join(dir, 'not-a-directory');
+    await writeFile(blocker, '');
+    const input = `${Array.from({ length: 20_000 }, (_, index) => `{"line":${index}}`).join('\n')}\n`;
+    const { code, stderr, inputError } = await logFile(path.join(blocker, 'app.log'), input, {});
+    expect(inputError).toBeNull();
+    expect(code).toBe(0);
+    expect(stderr).toContain("dropping this app's log until it restarts");
   });
 
   it.each([['0'], ['many']])('refuses LOG_FILE_KEEP=%s, writing nothing', async (keep) => {
