@@ -1,3 +1,5 @@
+import type { EventDataByType, EventType } from '@ledger/contracts';
+
 /**
  * The semantics of docs/architecture.md §5 in SQL, shared by every query over tariff measures and
  * export controls, so a rule changes in one place. MEASURES_AT is a list of CTEs to splice
@@ -11,6 +13,26 @@ export function knownAtK(alias: string): string {
   return `${alias}.recorded_at <= $2::timestamptz
     AND (${alias}.retracted_at IS NULL OR ${alias}.retracted_at > $2::timestamptz)`;
 }
+
+/**
+ * The payload fields the read-model SQL reads from `read_models.events.envelope` as recorded,
+ * rather than from tables `applyEvents` plans from the upcast event. An upcaster that changed one
+ * of them would make the SQL answer from the old shape while the evaluator reads the new one:
+ * `libs/read-models/test/raw-reads.unit.spec.ts` fails first. Moving such a field into a planned table is the cure.
+ */
+export const FIELDS_READ_AS_RECORDED = {
+  TariffImposed: ['rate', 'validFrom', 'validTo'],
+  TariffAnnounced: ['rate', 'validFrom', 'validTo'],
+  TariffRateChanged: ['validFrom', 'validTo'],
+  TariffSuspended: ['validFrom', 'validTo'],
+  TariffLifted: ['validFrom'],
+  TariffValidityChanged: ['validTo'],
+  TariffPostponed: ['validFrom'],
+  TariffWithdrawn: ['withdrawnAt', 'reason'],
+  TariffPointsSuspended: ['points', 'provision', 'validFrom', 'validTo'],
+  TariffProductsAmended: ['validFrom'],
+  ExportLicencesReported: ['count', 'period', 'reportedAt'],
+} as const satisfies Partial<{ [K in EventType]: readonly (keyof EventDataByType[K])[] }>;
 
 /**
  * `measures_at`: per candidate measure known at K, its latest-known creation (all of the
