@@ -1,4 +1,4 @@
-import { ValidateBy, type ValidationOptions } from 'class-validator';
+import { Matches, ValidateBy, type ValidationOptions } from 'class-validator';
 import { STREAM_ID, isElementSymbol, isHeading, isHsCode, isJurisdiction } from '@ledger/contracts';
 
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/i;
@@ -105,3 +105,10 @@ export function IsElementSymbol(options?: ValidationOptions) {
 
 export const SLUG = STREAM_ID;
 export const SLUG_MESSAGE = 'must be a slug: 3–100 of a-z, 0-9 and -, starting with a letter or digit';
+
+/** A program (legal-basis) id: upper-case letters, digits and dashes, e.g. US-IEEPA-RECIPROCAL. */
+export function IsProgramId() {
+  return Matches(/^[A-Z0-9][A-Z0-9-]{1,79}$/, {
+    message: 'program must be an upper-case legal-basis id such as US-IEEPA-RECIPROCAL',
+  });
+}

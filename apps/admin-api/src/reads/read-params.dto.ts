@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { LICENCE_VIEW_STATUSES } from '@ledger/domain';
-import { IsHsCode, IsJurisdiction, SLUG, SLUG_MESSAGE, isInstant } from '../request-validators';
+import { IsHsCode, IsJurisdiction, IsProgramId, SLUG, SLUG_MESSAGE, isInstant } from '../request-validators';
 
 const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -40,7 +40,8 @@ export class TimeQueryDto {
   knownAt?: string;
 }
 
-export class TariffsEffectiveQueryDto extends TimeQueryDto {
+/** The tariffs an imposer levies on goods of an origin, at (asOf, knownAt). */
+class TariffReachQueryDto extends TimeQueryDto {
   @ApiPropertyOptional({ example: 'US', required: true })
   @IsJurisdiction({ allowAll: false })
   imposer!: string;
@@ -48,7 +49,9 @@ export class TariffsEffectiveQueryDto extends TimeQueryDto {
   @ApiPropertyOptional({ example: 'CN', required: true })
   @IsJurisdiction({ allowAll: false })
   origin!: string;
+}
 
+export class TariffsEffectiveQueryDto extends TariffReachQueryDto {
   @ApiPropertyOptional({ example: '850511', required: true })
   @IsHsCode()
   product!: string;
@@ -115,20 +118,10 @@ export class EventsQueryDto extends PageQueryDto {
   after?: number;
 }
 
-export class TariffListQueryDto extends TimeQueryDto {
-  @ApiPropertyOptional({ example: 'US', required: true })
-  @IsJurisdiction({ allowAll: false })
-  imposer!: string;
-
-  @ApiPropertyOptional({ example: 'CN', required: true })
-  @IsJurisdiction({ allowAll: false })
-  origin!: string;
-
+export class TariffListQueryDto extends TariffReachQueryDto {
   @ApiPropertyOptional({ example: 'US-IEEPA-RECIPROCAL', description: 'only this program' })
   @IsOptional()
-  @Matches(/^[A-Z0-9][A-Z0-9-]{1,79}$/, {
-    message: 'program must be an upper-case legal-basis id such as US-IEEPA-RECIPROCAL',
-  })
+  @IsProgramId()
   program?: string;
 }
 

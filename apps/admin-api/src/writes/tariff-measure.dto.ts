@@ -12,14 +12,13 @@ import {
   Max,
   IsString,
   Length,
-  Matches,
   ValidateBy,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { normaliseHeading, type ProductScope } from '@ledger/contracts';
 import { CitedDto, CreateDto, IsRate, ValidityDto, hasAtMostTwoDecimals } from './common.dto';
-import { IsHeading, IsHsCode, IsInstant, IsJurisdiction } from '../request-validators';
+import { IsHeading, IsHsCode, IsInstant, IsJurisdiction, IsProgramId } from '../request-validators';
 
 /** Digits-only headings (`99030124`) get their dots, so the ledger holds one form of each. */
 const NormaliseHeading = () =>
@@ -78,9 +77,7 @@ abstract class TariffMeasureDto extends CreateDto {
   excludedTargets?: string[];
 
   @ApiProperty({ example: 'US-IEEPA-RECIPROCAL', description: 'legal basis / program id' })
-  @Matches(/^[A-Z0-9][A-Z0-9-]{1,79}$/, {
-    message: 'program must be an upper-case legal-basis id such as US-IEEPA-RECIPROCAL',
-  })
+  @IsProgramId()
   program!: string;
 
   /**
