@@ -6,6 +6,7 @@ import {
   type KafkaConfig,
   type logCreator,
 } from 'kafkajs';
+import { setTimeout } from 'node:timers/promises';
 import type { KafkaSaslConfig } from '@ledger/config';
 
 export interface KafkaSettings {
@@ -97,8 +98,33 @@ export async function ensureEventTopic(admin: Admin, settings: TopicSettings): P
       { name: 'max.message.bytes', value: String(8 * 1024 * 1024) },
     ],
   };
-  await admin.createTopics({ topics: [config], waitForLeaders: true });
+  await admin.createTopics({ topics: [config], waitForLeaders: false });
+  await waitForLeaders(admin, settings.topic);
   await assertEventTopic(admin, settings);
+}
+
+/** Metadata errors a topic just created answers with until every broker knows it and its leaders. */
+const NOT_YET_KNOWN = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/**
+ * Waits until every partition of a topic has a leader. kafkajs's own wait (`waitForLeaders`)
+ * gives up on the first "does not host this topic-partition", which a KRaft broker answers for a
+ * moment after the creation it has just acknowledged.
+ */
+export async function waitForLeaders(admin: Admin, topic: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+      const partitions = metadata.topics[0]?.partitions ?? [];
+      if (partitions.length > 0 && partitions.every((partition) => partition.leader >= 0)) return;
+    } catch (error) {
+      if (!NOT_YET_KNOWN.has((error as { type?: string }).type ?? '') || Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`Topic ${topic} has no leader on every partition after ${timeoutMs} ms`);
+    await setTimeout(100);
+  }
 }
 
 /**
