@@ -28,6 +28,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 node scripts/check-postgres.js
+bash scripts/chromium.sh
 npm run --silent build
 mkdir -p .cache && rm -f .cache/jest-results.json
 status=0

@@ -19,6 +19,7 @@ import { AsyncApiController } from './ledger/asyncapi.controller';
 import { CheckpointKeyController } from './ledger/checkpoint-key.controller';
 import { adminApiProblems } from './problems';
 import { ReadsModule } from './reads/reads.module';
+import { UiModule } from './ui/ui.module';
 import { WritesModule } from './writes/writes.module';
 
 @Module({
@@ -34,6 +35,7 @@ import { WritesModule } from './writes/writes.module';
     OperationsModule,
     WritesModule,
     ReadsModule,
+    UiModule,
   ],
   controllers: [AsyncApiController, CheckpointKeyController, KeysController, AuditController],
   providers: [

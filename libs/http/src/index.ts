@@ -17,10 +17,12 @@ export {
 } from './auth/keys/key-store';
 export {
   Authorize,
+  AuthorizeBrowser,
   Public,
   ROLE_SETS,
   accessRuleOf,
   authenticatedCaller,
+  basicPassword,
   bearerToken,
   type AccessRule,
 } from './auth/api-key.guard';

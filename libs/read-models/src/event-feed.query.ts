@@ -30,3 +30,40 @@ export async function eventFeed(db: Queryable, page: { after: number; limit: num
   const events = rows.slice(0, page.limit).map((row) => row.envelope);
   return { events, next: rows.length > page.limit ? (events.at(-1)?.position ?? null) : null };
 }
+
+/** A stream the read models know: what a browser lists. */
+export interface ListedStream {
+  readonly streamId: string;
+  readonly streamType: string;
+  readonly version: number;
+  /** The title its first event gave, when the stream type has one. */
+  readonly title: string | null;
+}
+
+/** $1 the stream types listed, $2 at most this many. */
+const STREAMS = `
+  SELECT v.stream_id, v.stream_type, v.version, first.envelope #>> '{data,title}' AS title
+  FROM read_models.stream_versions AS v
+  LEFT JOIN read_models.events AS first ON first.stream_id = v.stream_id AND first.stream_version = 1
+  WHERE v.stream_type = ANY($1::text[])
+  ORDER BY v.stream_type, v.stream_id
+  LIMIT $2`;
+
+/** The streams projected so far, by type then id. */
+export async function streamList(
+  db: Queryable,
+  query: { streamTypes: readonly string[]; limit: number },
+): Promise<ListedStream[]> {
+  const { rows } = await db.query<{
+    stream_id: string;
+    stream_type: string;
+    version: number;
+    title: string | null;
+  }>(STREAMS, [query.streamTypes, query.limit]);
+  return rows.map((row) => ({
+    streamId: row.stream_id,
+    streamType: row.stream_type,
+    version: row.version,
+    title: row.title,
+  }));
+}

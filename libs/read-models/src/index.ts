@@ -10,6 +10,6 @@ export { tariffsEffective } from './tariffs-effective.query';
 export { exportControlsActive } from './export-controls-active.query';
 export { licences, type LicencePage, type LicencePageQuery } from './licences.query';
 export { measureState } from './measure-state.query';
-export { eventFeed, measureHistory, type EventPage } from './event-feed.query';
+export { eventFeed, measureHistory, streamList, type EventPage, type ListedStream } from './event-feed.query';
 export { tariffList } from './tariff-list.query';
 export { tariffChangesBetween } from './tariff-changes.query';

@@ -9,12 +9,13 @@ import {
   applyDecorators,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { ApiBasicAuth, ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { ApiKeys, type Caller, type Role } from './api-keys';
 
 const ROLES = Symbol('roles');
 const PUBLIC = Symbol('public');
+const BROWSER = Symbol('browser');
 
 /** Who may call: admin writes; reader reads; admin and auditor may also read. */
 export const ROLE_SETS = {
@@ -30,6 +31,22 @@ export const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
 export function bearerToken(request: Pick<Request, 'headers'>): string | undefined {
   const header = request.headers.authorization;
   return typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
+}
+
+/** The form of an Authorization header a browser sends once asked: HTTP Basic (RFC 7617). */
+const BASIC = /^Basic ([A-Za-z0-9+/]{1,1024}={0,2})$/;
+
+/**
+ * The API key a browser presents as the password of HTTP Basic (the user name is not read), or
+ * undefined when the header is missing or malformed.
+ */
+export function basicPassword(request: Pick<Request, 'headers'>): string | undefined {
+  const header = request.headers.authorization;
+  const encoded = typeof header === 'string' ? BASIC.exec(header)?.[1] : undefined;
+  if (encoded === undefined) return undefined;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const password = decoded.slice(decoded.indexOf(':') + 1);
+  return decoded.includes(':') && /^[\x21-\x7e]{1,512}$/.test(password) ? password : undefined;
 }
 
 interface AuthenticatedRequest extends Request {
@@ -73,12 +90,33 @@ export class ApiKeyGuard implements CanActivate {
       throw new ForbiddenException('This route declares no access rule and is closed');
     }
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const token = bearerToken(request);
+    const browser =
+      this.reflector.getAllAndOverride<boolean>(BROWSER, [context.getHandler(), context.getClass()]) ===
+        true &&
+      (request.method === 'GET' || request.method === 'HEAD');
+    const token = bearerToken(request) ?? (browser ? basicPassword(request) : undefined);
+    // A browser asks its user for credentials only when told how: the key as Basic's password.
+    const challenge = (message: string): never => {
+      if (browser) {
+        context
+          .switchToHttp()
+          .getResponse<Response>()
+          .setHeader(
+            'WWW-Authenticate',
+            'Basic realm="trade-policy ledger (API key as password)", charset="UTF-8"',
+          );
+      }
+      throw new UnauthorizedException(message);
+    };
     if (token === undefined) {
-      throw new UnauthorizedException('Send an API key as "Authorization: Bearer <key>"');
+      return challenge(
+        browser
+          ? 'Send an API key as "Authorization: Bearer <key>", or as the password of HTTP Basic'
+          : 'Send an API key as "Authorization: Bearer <key>"',
+      );
     }
     const caller = await this.keys.identify(token);
-    if (!caller) throw new UnauthorizedException('Unknown or revoked API key');
+    if (!caller) return challenge('Unknown or revoked API key');
     if (!rule.roles.includes(caller.role)) {
       throw new ForbiddenException(`This operation needs one of the roles: ${rule.roles.join(', ')}`);
     }
@@ -95,6 +133,15 @@ export function Authorize(roles: readonly Role[]) {
     ApiUnauthorizedResponse({ description: 'Missing, unknown or revoked API key' }),
     ApiForbiddenResponse({ description: 'The key has no role allowed here' }),
   );
+}
+
+/**
+ * `Authorize` for pages a browser opens: the key may also come as the password of HTTP Basic,
+ * which browsers prompt for and then send by themselves. Only for reads (GET): credentials a
+ * browser sends unasked must never be able to write.
+ */
+export function AuthorizeBrowser(roles: readonly Role[]) {
+  return applyDecorators(Authorize(roles), SetMetadata(BROWSER, true), ApiBasicAuth());
 }
 
 /** Opens a route (or a controller's routes) to anyone: operational endpoints and public facts only. */
