@@ -42,7 +42,7 @@ interface MeasureRow {
 
 interface TimelineRow {
   readonly measure_id: string;
-  readonly kind: 'validity' | 'lift' | 'rate' | 'suspension';
+  readonly kind: 'validity' | 'lift' | 'rate' | 'suspension' | 'postponement' | 'withdrawal' | 'points';
   readonly version: number;
   readonly event_id: string;
   readonly recorded_at: string;
@@ -52,6 +52,11 @@ interface TimelineRow {
   readonly citation: unknown;
   readonly heading: string | null;
   readonly instrument: string | null;
+  /** A point suspension: the points and the named provision. */
+  readonly points: number | null;
+  readonly provision: string | null;
+  /** A withdrawal's reason. */
+  readonly reason: string | null;
 }
 
 interface ItemRow {
@@ -128,13 +133,13 @@ const INSERT_MEASURES = `
 const INSERT_TIMELINE_ENTRIES = `
   INSERT INTO read_models.timeline_entries
     (measure_id, kind, version, event_id, recorded_at, valid_from, valid_to, rate, citation,
-     heading, instrument)
+     heading, instrument, points, provision, reason)
   SELECT measure_id, kind, version, event_id, recorded_at, valid_from, valid_to, rate, citation,
-         heading, instrument
+         heading, instrument, points, provision, reason
   FROM jsonb_to_recordset($1::jsonb) AS t(
     measure_id text, kind text, version integer, event_id uuid, recorded_at timestamptz,
     valid_from timestamptz, valid_to timestamptz, rate numeric, citation jsonb, heading text,
-    instrument text)`;
+    instrument text, points numeric, provision text, reason text)`;
 
 const INSERT_CONTROL_ITEMS = `
   INSERT INTO read_models.control_items
@@ -315,7 +320,7 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
       validFrom: string | null,
       validTo: string | null | undefined,
       rate: number | null = null,
-      reference: { heading: string | null; instrument: string | null } = { heading: null, instrument: null },
+      details: Partial<Pick<TimelineRow, 'heading' | 'instrument' | 'points' | 'provision' | 'reason'>> = {},
     ): TimelineRow => ({
       measure_id: event.streamId,
       kind,
@@ -326,7 +331,12 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
       valid_to: validTo ?? null,
       rate,
       citation: event.citation,
-      ...reference,
+      heading: null,
+      instrument: null,
+      points: null,
+      provision: null,
+      reason: null,
+      ...details,
     });
     // Any event of a licence, a retraction included, changes its listed version or state.
     if (event.streamType === 'licence') plan.licenceIds.add(event.streamId);
@@ -445,9 +455,22 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
           recorded_at: event.recordedAt,
         });
         break;
-      case 'TariffWithdrawn':
       case 'TariffPostponed':
+        plan.timeline.push(entry('postponement', event.data.validFrom, null));
+        break;
+      case 'TariffWithdrawn':
+        plan.timeline.push(
+          entry('withdrawal', event.data.withdrawnAt, null, null, { reason: event.data.reason }),
+        );
+        break;
       case 'TariffPointsSuspended':
+        plan.timeline.push(
+          entry('points', event.data.validFrom, event.data.validTo, null, {
+            points: event.data.points,
+            provision: event.data.provision ?? null,
+          }),
+        );
+        break;
       case 'ExportLicencesReported':
       case 'AgreementConcluded':
       case 'LicenceApplied':

@@ -27,8 +27,6 @@ export const FIELDS_READ_AS_RECORDED = {
   TariffSuspended: ['validFrom', 'validTo'],
   TariffLifted: ['validFrom'],
   TariffValidityChanged: ['validTo'],
-  TariffPostponed: ['validFrom'],
-  TariffWithdrawn: ['withdrawnAt', 'reason'],
   TariffPointsSuspended: ['points', 'provision', 'validFrom', 'validTo'],
   TariffProductsAmended: ['validFrom'],
   ExportLicencesReported: ['count', 'period', 'reportedAt'],
@@ -67,20 +65,19 @@ export const MEASURES_AT = `
     ) latest
     -- A postponement or withdrawal recorded before the latest creation is superseded by it.
     LEFT JOIN LATERAL (
-      SELECT (ev.envelope #>> '{data,validFrom}')::timestamptz AS starts_at
-      FROM read_models.events ev
-      WHERE ev.stream_id = latest.measure_id AND ev.type = 'TariffPostponed' AND ${knownAtK('ev')}
-        AND ev.stream_version > latest.version
-      ORDER BY ev.stream_version DESC
+      SELECT e.valid_from AS starts_at
+      FROM read_models.timeline_entries e
+      WHERE e.measure_id = latest.measure_id AND e.kind = 'postponement' AND ${knownAtK('e')}
+        AND e.version > latest.version
+      ORDER BY e.version DESC
       LIMIT 1
     ) postponement ON true
     LEFT JOIN LATERAL (
-      SELECT (ev.envelope #>> '{data,withdrawnAt}')::timestamptz AS withdrawn_at,
-             ev.envelope #>> '{data,reason}' AS withdrawal_reason
-      FROM read_models.events ev
-      WHERE ev.stream_id = latest.measure_id AND ev.type = 'TariffWithdrawn' AND ${knownAtK('ev')}
-        AND ev.stream_version > latest.version
-      ORDER BY ev.stream_version DESC
+      SELECT e.valid_from AS withdrawn_at, e.reason AS withdrawal_reason
+      FROM read_models.timeline_entries e
+      WHERE e.measure_id = latest.measure_id AND e.kind = 'withdrawal' AND ${knownAtK('e')}
+        AND e.version > latest.version
+      ORDER BY e.version DESC
       LIMIT 1
     ) withdrawal ON true
   ),

@@ -108,18 +108,12 @@ export const TARIFFS_EFFECTIVE = `
          l.paint_instrument AS instrument, l.coverage, l.lines, l.finer_exclusions AS excluded_lines
   FROM programs l
   LEFT JOIN LATERAL (
-    SELECT s.points, s.provision, s.suspended_from, s.suspended_to
-    FROM read_models.events ev
-    CROSS JOIN LATERAL (
-      SELECT (ev.envelope #>> '{data,points}')::numeric AS points,
-             ev.envelope #>> '{data,provision}' AS provision,
-             (ev.envelope #>> '{data,validFrom}')::timestamptz AS suspended_from,
-             (ev.envelope #>> '{data,validTo}')::timestamptz AS suspended_to
-    ) s
-    WHERE ev.stream_id = l.measure_id AND ev.type = 'TariffPointsSuspended' AND ${knownAtK('ev')}
-      AND s.suspended_from <= $1::timestamptz
-      AND (s.suspended_to IS NULL OR s.suspended_to > $1::timestamptz)
-    ORDER BY ev.stream_version DESC
+    SELECT e.points, e.provision, e.valid_from AS suspended_from, e.valid_to AS suspended_to
+    FROM read_models.timeline_entries e
+    WHERE e.measure_id = l.measure_id AND e.kind = 'points' AND ${knownAtK('e')}
+      AND e.valid_from <= $1::timestamptz
+      AND (e.valid_to IS NULL OR e.valid_to > $1::timestamptz)
+    ORDER BY e.version DESC
     LIMIT 1
   ) partial ON true
   WHERE l.names_origin OR NOT l.program_names_origin
