@@ -34,7 +34,6 @@ interface MeasureRow {
   readonly products?: unknown;
   readonly product_scope?: 'all' | 'codes';
   readonly product_codes?: readonly string[];
-  readonly excluded_codes?: readonly string[];
   readonly kind?: string;
   readonly destinations?: readonly string[];
   readonly excluded_destinations?: readonly string[];
@@ -119,15 +118,15 @@ const INSERT_MEASURES = `
   INSERT INTO read_models.measures
     (measure_id, version, stream_type, event_id, recorded_at, imposer, valid_from, announced_at,
      legal_instrument, citation, program, title, targets, excluded_targets, products, product_scope,
-     product_codes, excluded_codes, kind, destinations, excluded_destinations)
+     product_codes, kind, destinations, excluded_destinations)
   SELECT measure_id, version, stream_type, event_id, recorded_at, imposer, valid_from, announced_at,
          legal_instrument, citation, program, title, targets, excluded_targets, products, product_scope,
-         product_codes, excluded_codes, kind, destinations, excluded_destinations
+         product_codes, kind, destinations, excluded_destinations
   FROM jsonb_to_recordset($1::jsonb) AS m(
     measure_id text, version integer, stream_type text, event_id uuid, recorded_at timestamptz,
     imposer text, valid_from timestamptz, announced_at timestamptz, legal_instrument text,
     citation jsonb, program text, title text, targets text[], excluded_targets text[],
-    products jsonb, product_scope text, product_codes text[], excluded_codes text[], kind text,
+    products jsonb, product_scope text, product_codes text[], kind text,
     destinations text[], excluded_destinations text[])`;
 
 const INSERT_TIMELINE_ENTRIES = `
@@ -362,7 +361,6 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
           products: data.products,
           product_scope: data.products.scope,
           product_codes: data.products.scope === 'codes' ? data.products.codes : [],
-          excluded_codes: data.products.scope === 'all' ? (data.products.excludedCodes ?? []) : [],
         });
         plan.productCodes.push(
           ...productCodeRows(
