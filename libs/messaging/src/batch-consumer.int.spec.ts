@@ -77,6 +77,32 @@ describe('BatchConsumer on the real broker', () => {
     expect(deliveries[0].records[0].value?.toString()).toBe('record-0');
   });
 
+  it('rejoins, rather than stopping for good, when the group dropped it while it held a batch', async () => {
+    const groupId = uniqueName('group-');
+    const consumer = new BatchConsumer(kafka, { groupId, topic });
+    const deliveries: string[] = [];
+    const stopped: unknown[] = [];
+    try {
+      await consumer.start({
+        handleBatch: async (batch): Promise<BatchVerdict> => {
+          deliveries.push(batch.fetchedOffset);
+          // Longer than the 10 s session, without a heartbeat: the group drops this member, and
+          // the commit that follows is answered "the coordinator is not aware of this member".
+          if (deliveries.length === 1) await new Promise((resolve) => setTimeout(resolve, 13_000));
+          return { outcome: 'processed' };
+        },
+        onStopped: (error) => stopped.push(error),
+      });
+      await eventually(() => expect(deliveries.length).toBeGreaterThanOrEqual(2), { timeoutMs: 90_000 });
+      await eventually(async () => expect(await committedOffset(groupId)).toBe('5'), { timeoutMs: 90_000 });
+    } finally {
+      await consumer.stop();
+    }
+    expect(stopped).toEqual([]);
+    // Kafka's commit of the first batch was refused, so the rejoined member reads it again.
+    expect(deliveries.slice(0, 2)).toEqual(['0', '0']);
+  });
+
   it('re-reads from the offset the handler asks for when its store is behind Kafka', async () => {
     const groupId = uniqueName('group-');
     const admin = kafka.admin();

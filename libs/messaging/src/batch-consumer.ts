@@ -109,8 +109,16 @@ const GROUP_CHANGES = new Set([
   'UNKNOWN_MEMBER_ID',
 ]);
 
+/** The broker's own answer under the wrappers kafkajs' retrier puts around what it will not retry. */
+function originalCause(error: unknown): unknown {
+  let current = error;
+  while (current instanceof Error && current.cause !== undefined && current.cause !== current)
+    current = current.cause;
+  return current;
+}
+
 function leavesTheGroup(error: unknown): boolean {
-  const type = (error as { type?: unknown } | null)?.type;
+  const type = (originalCause(error) as { type?: unknown } | null)?.type;
   return typeof type === 'string' && GROUP_CHANGES.has(type);
 }
 
@@ -206,7 +214,7 @@ export class BatchConsumer {
               try {
                 await payload.heartbeat();
               } catch (error) {
-                if (leavesTheGroup(error)) throw error;
+                if (leavesTheGroup(error)) throw originalCause(error);
                 handlers.onError?.(error, 'heartbeat');
               }
             },
@@ -222,10 +230,18 @@ export class BatchConsumer {
           case 'processed': {
             const last = batch.lastOffset();
             payload.resolveOffset(last);
-            await consumer.commitOffsets([
-              { topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-            ]);
-            await payload.heartbeat();
+            try {
+              await consumer.commitOffsets([
+                { topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+              ]);
+              await payload.heartbeat();
+            } catch (error) {
+              // The batch is durable in the handler's store; only Kafka's commit lags. When the
+              // group dropped this member meanwhile (a batch longer than the session, a stalled
+              // machine), kafkajs rejoins on the broker's own answer, but gives the consumer up
+              // for good on the wrapper its retrier puts around it.
+              throw leavesTheGroup(error) ? originalCause(error) : error;
+            }
             return;
           }
         }

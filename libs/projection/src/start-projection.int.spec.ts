@@ -107,6 +107,41 @@ describe('startProjection on the real broker and Postgres', () => {
     expect(rewinds).toEqual([]);
   });
 
+  it('keeps its partitions while a batch waits longer than the group session for the projection lock', async () => {
+    const topic = uniqueName('projection-wait-');
+    const groupId = uniqueName('group-');
+    const kafka = await createEventTopic(topic, 1);
+    const events = tariffStream('us-steel-waiting', 3);
+    await produce(kafka, topic, events);
+    const starts: number[] = [];
+    const assignments: number[][] = [];
+    // Another projection (a rebuild, a catch-up) holds the projection lock for longer than the
+    // consumer's 10 s session.
+    const holder = await db.pool.connect();
+    await holder.query(`SELECT pg_advisory_lock(x'70726f6a656374'::bigint)`);
+    const release = setTimeout(() => {
+      void holder
+        .query(`SELECT pg_advisory_unlock(x'70726f6a656374'::bigint)`)
+        .finally(() => holder.release());
+    }, 13_000);
+    try {
+      await project(
+        kafka,
+        topic,
+        groupId,
+        {
+          onAssigned: (partitions) => assignments.push([...partitions]),
+          onBatchStart: (batch) => starts.push(batch.partition),
+        },
+        () => eventually(async () => expect(await appliedEventIds()).toHaveLength(events.length), WAIT),
+      );
+    } finally {
+      clearTimeout(release);
+    }
+    expect(assignments).toEqual([[0]]);
+    expect(starts).toEqual([0]);
+  });
+
   it('retries a batch that fails fewer times than its attempts and applies it whole', async () => {
     const topic = uniqueName('projection-retry-');
     const groupId = uniqueName('group-');

@@ -136,12 +136,19 @@ export async function startProjection(
     try {
       for (let attempt = 1; ; attempt++) {
         const startedAt = performance.now();
+        // A big batch waiting its turn on the projection lock can outlast the group session:
+        // heartbeating meanwhile keeps the partitions. A group change it meets is left to the
+        // commit after the batch, which rejoins.
+        const keepAlive = setInterval(
+          () => void control.heartbeat().catch(() => undefined),
+          HEARTBEAT_EVERY_MS,
+        );
         try {
           const answer = await projectBatch(
             pool,
             { groupId, ...batch },
             { ...options, isolate: deterministicFailures >= applyAttempts },
-          );
+          ).finally(() => clearInterval(keepAlive));
           hooks.onBatch?.(batch, answer, (performance.now() - startedAt) / 1000);
           return answer;
         } catch (error) {
