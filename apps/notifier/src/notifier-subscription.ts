@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { EVENT_STREAM_TYPES, EVENT_TYPES, type EventEnvelope } from '@ledger/contracts';
@@ -31,7 +31,7 @@ export const NOTIFIER_HANDLERS = Object.fromEntries(
  * unreadable or foreign record) stops it; readiness then fails and the log says why.
  */
 @Injectable()
-export class NotifierSubscription implements OnApplicationBootstrap, OnApplicationShutdown {
+export class NotifierSubscription implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(NotifierSubscription.name);
   private readonly subscriber: Subscriber;
   private failure: Error | undefined;
@@ -66,7 +66,8 @@ export class NotifierSubscription implements OnApplicationBootstrap, OnApplicati
     await this.subscriber.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the pool closes (onApplicationShutdown), so the work in hand can finish. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.subscriber.stop();
   }
 }

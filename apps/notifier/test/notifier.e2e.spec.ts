@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Webhook } from 'standardwebhooks';
@@ -14,6 +16,7 @@ import {
   uniqueName,
   type TestDatabase,
 } from '@ledger/testing';
+import { freePort } from '../../../test/support/app-process';
 import { createEventTopic, produce, tariffStream } from '../../../test/support/projector-harness';
 import { NotifierModule } from '../src/notifier.module';
 
@@ -236,5 +239,42 @@ describe('notifier: webhooks for ledger events, end to end on the real broker', 
       });
     }, WAIT);
     expect(receivers.at('/cn')).toEqual([]);
+  });
+
+  it('runs as a process of its own: ready once subscribed, closed to calls without the key, stopped cleanly by SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      [path.resolve(__dirname, '../../../dist/apps/notifier/src/main.js')],
+      {
+        env: {
+          ...process.env,
+          NOTIFIER_PORT: String(port),
+          NOTIFIER_GROUP_ID: uniqueName('subscriber-notifier-'),
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    try {
+      await eventually(
+        async () => expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200),
+        WAIT,
+      );
+      expect(
+        (await fetch(`http://127.0.0.1:${port}/v1/webhooks/${randomBytes(4).toString('hex')}/deliveries`))
+          .status,
+      ).toBe(401);
+      const stoppedAt = Date.now();
+      child.kill('SIGTERM');
+      const exit = await exited;
+      // Nest closes the app, then ends the process by the signal it got.
+      expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
+      expect(Date.now() - stoppedAt).toBeLessThan(15_000);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });
