@@ -39,6 +39,13 @@ module.exports = {
       },
     },
     {
+      name: 'subscriber-sdk-stays-small',
+      comment: 'The subscriber SDK builds on contracts and messaging only: no Nest, no other adapter.',
+      severity: 'error',
+      from: { path: '^libs/subscriber/src/(?!.*\\.spec\\.ts$)' },
+      to: { path: ['node_modules/@nestjs', '^libs/(?!subscriber/|contracts/|messaging/)', '^apps/'] },
+    },
+    {
       name: 'libs-do-not-import-apps',
       severity: 'error',
       from: { path: '^libs/' },

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs the notifier (apps/notifier) in the foreground against what `npm start` brought up: the
+# local broker (as the read-only principal ledger-subscriber, unless KAFKA_BROKERS and
+# KAFKA_SASL_USERNAME/PASSWORD are given) and the ledger's database, whose migrations made the
+# notifier's schema. NOTIFIER_API_KEY is taken from the environment, else made once and kept in
+# .cache/run/notifier.env. Ctrl-C stops it cleanly.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+RUN_DIR="$ROOT/.cache/run"
+mkdir -p "$RUN_DIR"
+
+if [[ -z "${KAFKA_BROKERS:-}" ]]; then
+  export KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT:-9092}"
+  credentials="${KAFKA_HOME:-$ROOT/.cache/kafka/${KAFKA_PORT:-9092}}/credentials.env"
+  if [[ -z "${KAFKA_SASL_PASSWORD:-}" && -f "$credentials" ]]; then
+    # shellcheck source=/dev/null
+    source "$credentials"
+    export KAFKA_SASL_USERNAME="${KAFKA_SUBSCRIBER_USERNAME:-ledger-subscriber}"
+    export KAFKA_SASL_PASSWORD="${KAFKA_SUBSCRIBER_PASSWORD:-}"
+  fi
+fi
+
+# The notifier's tables are in the `notifier` schema; no ledger role may use them, so it connects
+# with NOTIFIER_DATABASE_URL, by default the URL the migrations ran with.
+export NOTIFIER_DATABASE_URL="${NOTIFIER_DATABASE_URL:-${MIGRATION_DATABASE_URL:-${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ledger}}}"
+
+if [[ -z "${NOTIFIER_API_KEY:-}" ]]; then
+  if [[ ! -f "$RUN_DIR/notifier.env" ]]; then
+    (umask 077 && echo "NOTIFIER_API_KEY=$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')" >"$RUN_DIR/notifier.env")
+  fi
+  # shellcheck source=/dev/null
+  source "$RUN_DIR/notifier.env"
+  export NOTIFIER_API_KEY
+  echo "[notifier] API key in .cache/run/notifier.env" >&2
+fi
+
+if [[ ! -f dist/apps/notifier/src/main.js ]]; then npm run --silent build; fi
+echo "[notifier] listening on http://127.0.0.1:${NOTIFIER_PORT:-3003}" >&2
+exec node dist/apps/notifier/src/main.js
