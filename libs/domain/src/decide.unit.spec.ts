@@ -1,6 +1,6 @@
 import type { PolicyEvent } from '@ledger/contracts';
 import type { Command } from './commands';
-import { given } from './testing/given-when-then';
+import { everyStreamType, specify } from './testing/given-when-then';
 import {
   CN_RARE_EARTHS,
   DY_LICENCE,
@@ -11,6 +11,8 @@ import {
   rareEarthControl,
   reciprocalOnChina,
 } from './testing/seed';
+
+const given = specify(everyStreamType);
 
 const instant = '2025-06-01T00:00:00.000Z';
 const tariffImposed: PolicyEvent = { type: 'TariffImposed', data: reciprocalOnChina };
