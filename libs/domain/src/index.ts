@@ -22,5 +22,3 @@ export type { TariffMeasure, TariffMeasureStage } from './tariff-measure/decider
 export type { ExportControl } from './export-control/decider';
 export type { Licence, LicenceStatus } from './licence/decider';
 export type { Agreement } from './agreement/decider';
-export * from './views/evaluate';
-export * from './views/tariff-changes';
