@@ -10,7 +10,7 @@ import {
   genevaStatement,
   rareEarthControl,
   reciprocalOnChina,
-} from './testing/seed';
+} from '../../contracts/test/catalogue';
 
 const given = specify(everyStreamType);
 

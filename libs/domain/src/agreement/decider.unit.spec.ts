@@ -7,7 +7,7 @@ import {
   US_FENTANYL_CN,
   US_RECIPROCAL_CN,
   genevaStatement,
-} from '../testing/seed';
+} from '../../../contracts/test/catalogue';
 import { agreementDecider } from './decider';
 
 const given = specify(agreementDecider);

@@ -5,7 +5,7 @@ import type {
   PolicyEvent,
 } from '@ledger/contracts';
 import { specify } from '../testing/given-when-then';
-import { CN_RARE_EARTHS, rareEarthControl, sevenRareEarths } from '../testing/seed';
+import { CN_RARE_EARTHS, rareEarthControl, sevenRareEarths } from '../../../contracts/test/catalogue';
 import { exportControlDecider } from './decider';
 
 const given = specify(exportControlDecider);

@@ -1,6 +1,11 @@
 import type { LicenceApplied, LicenceApproved, PolicyEvent } from '@ledger/contracts';
 import { specify } from '../testing/given-when-then';
-import { CN_RARE_EARTHS, DY_LICENCE, US_RECIPROCAL_CN, dysprosiumLicence } from '../testing/seed';
+import {
+  CN_RARE_EARTHS,
+  DY_LICENCE,
+  US_RECIPROCAL_CN,
+  dysprosiumLicence,
+} from '../../../contracts/test/catalogue';
 import { licenceDecider } from './decider';
 
 const given = specify(licenceDecider);

@@ -8,7 +8,7 @@ import {
   dysprosiumLicence,
   rareEarthControl,
   reciprocalOnChina,
-} from '../testing/seed';
+} from '../../../contracts/test/catalogue';
 
 /** Retractions reach every stream type, so these specs decide as `decide` does. */
 const given = specify(everyStreamType);

@@ -1,6 +1,11 @@
 import type { PolicyEvent, TariffAnnounced, TariffImposed, TariffProductsAmended } from '@ledger/contracts';
 import { specify } from '../testing/given-when-then';
-import { US_FENTANYL_CN, US_RECIPROCAL_CN, fentanylOnChina, reciprocalOnChina } from '../testing/seed';
+import {
+  US_FENTANYL_CN,
+  US_RECIPROCAL_CN,
+  fentanylOnChina,
+  reciprocalOnChina,
+} from '../../../contracts/test/catalogue';
 import { tariffMeasureDecider } from './decider';
 
 const given = specify(tariffMeasureDecider);
