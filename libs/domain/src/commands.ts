@@ -1,24 +1,32 @@
-import type { StreamType } from '@ledger/contracts';
+import type { PolicyStreamType, StreamType } from '@ledger/contracts';
 import { AGREEMENT_COMMANDS, type AgreementCommand } from './agreement/commands';
-import type { CreatingIn } from './command-of';
+import type { CreatingIn, StreamCommands } from './command-of';
 import { EXPORT_CONTROL_COMMANDS, type ExportControlCommand } from './export-control/commands';
 import { LICENCE_COMMANDS, type LicenceCommand } from './licence/commands';
 import { RETRACTION_COMMANDS, type RetractionCommand } from './retraction/commands';
 import { TARIFF_MEASURE_COMMANDS, type TariffMeasureCommand } from './tariff-measure/commands';
 
-export type Command =
-  TariffMeasureCommand | ExportControlCommand | LicenceCommand | AgreementCommand | RetractionCommand;
+/** The command union of each stream type's folder; a retraction corrects a stream of any type. */
+interface CommandsOfStream {
+  'tariff-measure': TariffMeasureCommand;
+  'export-control': ExportControlCommand;
+  licence: LicenceCommand;
+  agreement: AgreementCommand;
+  any: RetractionCommand;
+}
+
+export type Command = CommandsOfStream[keyof CommandsOfStream];
 
 export type CommandType = Command['type'];
 
-/** Each stream type's commands (see StreamCommands); a retraction corrects any stream. */
+/** Each stream type's command list (see StreamCommands), for every policy stream type. */
 const COMMANDS_BY_STREAM_TYPE = {
   'tariff-measure': TARIFF_MEASURE_COMMANDS,
   'export-control': EXPORT_CONTROL_COMMANDS,
   licence: LICENCE_COMMANDS,
   agreement: AGREEMENT_COMMANDS,
   any: RETRACTION_COMMANDS,
-} as const;
+} as const satisfies { readonly [S in PolicyStreamType | 'any']: StreamCommands<CommandsOfStream[S]> };
 
 type StreamCommandsOf = typeof COMMANDS_BY_STREAM_TYPE;
 
