@@ -11,8 +11,9 @@ import type {
  * The one catalogue of sample policy data the tests draw on (see docs/domain.md): US–China
  * tariffs and China's rare-earth export controls of spring 2025, their stream ids and the
  * instruments they cite. The deciders' specs use these payloads as they are; the seed events
- * (`seed-events.ts`) and the HTTP bodies of the end-to-end tests (`test/support/policy-bodies.ts`)
- * take the citations, ids and payloads they share from here. Instants are UTC; "12:01 a.m. EDT"
+ * (`seed-events.ts`), the HTTP bodies of the end-to-end tests (`test/support/policy-bodies.ts`)
+ * and the auditor tests' ledger (`test/support/audited-ledger.ts`) take the citations, ids and
+ * payloads they share from here. Instants are UTC; "12:01 a.m. EDT"
  * is 04:01Z, "12:01 a.m. EST" 05:01Z, Beijing midnight 16:00Z the day before. Exporters and
  * licence quantities are illustrative, not facts.
  */
