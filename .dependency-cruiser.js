@@ -24,6 +24,21 @@ module.exports = {
       },
     },
     {
+      name: 'views-are-pure',
+      comment: 'The view evaluator imports no Nest, pg, kafkajs nor any of our libs but contracts.',
+      severity: 'error',
+      from: { path: '^libs/views/' },
+      to: {
+        path: [
+          'node_modules/@nestjs',
+          'node_modules/pg',
+          'node_modules/kafkajs',
+          '^libs/(?!views/|contracts/)',
+          '^apps/',
+        ],
+      },
+    },
+    {
       name: 'contracts-are-standalone',
       comment: 'Subscribers import contracts; it must not pull in Nest, pg, kafkajs or our adapters.',
       severity: 'error',

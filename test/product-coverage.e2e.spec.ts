@@ -1,5 +1,5 @@
 import type { RecordedEnvelope } from '@ledger/contracts';
-import type { EffectiveTariffs, MeasureView } from '@ledger/domain';
+import type { EffectiveTariffs, MeasureView } from '@ledger/views';
 import { ledgerOverHttp } from './support/ledger-over-http';
 import { excludeComputers, exceptionsMemorandum } from './support/policy-bodies';
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { RARE_EARTH_ELEMENTS, type RecordedEnvelope, upcastEnvelope } from '@ledger/contracts';
-import { evaluateExportControls, evaluateMeasure, evaluateTariffs } from '@ledger/domain';
+import { evaluateExportControls, evaluateMeasure, evaluateTariffs } from '@ledger/views';
 import { KeyStore } from '@ledger/http';
 import { Journal } from '@ledger/journal';
 import { testProjectorGroup, createTestDatabase, eventually, type TestDatabase } from '@ledger/testing';

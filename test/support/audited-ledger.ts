@@ -15,6 +15,7 @@ import { Journal, type TopicInstance } from '@ledger/journal';
 import { EventProducer, partitionOf, type OutgoingRecord } from '@ledger/messaging';
 import { applyEvents } from '@ledger/read-models';
 import type { TestDatabase } from '@ledger/testing';
+import { reciprocalOnChina } from '../../libs/contracts/test/catalogue';
 import { AppProcess, type CliResult } from './app-process';
 import { prepareLedger, type Ledger } from './ledger-harness';
 
@@ -45,22 +46,8 @@ export interface VerifyOutcome extends CliResult {
     | undefined;
 }
 
-/** The reciprocal tariff on goods of China as the journal holds it: the first event of a ledger. */
-export const IMPOSED: PolicyEvent = {
-  type: 'TariffImposed',
-  data: {
-    imposer: 'US',
-    targets: ['CN'],
-    program: 'US-IEEPA-RECIPROCAL',
-    products: { scope: 'all' },
-    title: 'Reciprocal tariff on goods of China',
-    legalInstrument: 'Executive Order 14257',
-    announcedAt: '2025-04-02T20:00:00.000Z',
-    rate: 34,
-    validFrom: '2025-04-09T04:01:00.000Z',
-    validTo: null,
-  },
-};
+/** The reciprocal tariff on China (the catalogue's) as the journal holds it: the first event of a ledger. */
+export const IMPOSED: PolicyEvent = { type: 'TariffImposed', data: { ...reciprocalOnChina, validTo: null } };
 
 function rateChange(rate: number): PolicyEvent {
   return { type: 'TariffRateChanged', data: { rate, validFrom: '2025-04-10T04:01:00.000Z' } };

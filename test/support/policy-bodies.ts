@@ -1,4 +1,16 @@
-/** Request bodies from the seed scenario (docs/domain.md), for writes through the public API. */
+import {
+  EXCEPTIONS_MEMORANDUM,
+  GENEVA,
+  genevaStatement as genevaPayload,
+  reciprocalOnChina,
+} from '../../libs/contracts/test/catalogue';
+
+/**
+ * Request bodies from the seed scenario (docs/domain.md), for writes through the public API:
+ * the catalogue's payloads (libs/contracts/test/catalogue.ts) with an id and a citation. The
+ * export-control and licence bodies give their instants with local offsets, which the API
+ * normalises to UTC.
+ */
 export const citation = {
   url: 'https://www.whitehouse.gov/presidential-actions/2025/04/modifying-reciprocal-tariff-rates/',
   reference: 'Executive Order 14259',
@@ -7,28 +19,16 @@ export const citation = {
 export function imposeReciprocalOnChina(id: string) {
   return {
     id,
-    imposer: 'US',
-    targets: ['CN'],
+    ...reciprocalOnChina,
     excludedTargets: [],
-    program: 'US-IEEPA-RECIPROCAL',
     products: { scope: 'all', excludedCodes: ['2709'] },
-    title: 'Reciprocal tariff on goods of China',
-    legalInstrument: 'Executive Order 14257',
-    announcedAt: '2025-04-02T20:00:00Z',
-    rate: 34,
-    validFrom: '2025-04-09T04:01:00Z',
     citation: { ...citation, reference: 'Executive Order 14257' },
   };
 }
 
 export const raiseTo84 = { rate: 84, validFrom: '2025-04-09T04:01:00Z', citation };
 
-/** The presidential memorandum of 11 April 2025, excluding electronics from 5 April on. */
-export const exceptionsMemorandum = {
-  url: 'https://www.whitehouse.gov/presidential-actions/2025/04/clarification-of-exceptions-under-executive-order-14257-of-april-2-2025-as-amended/',
-  reference: 'Presidential memorandum of 11 April 2025',
-  title: 'Clarification of Exceptions Under Executive Order 14257 of April 2, 2025, as Amended',
-};
+export const exceptionsMemorandum = EXCEPTIONS_MEMORANDUM;
 
 const ANNEX = 'Annex to the memorandum of 11 April 2025';
 
@@ -75,11 +75,8 @@ export function licenceApplication(id: string, exportControlId: string) {
 export function genevaStatement(id: string, relatedMeasureIds: string[]) {
   return {
     id,
-    parties: ['US', 'CN'],
-    title: 'Joint Statement on U.S.-China Economic and Trade Meeting in Geneva',
-    concludedAt: '2025-05-12T08:00:00Z',
-    summary: 'Both sides lower additional tariffs by 115 percentage points for 90 days from 14 May 2025.',
+    ...genevaPayload,
     relatedMeasureIds,
-    citation: { url: 'https://www.whitehouse.gov/briefings-statements/2025/05/joint-statement/' },
+    citation: GENEVA,
   };
 }

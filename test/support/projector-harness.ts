@@ -10,7 +10,7 @@ import {
   type AnyEventEnvelope,
   type EventEnvelope,
 } from '@ledger/contracts';
-import { evaluateMeasure, evaluateTariffs } from '@ledger/domain';
+import { evaluateMeasure, evaluateTariffs } from '@ledger/views';
 import {
   EventProducer,
   ensureEventTopic,

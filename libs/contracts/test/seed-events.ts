@@ -19,6 +19,17 @@ import {
   type JournalEvent,
   type StreamType,
 } from '../src/index';
+import {
+  EO_14257,
+  EXCEPTIONS_MEMORANDUM,
+  GENEVA,
+  GENEVA_TITLE,
+  ILLUSTRATIVE,
+  MOFCOM_10,
+  MOFCOM_18,
+  TARIFF_COMMISSION,
+  US_RECIPROCAL_CN,
+} from './catalogue';
 
 interface Entry {
   readonly event: JournalEvent;
@@ -66,27 +77,6 @@ export function chainStream(
   }
   return envelopes;
 }
-
-const MOFCOM_18: Citation = {
-  reference: 'MOFCOM/GAC Announcement No. 18 of 2025',
-  title: 'Decision on implementing export control on certain medium and heavy rare-earth items',
-};
-const MOFCOM_10: Citation = { reference: 'MOFCOM/GAC Announcement No. 10 of 2025' };
-const GENEVA: Citation = {
-  url: 'https://www.whitehouse.gov/briefings-statements/2025/05/joint-statement-on-u-s-china-economic-and-trade-meeting-in-geneva/',
-  reference: 'Joint statement, Geneva, 12 May 2025',
-  title: 'Joint Statement on U.S.-China Economic and Trade Meeting in Geneva',
-};
-const EO_14257: Citation = { reference: 'Executive Order 14257 as amended' };
-const TARIFF_COMMISSION: Citation = {
-  reference: 'State Council Tariff Commission announcement of 11 April 2025',
-};
-const EXCEPTIONS_MEMORANDUM: Citation = {
-  url: 'https://www.whitehouse.gov/presidential-actions/2025/04/clarification-of-exceptions-under-executive-order-14257-of-april-2-2025-as-amended/',
-  reference: 'Presidential memorandum of 11 April 2025',
-  title: 'Clarification of Exceptions Under Executive Order 14257 of April 2, 2025, as Amended',
-};
-const ILLUSTRATIVE: Citation = { reference: 'Illustrative entry, not a real instrument' };
 
 const RARE_EARTH_ITEMS = [
   { element: 'Sm', controlCode: '1C902.a', description: 'Samarium and samarium alloys' },
@@ -189,7 +179,7 @@ export const STRATEGIC_METAL_CONTROLS = chainStream('export-control', 'cn-strate
   },
 ]);
 
-export const US_RECIPROCAL_ON_CN = chainStream('tariff-measure', 'us-ieepa-reciprocal-cn', [
+export const US_RECIPROCAL_ON_CN = chainStream('tariff-measure', US_RECIPROCAL_CN, [
   {
     recordedAt: '2025-04-10T14:00:00.000Z',
     citation: EO_14257,
@@ -286,10 +276,10 @@ export const GENEVA_STATEMENT = chainStream('agreement', 'geneva-joint-statement
       type: 'AgreementConcluded',
       data: {
         parties: ['US', 'CN'],
-        title: 'Joint Statement on U.S.-China Economic and Trade Meeting in Geneva',
+        title: GENEVA_TITLE,
         concludedAt: '2025-05-12T08:00:00.000Z',
         summary: 'Both sides cut additional duties from 14 May 2025 for a 90-day pause.',
-        relatedMeasureIds: ['us-ieepa-reciprocal-cn', 'cn-tariff-commission-us-2025'],
+        relatedMeasureIds: [US_RECIPROCAL_CN, 'cn-tariff-commission-us-2025'],
       },
     },
   },

@@ -1,129 +1,60 @@
-import type {
-  AgreementConcluded,
-  EventRetracted,
-  ExportControlImposed,
-  ExportControlItemsAmended,
-  ExportControlLifted,
-  ExportControlSuspended,
-  ExportControlValidityChanged,
-  ExportLicencesReported,
-  LicenceApplied,
-  LicenceApproved,
-  LicenceDenied,
-  LicenceRevoked,
-  StreamType,
-  TariffAnnounced,
-  TariffImposed,
-  TariffLifted,
-  TariffPointsSuspended,
-  TariffPostponed,
-  TariffProductsAmended,
-  TariffRateChanged,
-  TariffSuspended,
-  TariffValidityChanged,
-  TariffWithdrawn,
-} from '@ledger/contracts';
+import type { PolicyStreamType, StreamType } from '@ledger/contracts';
+import { AGREEMENT_COMMANDS, type AgreementCommand } from './agreement/commands';
+import type { CreatingIn, StreamCommands } from './command-of';
+import { EXPORT_CONTROL_COMMANDS, type ExportControlCommand } from './export-control/commands';
+import { LICENCE_COMMANDS, type LicenceCommand } from './licence/commands';
+import { RETRACTION_COMMANDS, type RetractionCommand } from './retraction/commands';
+import { TARIFF_MEASURE_COMMANDS, type TariffMeasureCommand } from './tariff-measure/commands';
 
-/** One write to one stream; `data` is the payload of the event it asks for. */
-interface CommandOf<T extends string, D> {
-  readonly type: T;
-  readonly streamId: string;
-  readonly data: D;
+/** The command union of each stream type's folder; a retraction corrects a stream of any type. */
+interface CommandsOfStream {
+  'tariff-measure': TariffMeasureCommand;
+  'export-control': ExportControlCommand;
+  licence: LicenceCommand;
+  agreement: AgreementCommand;
+  any: RetractionCommand;
 }
 
-export type ImposeTariff = CommandOf<'ImposeTariff', TariffImposed>;
-export type ChangeTariffRate = CommandOf<'ChangeTariffRate', TariffRateChanged>;
-export type SuspendTariff = CommandOf<'SuspendTariff', TariffSuspended>;
-export type LiftTariff = CommandOf<'LiftTariff', TariffLifted>;
-export type ChangeTariffValidity = CommandOf<'ChangeTariffValidity', TariffValidityChanged>;
-export type AnnounceTariff = CommandOf<'AnnounceTariff', TariffAnnounced>;
-export type WithdrawTariff = CommandOf<'WithdrawTariff', TariffWithdrawn>;
-export type PostponeTariff = CommandOf<'PostponeTariff', TariffPostponed>;
-export type SuspendTariffPoints = CommandOf<'SuspendTariffPoints', TariffPointsSuspended>;
-export type AmendTariffProducts = CommandOf<'AmendTariffProducts', TariffProductsAmended>;
-
-export type ImposeExportControl = CommandOf<'ImposeExportControl', ExportControlImposed>;
-export type AmendExportControlItems = CommandOf<'AmendExportControlItems', ExportControlItemsAmended>;
-export type SuspendExportControl = CommandOf<'SuspendExportControl', ExportControlSuspended>;
-export type LiftExportControl = CommandOf<'LiftExportControl', ExportControlLifted>;
-export type ChangeExportControlValidity = CommandOf<
-  'ChangeExportControlValidity',
-  ExportControlValidityChanged
->;
-export type ReportExportLicences = CommandOf<'ReportExportLicences', ExportLicencesReported>;
-
-export type ApplyForLicence = CommandOf<'ApplyForLicence', LicenceApplied>;
-export type ApproveLicence = CommandOf<'ApproveLicence', LicenceApproved>;
-export type DenyLicence = CommandOf<'DenyLicence', LicenceDenied>;
-export type RevokeLicence = CommandOf<'RevokeLicence', LicenceRevoked>;
-
-export type ConcludeAgreement = CommandOf<'ConcludeAgreement', AgreementConcluded>;
-
-export type RetractEvent = CommandOf<'RetractEvent', EventRetracted>;
-
-export type TariffMeasureCommand =
-  | ImposeTariff
-  | ChangeTariffRate
-  | SuspendTariff
-  | LiftTariff
-  | ChangeTariffValidity
-  | AnnounceTariff
-  | WithdrawTariff
-  | PostponeTariff
-  | SuspendTariffPoints
-  | AmendTariffProducts;
-
-export type ExportControlCommand =
-  | ImposeExportControl
-  | AmendExportControlItems
-  | SuspendExportControl
-  | LiftExportControl
-  | ChangeExportControlValidity
-  | ReportExportLicences;
-
-export type LicenceCommand = ApplyForLicence | ApproveLicence | DenyLicence | RevokeLicence;
-
-export type Command =
-  TariffMeasureCommand | ExportControlCommand | LicenceCommand | ConcludeAgreement | RetractEvent;
+export type Command = CommandsOfStream[keyof CommandsOfStream];
 
 export type CommandType = Command['type'];
 
+/** Each stream type's command list (see StreamCommands), for every policy stream type. */
+const COMMANDS_BY_STREAM_TYPE = {
+  'tariff-measure': TARIFF_MEASURE_COMMANDS,
+  'export-control': EXPORT_CONTROL_COMMANDS,
+  licence: LICENCE_COMMANDS,
+  agreement: AGREEMENT_COMMANDS,
+  any: RETRACTION_COMMANDS,
+} as const satisfies { readonly [S in PolicyStreamType | 'any']: StreamCommands<CommandsOfStream[S]> };
+
+type StreamCommandsOf = typeof COMMANDS_BY_STREAM_TYPE;
+
+/** The stream type each command writes to, the key of the record that lists it. */
+export type CommandStreamType<T extends CommandType> = {
+  [S in keyof StreamCommandsOf]: T extends keyof StreamCommandsOf[S] ? S : never;
+}[keyof StreamCommandsOf];
+
+const commandEntries = Object.entries(COMMANDS_BY_STREAM_TYPE).flatMap(([streamType, commands]) =>
+  Object.entries(commands).map(([type, role]) => ({ type: type as CommandType, streamType, role })),
+);
+
 /** The stream type each command writes to; a retraction corrects any stream. */
-export const COMMAND_STREAM_TYPE: Readonly<Record<CommandType, StreamType | 'any'>> = {
-  ImposeTariff: 'tariff-measure',
-  ChangeTariffRate: 'tariff-measure',
-  SuspendTariff: 'tariff-measure',
-  LiftTariff: 'tariff-measure',
-  ChangeTariffValidity: 'tariff-measure',
-  AnnounceTariff: 'tariff-measure',
-  WithdrawTariff: 'tariff-measure',
-  PostponeTariff: 'tariff-measure',
-  SuspendTariffPoints: 'tariff-measure',
-  AmendTariffProducts: 'tariff-measure',
-  ImposeExportControl: 'export-control',
-  AmendExportControlItems: 'export-control',
-  SuspendExportControl: 'export-control',
-  LiftExportControl: 'export-control',
-  ChangeExportControlValidity: 'export-control',
-  ReportExportLicences: 'export-control',
-  ApplyForLicence: 'licence',
-  ApproveLicence: 'licence',
-  DenyLicence: 'licence',
-  RevokeLicence: 'licence',
-  ConcludeAgreement: 'agreement',
-  RetractEvent: 'any',
-};
+export const COMMAND_STREAM_TYPE = Object.fromEntries(
+  commandEntries.map(({ type, streamType }) => [type, streamType]),
+) as { readonly [T in CommandType]: CommandStreamType<T> } satisfies Readonly<
+  Record<CommandType, StreamType | 'any'>
+>;
+
+export type CreationCommand = Extract<
+  Command,
+  { type: { [S in keyof StreamCommandsOf]: CreatingIn<StreamCommandsOf[S]> }[keyof StreamCommandsOf] }
+>;
 
 /** The commands that start a stream; every other command needs the stream to exist. */
-export const CREATION_COMMANDS = [
-  'ImposeTariff',
-  'AnnounceTariff',
-  'ImposeExportControl',
-  'ApplyForLicence',
-  'ConcludeAgreement',
-] as const satisfies readonly CommandType[];
-
-export type CreationCommand = Extract<Command, { type: (typeof CREATION_COMMANDS)[number] }>;
+export const CREATION_COMMANDS: readonly CreationCommand['type'][] = commandEntries.flatMap(
+  ({ type, role }) => (role === 'creates' ? [type as CreationCommand['type']] : []),
+);
 
 export function isCreationCommand(command: Command): command is CreationCommand {
   return (CREATION_COMMANDS as readonly CommandType[]).includes(command.type);

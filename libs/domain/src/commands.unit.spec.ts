@@ -5,7 +5,7 @@ import {
   GENEVA_STATEMENT,
   dysprosiumLicence,
   genevaStatement,
-} from './testing/seed';
+} from '../../contracts/test/catalogue';
 
 describe('commands', () => {
   it('names the streams a licence application and an agreement refer to', () => {

@@ -1,6 +1,6 @@
 import type { PolicyEvent } from '@ledger/contracts';
 import type { Command } from './commands';
-import { given } from './testing/given-when-then';
+import { everyStreamType, specify } from './testing/given-when-then';
 import {
   CN_RARE_EARTHS,
   DY_LICENCE,
@@ -10,7 +10,9 @@ import {
   genevaStatement,
   rareEarthControl,
   reciprocalOnChina,
-} from './testing/seed';
+} from '../../contracts/test/catalogue';
+
+const given = specify(everyStreamType);
 
 const instant = '2025-06-01T00:00:00.000Z';
 const tariffImposed: PolicyEvent = { type: 'TariffImposed', data: reciprocalOnChina };

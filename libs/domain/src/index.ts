@@ -9,42 +9,16 @@ export type {
   TariffMeasureState,
 } from './state';
 export { COMMAND_STREAM_TYPE, CREATION_COMMANDS, isCreationCommand, referencedStreamIds } from './commands';
-export type {
-  AmendExportControlItems,
-  AmendTariffProducts,
-  AnnounceTariff,
-  ApplyForLicence,
-  ApproveLicence,
-  ChangeExportControlValidity,
-  ChangeTariffRate,
-  ChangeTariffValidity,
-  Command,
-  CommandType,
-  ConcludeAgreement,
-  CreationCommand,
-  DecisionContext,
-  DenyLicence,
-  ExportControlCommand,
-  ImposeExportControl,
-  ImposeTariff,
-  LicenceCommand,
-  LiftExportControl,
-  LiftTariff,
-  PostponeTariff,
-  ReportExportLicences,
-  RetractEvent,
-  RevokeLicence,
-  SuspendExportControl,
-  SuspendTariff,
-  SuspendTariffPoints,
-  TariffMeasureCommand,
-  WithdrawTariff,
-} from './commands';
+export type { Command, CommandType, CreationCommand, DecisionContext } from './commands';
+export type * from './tariff-measure/commands';
+export type * from './export-control/commands';
+export type * from './licence/commands';
+export type * from './agreement/commands';
+export type * from './retraction/commands';
+export type { Decider } from './decider';
 export { DOMAIN_ERROR_KINDS, DomainError } from './domain-error';
 export type { DomainErrorCode, DomainErrorKind } from './domain-error';
-export type { TariffMeasure, TariffMeasureStage } from './tariff-measure.decider';
-export type { ExportControl } from './export-control.decider';
-export type { Licence, LicenceStatus } from './licence.decider';
-export type { Agreement } from './agreement.decider';
-export * from './views/evaluate';
-export * from './views/tariff-changes';
+export type { TariffMeasure, TariffMeasureStage } from './tariff-measure/decider';
+export type { ExportControl } from './export-control/decider';
+export type { Licence, LicenceStatus } from './licence/decider';
+export type { Agreement } from './agreement/decider';

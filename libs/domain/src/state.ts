@@ -1,29 +1,13 @@
 import { EVENT_STREAM_TYPES, type PolicyEvent, type PolicyStreamType } from '@ledger/contracts';
-import { evolveAgreement, isAgreementEvent, type Agreement } from './agreement.decider';
-import { evolveExportControl, isExportControlEvent, type ExportControl } from './export-control.decider';
-import { evolveLicence, isLicenceEvent, type Licence } from './licence.decider';
-import { evolveTariffMeasure, isTariffMeasureEvent, type TariffMeasure } from './tariff-measure.decider';
+import type { Agreement } from './agreement/decider';
+import type { RecordedEvent, StreamStateOf } from './decider';
+import { DECIDERS, type AnyDecider } from './deciders';
+import { streamEventGuard } from './event-guard';
+import type { ExportControl } from './export-control/decider';
+import type { Licence } from './licence/decider';
+import type { TariffMeasure } from './tariff-measure/decider';
 
-/** An event as the journal gives it back; a full envelope satisfies it. */
-export type RecordedEvent = {
-  readonly id: string;
-  readonly streamVersion: number;
-  readonly recordedAt: string;
-} & PolicyEvent;
-
-interface StreamStateOf<T extends PolicyStreamType, Current> {
-  readonly streamType: T;
-  /** streamVersion of the last recorded event: what a write's If-Match is compared with. */
-  readonly version: number;
-  /** Every recorded event in order, retractions included. */
-  readonly events: readonly RecordedEvent[];
-  readonly retractedEventIds: readonly string[];
-  /**
-   * What the events that still stand say; null when the creating event was retracted: the
-   * stream is then void and takes no further command.
-   */
-  readonly current: Current | null;
-}
+export type { RecordedEvent } from './decider';
 
 export type TariffMeasureState = StreamStateOf<'tariff-measure', TariffMeasure>;
 export type ExportControlState = StreamStateOf<'export-control', ExportControl>;
@@ -44,42 +28,22 @@ export function foldStream(events: readonly RecordedEvent[]): StreamState | unde
 }
 
 function deriveState(events: readonly RecordedEvent[]): StreamState {
-  const retractedEventIds = events.flatMap((event) =>
-    event.type === 'EventRetracted' ? [event.data.retractedEventId] : [],
-  );
+  const retractions = DECIDERS.any;
+  const retractedEventIds = events
+    .flatMap((event) => (event.type === 'EventRetracted' ? [event] : []))
+    .reduce(retractions.evolve, retractions.initialState);
   const standing = events.filter((event) => !retractedEventIds.includes(event.id));
-  const history = { version: events[events.length - 1].streamVersion, events, retractedEventIds };
   const streamType = streamTypeCreatedBy(events[0]);
-  switch (streamType) {
-    case 'tariff-measure':
-      return {
-        streamType,
-        ...history,
-        current: standing
-          .filter(isTariffMeasureEvent)
-          .reduce<TariffMeasure | null>(evolveTariffMeasure, null),
-      };
-    case 'export-control':
-      return {
-        streamType,
-        ...history,
-        current: standing
-          .filter(isExportControlEvent)
-          .reduce<ExportControl | null>(evolveExportControl, null),
-      };
-    case 'licence':
-      return {
-        streamType,
-        ...history,
-        current: standing.filter(isLicenceEvent).reduce<Licence | null>(evolveLicence, null),
-      };
-    case 'agreement':
-      return {
-        streamType,
-        ...history,
-        current: standing.filter(isAgreementEvent).reduce<Agreement | null>(evolveAgreement, null),
-      };
-  }
+  // The stream type's decider folds the events that stand; DECIDERS gives it by that same type.
+  const decider = DECIDERS[streamType] as unknown as AnyDecider;
+  const current = standing.filter(streamEventGuard(streamType)).reduce(decider.evolve, decider.initialState);
+  return {
+    streamType,
+    version: events[events.length - 1].streamVersion,
+    events,
+    retractedEventIds,
+    current,
+  } as StreamState;
 }
 
 function streamTypeCreatedBy(first: PolicyEvent): PolicyStreamType {

@@ -1,6 +1,11 @@
 import type { PolicyEvent } from '@ledger/contracts';
 import { evolve, foldStream, type RecordedEvent } from './state';
-import { dysprosiumLicence, genevaStatement, rareEarthControl, reciprocalOnChina } from './testing/seed';
+import {
+  dysprosiumLicence,
+  genevaStatement,
+  rareEarthControl,
+  reciprocalOnChina,
+} from '../../contracts/test/catalogue';
 
 const record = (events: readonly PolicyEvent[]): RecordedEvent[] =>
   events.map((event, index) => ({

@@ -7,7 +7,7 @@ import {
   unhandledEventType,
   upcastEnvelope,
 } from '@ledger/contracts';
-import { foldLicenceState, type LicenceSummary } from '@ledger/domain';
+import { foldLicenceState, type LicenceSummary } from '@ledger/views';
 import type { PoolClient } from 'pg';
 import type { Queryable } from './tables';
 

@@ -1,5 +1,5 @@
 import type { Citation, ControlledItem, ExportControlKind } from '@ledger/contracts';
-import type { ActiveExportControl, ExportControlQuery } from '@ledger/domain';
+import type { ActiveExportControl, ExportControlQuery } from '@ledger/views';
 import { MEASURES_AT, itemsAt, codePrefixes, instant, instantOrNull } from './measure-timeline.sql';
 import type { Queryable } from './tables';
 

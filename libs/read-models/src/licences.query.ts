@@ -1,5 +1,5 @@
 import type { Instant } from '@ledger/contracts';
-import type { LicenceFilter, LicenceSummary } from '@ledger/domain';
+import type { LicenceFilter, LicenceSummary } from '@ledger/views';
 import type { Queryable } from './tables';
 
 /**

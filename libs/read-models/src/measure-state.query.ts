@@ -19,7 +19,7 @@ import {
   type PartialSuspension,
   type ProductCoverage,
   type ValidWindow,
-} from '@ledger/domain';
+} from '@ledger/views';
 import {
   MEASURES_AT,
   instant,

@@ -1,5 +1,5 @@
-import type { Bitemporal, EffectiveTariffs, TariffChanges, TariffChangesQuery } from '@ledger/domain';
-import { tariffChangeProbes, tariffChanges, type TariffChangeInputs } from '@ledger/domain';
+import type { Bitemporal, EffectiveTariffs, TariffChanges, TariffChangesQuery } from '@ledger/views';
+import { tariffChangeProbes, tariffChanges, type TariffChangeInputs } from '@ledger/views';
 import { codePrefixes, instant } from './measure-timeline.sql';
 import { TARIFFS_EFFECTIVE, effectiveTariffsOf, type LayerRow } from './tariffs-effective.query';
 import type { Queryable } from './tables';

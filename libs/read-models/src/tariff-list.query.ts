@@ -1,5 +1,5 @@
 import type { Citation, ProductScope } from '@ledger/contracts';
-import type { ListedTariff, ListedTariffStatus, TariffListQuery } from '@ledger/domain';
+import type { ListedTariff, ListedTariffStatus, TariffListQuery } from '@ledger/views';
 import { MEASURES_AT, instant, instantOrNull } from './measure-timeline.sql';
 import type { Queryable } from './tables';
 

@@ -1,5 +1,5 @@
 import type { Citation } from '@ledger/contracts';
-import { productLine, type EffectiveTariffs, type LayerCoverage, type TariffQuery } from '@ledger/domain';
+import { productLine, type EffectiveTariffs, type LayerCoverage, type TariffQuery } from '@ledger/views';
 import {
   MEASURES_AT,
   codePrefixes,

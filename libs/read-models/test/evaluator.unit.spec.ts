@@ -7,7 +7,7 @@ import {
   evaluateTariffList,
   evaluateTariffs,
   eventsKnownAt,
-} from '@ledger/domain';
+} from '@ledger/views';
 import { Ledger, day } from './envelopes';
 import { specification, type Views } from './specification';
 

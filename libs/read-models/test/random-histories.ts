@@ -17,7 +17,7 @@ import {
   TariffChangesTooLarge,
   type TariffChanges,
   type TariffChangesQuery,
-} from '@ledger/domain';
+} from '@ledger/views';
 import fc from 'fast-check';
 import type { Pool } from 'pg';
 import {

@@ -1,7 +1,7 @@
 import { EVENT_STREAM_TYPES, EVENT_TYPES, type EventType } from '@ledger/contracts';
-import { evaluateTariffs } from '@ledger/domain';
+import { evaluateTariffs } from '@ledger/views';
 import fc from 'fast-check';
-import { evaluateTariffChanges } from '@ledger/domain';
+import { evaluateTariffChanges } from '@ledger/views';
 import {
   EQUIVALENCE_CASES,
   changesProbe,

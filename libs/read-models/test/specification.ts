@@ -19,7 +19,7 @@ import type {
   TariffChangesQuery,
   TariffListQuery,
   TariffQuery,
-} from '@ledger/domain';
+} from '@ledger/views';
 import { RARE_EARTH_ELEMENTS } from '@ledger/contracts';
 import { Ledger, day } from './envelopes';
 

@@ -8,7 +8,7 @@ import {
   type KafkaRecord,
   type RecordedEnvelope,
 } from '@ledger/contracts';
-import { evaluateTariffs } from '@ledger/domain';
+import { evaluateTariffs } from '@ledger/views';
 import { toEnvelope, type EventRow } from '@ledger/journal';
 import { createTestDatabase, type TestDatabase } from '@ledger/testing';
 import v1JournalRows from '../../contracts/test/fixtures/v1/journal-rows.json';

@@ -5,7 +5,7 @@ import type {
   LayerChange,
   ListedTariff,
   TariffChanges,
-} from '@ledger/domain';
+} from '@ledger/views';
 import type { LicencePage } from '@ledger/read-models';
 import { citationCells, itemCell, type CsvTable } from './csv';
 

@@ -14,7 +14,7 @@ import type {
   TariffChangesQuery,
   TariffListQuery,
   TariffQuery,
-} from '@ledger/domain';
+} from '@ledger/views';
 import {
   exportControlsActive,
   licences,

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateBy } from 'class-validator';
-import { LICENCE_VIEW_STATUSES } from '@ledger/domain';
+import { LICENCE_VIEW_STATUSES } from '@ledger/views';
 import { IsHsCode, IsJurisdiction, IsProgramId, SLUG, SLUG_MESSAGE, isInstant } from '../request-validators';
 
 const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;

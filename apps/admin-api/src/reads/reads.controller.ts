@@ -23,7 +23,7 @@ import {
   type ListedTariff,
   type MeasureView,
   type TariffChanges,
-} from '@ledger/domain';
+} from '@ledger/views';
 import { ApiKeys, Authorize, Problem, ROLE_SETS, authenticatedCaller, bearerToken } from '@ledger/http';
 import { Journal } from '@ledger/journal';
 import type { LicencePage } from '@ledger/read-models';

@@ -1,6 +1,6 @@
 import escapeHtml from 'escape-html';
 import type { RecordedEnvelope } from '@ledger/contracts';
-import type { MeasureView } from '@ledger/domain';
+import type { MeasureView } from '@ledger/views';
 import type { ListedStream } from '@ledger/read-models';
 
 const STYLE = `

@@ -6,12 +6,11 @@ import {
   type ExportLicencesReported,
   type Instant,
   type Jurisdiction,
-  type PolicyEvent,
   unhandledEventType,
 } from '@ledger/contracts';
-import type { ExportControlCommand } from './commands';
-import { DomainError } from './domain-error';
-import { streamEventGuard, type StreamEvent } from './event-guard';
+import type { Decider } from '../decider';
+import { DomainError } from '../domain-error';
+import type { StreamEvent } from '../event-guard';
 import {
   checkItems,
   checkNotBeforeStart,
@@ -21,7 +20,9 @@ import {
   removalMatches,
   requireText,
   sameItem,
-} from './rules';
+} from '../rules';
+import { currentOf, requireNoStream } from '../stream';
+import type { ExportControlCommand } from './commands';
 
 /** An export control as its standing events describe it, in recorded order. */
 export interface ExportControl {
@@ -37,12 +38,22 @@ export interface ExportControl {
 }
 
 type ExportControlEvent = StreamEvent<'export-control'>;
-export const isExportControlEvent = streamEventGuard('export-control');
 
-export function evolveExportControl(
-  control: ExportControl | null,
-  event: ExportControlEvent,
-): ExportControl | null {
+export const exportControlDecider: Decider<ExportControlCommand, ExportControlEvent, ExportControl | null> = {
+  decide(command, stream) {
+    if (command.type === 'ImposeExportControl') {
+      requireNoStream(stream, command.streamId);
+      return [imposeExportControl(command.data)];
+    }
+    return [
+      changeExportControl(command, currentOf<ExportControl>(stream, 'export-control', command.streamId)),
+    ];
+  },
+  evolve: evolveExportControl,
+  initialState: null,
+};
+
+function evolveExportControl(control: ExportControl | null, event: ExportControlEvent): ExportControl | null {
   if (event.type === 'ExportControlImposed') {
     const { imposer, destinations, kind, items, validFrom, validTo } = event.data;
     return { imposer, destinations, kind, items, validFrom, validTo: validTo ?? null, liftedFrom: null };
@@ -64,7 +75,7 @@ export function evolveExportControl(
   }
 }
 
-export function imposeExportControl(data: ExportControlImposed): PolicyEvent {
+function imposeExportControl(data: ExportControlImposed): ExportControlEvent {
   requireText(data.legalInstrument, 'legalInstrument');
   checkReach(data.imposer, data.destinations, data.excludedDestinations, {
     reached: 'destinations',
@@ -75,10 +86,10 @@ export function imposeExportControl(data: ExportControlImposed): PolicyEvent {
   return { type: 'ExportControlImposed', data };
 }
 
-export function changeExportControl(
+function changeExportControl(
   command: Exclude<ExportControlCommand, { type: 'ImposeExportControl' }>,
   control: ExportControl,
-): PolicyEvent {
+): ExportControlEvent {
   // Licence figures describe the past, so they may be reported for a lifted control too.
   if (command.type === 'ReportExportLicences') return reportLicences(command.data);
   if (control.liftedFrom !== null) {
@@ -152,7 +163,7 @@ function withoutRemoved(
   return items.filter((item) => !remove.some((removal) => removalMatches(removal, item)));
 }
 
-function reportLicences(data: ExportLicencesReported): PolicyEvent {
+function reportLicences(data: ExportLicencesReported): ExportControlEvent {
   // null is how an undisclosed number is recorded; it must never be turned into 0.
   if (data.count !== null && !(Number.isInteger(data.count) && data.count >= 0)) {
     throw new DomainError('count-invalid', `count must be a whole number ≥ 0 or null (undisclosed)`, 'count');

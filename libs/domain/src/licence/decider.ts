@@ -1,14 +1,11 @@
-import {
-  type Instant,
-  type Jurisdiction,
-  type LicenceApplied,
-  type PolicyEvent,
-  unhandledEventType,
-} from '@ledger/contracts';
-import type { DecisionContext, LicenceCommand } from './commands';
-import { DomainError } from './domain-error';
-import { streamEventGuard, type StreamEvent } from './event-guard';
-import { checkItems, checkReference, checkValidity, isBefore, requireText } from './rules';
+import { type Instant, type Jurisdiction, type LicenceApplied, unhandledEventType } from '@ledger/contracts';
+import type { DecisionContext } from '../commands';
+import type { Decider } from '../decider';
+import { DomainError } from '../domain-error';
+import type { StreamEvent } from '../event-guard';
+import { checkItems, checkReference, checkValidity, isBefore, requireText } from '../rules';
+import { currentOf, requireNoStream } from '../stream';
+import type { LicenceCommand } from './commands';
 
 export type LicenceStatus = 'pending' | 'approved' | 'denied' | 'revoked';
 
@@ -25,9 +22,20 @@ export interface Licence {
 }
 
 type LicenceEvent = StreamEvent<'licence'>;
-export const isLicenceEvent = streamEventGuard('licence');
 
-export function evolveLicence(licence: Licence | null, event: LicenceEvent): Licence | null {
+export const licenceDecider: Decider<LicenceCommand, LicenceEvent, Licence | null> = {
+  decide(command, stream, context) {
+    if (command.type === 'ApplyForLicence') {
+      requireNoStream(stream, command.streamId);
+      return [applyForLicence(command.data, context)];
+    }
+    return [decideOnLicence(command, currentOf<Licence>(stream, 'licence', command.streamId))];
+  },
+  evolve: evolveLicence,
+  initialState: null,
+};
+
+function evolveLicence(licence: Licence | null, event: LicenceEvent): Licence | null {
   if (event.type === 'LicenceApplied') {
     const { exportControlId, exporter, destination, appliedAt } = event.data;
     return {
@@ -59,7 +67,7 @@ export function evolveLicence(licence: Licence | null, event: LicenceEvent): Lic
   }
 }
 
-export function applyForLicence(data: LicenceApplied, context: DecisionContext): PolicyEvent {
+function applyForLicence(data: LicenceApplied, context: DecisionContext): LicenceEvent {
   checkReference(data.exportControlId, ['export-control'], context, 'exportControlId');
   requireText(data.exporter, 'exporter');
   if (data.consignee !== undefined) requireText(data.consignee, 'consignee');
@@ -85,10 +93,10 @@ export function applyForLicence(data: LicenceApplied, context: DecisionContext):
   return { type: 'LicenceApplied', data };
 }
 
-export function decideOnLicence(
+function decideOnLicence(
   command: Exclude<LicenceCommand, { type: 'ApplyForLicence' }>,
   licence: Licence,
-): PolicyEvent {
+): LicenceEvent {
   switch (command.type) {
     case 'ApproveLicence':
       requirePending(licence);

@@ -4,8 +4,11 @@ import type {
   ExportLicencesReported,
   PolicyEvent,
 } from '@ledger/contracts';
-import { given } from './testing/given-when-then';
-import { CN_RARE_EARTHS, rareEarthControl, sevenRareEarths } from './testing/seed';
+import { specify } from '../testing/given-when-then';
+import { CN_RARE_EARTHS, rareEarthControl, sevenRareEarths } from '../../../contracts/test/catalogue';
+import { exportControlDecider } from './decider';
+
+const given = specify(exportControlDecider);
 
 const imposed: PolicyEvent = { type: 'ExportControlImposed', data: rareEarthControl };
 const impose = (data: Partial<ExportControlImposed>) =>

@@ -1,5 +1,5 @@
 import type { AnyEventEnvelope, Instant } from '@ledger/contracts';
-import { evaluateTariffs } from './evaluate';
+import { evaluateTariffs } from './tariffs-effective';
 import { at, compareText, instant } from './time';
 import type {
   Bitemporal,
@@ -8,17 +8,6 @@ import type {
   RecordedTimeChange,
   TariffChanges,
   TariffChangesQuery,
-  ValidTimeChange,
-} from './view-types';
-
-export type {
-  LayerChange,
-  ListedTariff,
-  ListedTariffStatus,
-  RecordedTimeChange,
-  TariffChanges,
-  TariffChangesQuery,
-  TariffListQuery,
   ValidTimeChange,
 } from './view-types';
 

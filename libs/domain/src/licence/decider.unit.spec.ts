@@ -1,6 +1,14 @@
 import type { LicenceApplied, LicenceApproved, PolicyEvent } from '@ledger/contracts';
-import { given } from './testing/given-when-then';
-import { CN_RARE_EARTHS, DY_LICENCE, US_RECIPROCAL_CN, dysprosiumLicence } from './testing/seed';
+import { specify } from '../testing/given-when-then';
+import {
+  CN_RARE_EARTHS,
+  DY_LICENCE,
+  US_RECIPROCAL_CN,
+  dysprosiumLicence,
+} from '../../../contracts/test/catalogue';
+import { licenceDecider } from './decider';
+
+const given = specify(licenceDecider);
 
 const controlExists = { [CN_RARE_EARTHS]: 'export-control' } as const;
 const applied: PolicyEvent = { type: 'LicenceApplied', data: dysprosiumLicence };

@@ -1,17 +1,45 @@
 import type {
   AgreementConcluded,
+  Citation,
   ControlledItem,
   ExportControlImposed,
   LicenceApplied,
   TariffImposed,
-} from '@ledger/contracts';
+} from '../src/index';
 
 /**
- * Seed scenario data for the specs (see docs/domain.md): US–China tariffs and China's
- * rare-earth export controls of spring 2025. Instants are UTC; "12:01 a.m. EDT" is 04:01Z,
- * "12:01 a.m. EST" 05:01Z, Beijing midnight 16:00Z the day before. Exporters and licence
- * quantities are illustrative, not facts.
+ * The one catalogue of sample policy data the tests draw on (see docs/domain.md): US–China
+ * tariffs and China's rare-earth export controls of spring 2025, their stream ids and the
+ * instruments they cite. The deciders' specs use these payloads as they are; the seed events
+ * (`seed-events.ts`), the HTTP bodies of the end-to-end tests (`test/support/policy-bodies.ts`)
+ * and the auditor tests' ledger (`test/support/audited-ledger.ts`) take the citations, ids and
+ * payloads they share from here. Instants are UTC; "12:01 a.m. EDT"
+ * is 04:01Z, "12:01 a.m. EST" 05:01Z, Beijing midnight 16:00Z the day before. Exporters and
+ * licence quantities are illustrative, not facts.
  */
+
+export const MOFCOM_18: Citation = {
+  reference: 'MOFCOM/GAC Announcement No. 18 of 2025',
+  title: 'Decision on implementing export control on certain medium and heavy rare-earth items',
+};
+export const MOFCOM_10: Citation = { reference: 'MOFCOM/GAC Announcement No. 10 of 2025' };
+export const GENEVA_TITLE = 'Joint Statement on U.S.-China Economic and Trade Meeting in Geneva';
+export const GENEVA: Citation = {
+  url: 'https://www.whitehouse.gov/briefings-statements/2025/05/joint-statement-on-u-s-china-economic-and-trade-meeting-in-geneva/',
+  reference: 'Joint statement, Geneva, 12 May 2025',
+  title: GENEVA_TITLE,
+};
+export const EO_14257: Citation = { reference: 'Executive Order 14257 as amended' };
+export const TARIFF_COMMISSION: Citation = {
+  reference: 'State Council Tariff Commission announcement of 11 April 2025',
+};
+/** The presidential memorandum of 11 April 2025, excluding electronics from 5 April on. */
+export const EXCEPTIONS_MEMORANDUM: Citation = {
+  url: 'https://www.whitehouse.gov/presidential-actions/2025/04/clarification-of-exceptions-under-executive-order-14257-of-april-2-2025-as-amended/',
+  reference: 'Presidential memorandum of 11 April 2025',
+  title: 'Clarification of Exceptions Under Executive Order 14257 of April 2, 2025, as Amended',
+};
+export const ILLUSTRATIVE: Citation = { reference: 'Illustrative entry, not a real instrument' };
 
 export const US_RECIPROCAL_CN = 'us-ieepa-reciprocal-cn';
 export const US_FENTANYL_CN = 'us-ieepa-fentanyl-cn';
@@ -87,7 +115,7 @@ export const dysprosiumLicence: LicenceApplied = {
 /** The Geneva joint statement of 2025-05-12: both sides cut duties for 90 days from 2025-05-14. */
 export const genevaStatement: AgreementConcluded = {
   parties: ['US', 'CN'],
-  title: 'Joint Statement on U.S.-China Economic and Trade Meeting in Geneva',
+  title: GENEVA_TITLE,
   concludedAt: '2025-05-12T07:00:00.000Z',
   summary:
     'From 2025-05-14, for 90 days, the US cuts its additional duties on Chinese goods from 145% to 30% and China cuts its duties on US goods from 125% to 10%.',

@@ -1,5 +1,5 @@
 import type { AgreementConcluded } from '@ledger/contracts';
-import { given } from './testing/given-when-then';
+import { specify } from '../testing/given-when-then';
 import {
   CN_RARE_EARTHS,
   DY_LICENCE,
@@ -7,7 +7,10 @@ import {
   US_FENTANYL_CN,
   US_RECIPROCAL_CN,
   genevaStatement,
-} from './testing/seed';
+} from '../../../contracts/test/catalogue';
+import { agreementDecider } from './decider';
+
+const given = specify(agreementDecider);
 
 const measuresExist = { [US_RECIPROCAL_CN]: 'tariff-measure', [US_FENTANYL_CN]: 'tariff-measure' } as const;
 const conclude = (data: Partial<AgreementConcluded>) =>

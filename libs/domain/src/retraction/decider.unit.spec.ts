@@ -1,6 +1,6 @@
 import type { PolicyEvent } from '@ledger/contracts';
-import type { Command } from './commands';
-import { given } from './testing/given-when-then';
+import type { Command } from '../commands';
+import { everyStreamType, specify } from '../testing/given-when-then';
 import {
   CN_RARE_EARTHS,
   DY_LICENCE,
@@ -8,7 +8,10 @@ import {
   dysprosiumLicence,
   rareEarthControl,
   reciprocalOnChina,
-} from './testing/seed';
+} from '../../../contracts/test/catalogue';
+
+/** Retractions reach every stream type, so these specs decide as `decide` does. */
+const given = specify(everyStreamType);
 
 const retract = (streamId: string, retractedEventId: string, reason = 'Entered from a draft of the notice') =>
   ({ type: 'RetractEvent', streamId, data: { retractedEventId, reason } }) as const;

@@ -1,8 +1,11 @@
-import type { AgreementConcluded, Instant, Jurisdiction, PolicyEvent } from '@ledger/contracts';
-import type { DecisionContext } from './commands';
-import { DomainError } from './domain-error';
-import { streamEventGuard, type StreamEvent } from './event-guard';
-import { checkDistinctJurisdictions, checkReference, requireText } from './rules';
+import type { AgreementConcluded, Instant, Jurisdiction } from '@ledger/contracts';
+import type { DecisionContext } from '../commands';
+import type { Decider } from '../decider';
+import { DomainError } from '../domain-error';
+import type { StreamEvent } from '../event-guard';
+import { checkDistinctJurisdictions, checkReference, requireText } from '../rules';
+import { requireNoStream } from '../stream';
+import type { AgreementCommand } from './commands';
 
 /** A joint statement or framework; it is concluded once and only ever corrected by retraction. */
 export interface Agreement {
@@ -13,14 +16,23 @@ export interface Agreement {
 }
 
 type AgreementEvent = StreamEvent<'agreement'>;
-export const isAgreementEvent = streamEventGuard('agreement');
 
-export function evolveAgreement(_agreement: Agreement | null, event: AgreementEvent): Agreement {
+export const agreementDecider: Decider<AgreementCommand, AgreementEvent, Agreement | null> = {
+  decide(command, stream, context) {
+    requireNoStream(stream, command.streamId);
+    return [concludeAgreement(command.data, context)];
+  },
+  evolve: evolveAgreement,
+  initialState: null,
+};
+
+/** One event type, the one that creates the stream: a second type needs a switch here. */
+function evolveAgreement(_agreement: Agreement | null, event: AgreementEvent): Agreement {
   const { parties, title, concludedAt, relatedMeasureIds } = event.data;
   return { parties, title, concludedAt, relatedMeasureIds };
 }
 
-export function concludeAgreement(data: AgreementConcluded, context: DecisionContext): PolicyEvent {
+function concludeAgreement(data: AgreementConcluded, context: DecisionContext): AgreementEvent {
   requireText(data.title, 'title');
   requireText(data.summary, 'summary');
   if (data.parties.includes('*')) {

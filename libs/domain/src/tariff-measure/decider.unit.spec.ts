@@ -1,6 +1,14 @@
 import type { PolicyEvent, TariffAnnounced, TariffImposed, TariffProductsAmended } from '@ledger/contracts';
-import { given } from './testing/given-when-then';
-import { US_FENTANYL_CN, US_RECIPROCAL_CN, fentanylOnChina, reciprocalOnChina } from './testing/seed';
+import { specify } from '../testing/given-when-then';
+import {
+  US_FENTANYL_CN,
+  US_RECIPROCAL_CN,
+  fentanylOnChina,
+  reciprocalOnChina,
+} from '../../../contracts/test/catalogue';
+import { tariffMeasureDecider } from './decider';
+
+const given = specify(tariffMeasureDecider);
 
 const imposed: PolicyEvent = { type: 'TariffImposed', data: reciprocalOnChina };
 const impose = (data: Partial<TariffImposed>) =>

@@ -1,16 +1,15 @@
 import {
   type Instant,
   type Jurisdiction,
-  type PolicyEvent,
   type ProductScope,
   type TariffAnnounced,
   type TariffImposed,
   type TariffProductsAmended,
   unhandledEventType,
 } from '@ledger/contracts';
-import type { TariffMeasureCommand } from './commands';
-import { DomainError, type DomainErrorCode } from './domain-error';
-import { streamEventGuard, type StreamEvent } from './event-guard';
+import type { Decider, RecordedStream } from '../decider';
+import { DomainError, type DomainErrorCode } from '../domain-error';
+import type { StreamEvent } from '../event-guard';
 import {
   checkHsCode,
   checkNotBeforeStart,
@@ -19,7 +18,9 @@ import {
   checkValidity,
   isBefore,
   requireText,
-} from './rules';
+} from '../rules';
+import { currentOf, requireNoStream } from '../stream';
+import type { TariffMeasureCommand } from './commands';
 
 /**
  * Where a measure stands: announced (no duty), imposed, or withdrawn (an announcement dropped
@@ -52,12 +53,39 @@ export interface Coverage {
 }
 
 type TariffMeasureEvent = StreamEvent<'tariff-measure'>;
-export const isTariffMeasureEvent = streamEventGuard('tariff-measure');
 
-export function evolveTariffMeasure(
-  measure: TariffMeasure | null,
-  event: TariffMeasureEvent,
-): TariffMeasure | null {
+export const tariffMeasureDecider: Decider<TariffMeasureCommand, TariffMeasureEvent, TariffMeasure | null> = {
+  decide(command, stream) {
+    if (command.type === 'ImposeTariff') {
+      return [imposeTariff(command.data, announcedOf(stream, command.streamId))];
+    }
+    if (command.type === 'AnnounceTariff') {
+      requireNoStream(stream, command.streamId);
+      return [announceTariff(command.data)];
+    }
+    return [
+      changeTariffMeasure(command, currentOf<TariffMeasure>(stream, 'tariff-measure', command.streamId)),
+    ];
+  },
+  evolve: evolveTariffMeasure,
+  initialState: null,
+};
+
+/**
+ * The measure an imposition implements: none for a new stream; an announced (or withdrawn, which
+ * the decider refuses) measure; any other existing stream is a conflict.
+ */
+function announcedOf(stream: RecordedStream | undefined, streamId: string): TariffMeasure | undefined {
+  if (stream?.streamType === 'tariff-measure') {
+    // A tariff-measure stream's state is what this decider folds.
+    const measure = stream.current as TariffMeasure | null;
+    if (measure !== null && measure.stage !== 'imposed') return measure;
+  }
+  requireNoStream(stream, streamId);
+  return undefined;
+}
+
+function evolveTariffMeasure(measure: TariffMeasure | null, event: TariffMeasureEvent): TariffMeasure | null {
   if (event.type === 'TariffImposed' || event.type === 'TariffAnnounced') {
     const { imposer, targets, program, rate, validFrom, validTo, products } = event.data;
     const stage = event.type === 'TariffImposed' ? 'imposed' : 'announced';
@@ -105,7 +133,7 @@ export function evolveTariffMeasure(
  * Imposes a new measure, or implements an announced one (`measure`): an imposed measure is
  * not imposed again, a withdrawn one is dropped for good.
  */
-export function imposeTariff(data: TariffImposed, measure?: TariffMeasure): PolicyEvent {
+function imposeTariff(data: TariffImposed, measure?: TariffMeasure): TariffMeasureEvent {
   if (measure?.stage === 'withdrawn') {
     throw new DomainError(
       'measure-withdrawn',
@@ -117,7 +145,7 @@ export function imposeTariff(data: TariffImposed, measure?: TariffMeasure): Poli
   return { type: 'TariffImposed', data: { ...data, rate, heading: data.heading ?? null } };
 }
 
-export function announceTariff(data: TariffAnnounced): PolicyEvent {
+function announceTariff(data: TariffAnnounced): TariffMeasureEvent {
   if (data.legalInstrument !== undefined) requireText(data.legalInstrument, 'legalInstrument');
   const rate = checkMeasure(data);
   return { type: 'TariffAnnounced', data: { ...data, rate } };
@@ -140,10 +168,10 @@ function checkMeasure(data: TariffImposed | TariffAnnounced): number {
 /** Only postponement and withdrawal apply to an announcement: the rest changes a duty it does not levy. */
 const ANNOUNCEMENT_CHANGES: readonly TariffMeasureCommand['type'][] = ['PostponeTariff', 'WithdrawTariff'];
 
-export function changeTariffMeasure(
+function changeTariffMeasure(
   command: Exclude<TariffMeasureCommand, { type: 'ImposeTariff' | 'AnnounceTariff' }>,
   measure: TariffMeasure,
-): PolicyEvent {
+): TariffMeasureEvent {
   if (measure.stage === 'withdrawn') {
     throw new DomainError(
       'measure-withdrawn',
