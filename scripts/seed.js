@@ -102,8 +102,13 @@ async function show(title, url, summarise) {
 
 async function main() {
   await awaitProjection(await load());
+  // A layer with points suspended levies its applied rate; the legal rate stays on record.
+  const levied = (layer) =>
+    layer.suspension === null
+      ? `${layer.appliedRate}`
+      : `${layer.appliedRate} [${layer.rate} with ${layer.suspension.points} points suspended]`;
   const layers = (body) =>
-    `${body.total}% = ${body.layers.map((layer) => `${layer.rate} (${layer.program}, ${layer.legalInstrument})`).join(' + ')}`;
+    `${body.total}% = ${body.layers.map((layer) => `${levied(layer)} (${layer.program}, ${layer.legalInstrument})`).join(' + ')}`;
   await show(
     'US additional duty on Chinese permanent magnets (HS 850511) on 20 April 2025',
     '/v1/tariffs/effective?imposer=US&origin=CN&product=850511&asOf=2025-04-20',

@@ -101,7 +101,14 @@ interface CoveredTariffs {
 
 interface EffectiveTariffs {
   total: number;
-  layers: Array<{ program: string; rate: number; measureId: string; citation: { url?: string } | null }>;
+  layers: Array<{
+    program: string;
+    rate: number;
+    appliedRate: number;
+    suspension: { points: number; validFrom: string; validTo: string | null } | null;
+    measureId: string;
+    citation: { url?: string } | null;
+  }>;
 }
 
 describe('the seed scenario, end to end: public API → journal → relay → Kafka → projector → views', () => {
@@ -197,7 +204,9 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
     );
     expect(seedOutput).toMatch(new RegExp(`${SEED_EVENTS} seed events: ${SEED_EVENTS} appended, 0 replayed`));
     expect(seedOutput).toMatch(/→ 145% = /);
-    expect(seedOutput).toMatch(/→ 30% = /);
+    expect(seedOutput).toMatch(
+      /→ 30% = 20 \(US-IEEPA-FENTANYL, [^)]*\) \+ 10 \[34 with 24 points suspended\] \(US-IEEPA-RECIPROCAL/,
+    );
   });
 
   it('runs each app as its own database role, never as the superuser', async () => {
@@ -222,7 +231,23 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
       '/v1/tariffs/effective?imposer=US&origin=CN&product=850511&asOf=2025-05-20',
     );
     expect(may.total).toBe(30);
-    expect(may.layers.map((layer) => layer.rate).sort((a, b) => a - b)).toEqual([10, 20]);
+    // Executive Order 14298 set the reciprocal rate to 34 % and suspended 24 of its points for 90 days.
+    expect(
+      may.layers.map((layer) => [layer.program, layer.rate, layer.appliedRate, layer.suspension]),
+    ).toEqual([
+      ['US-IEEPA-FENTANYL', 20, 20, null],
+      [
+        'US-IEEPA-RECIPROCAL',
+        34,
+        10,
+        {
+          points: 24,
+          provision: null,
+          validFrom: '2025-05-14T04:01:00.000Z',
+          validTo: '2025-08-12T04:01:00.000Z',
+        },
+      ],
+    ]);
   });
 
   it('Chinese laptops (8471.30) owe 20 on 2025-04-20: the memorandum of 11 April took computers out of the reciprocal tariffs from 5 April', async () => {
@@ -298,20 +323,36 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
     });
   });
 
-  it('answers each layer with the instrument that set its rate, linked to its official page', async () => {
+  it('answers each layer with the instrument that set its rate, linked to its official page, and the suspension in force', async () => {
     const layers = async (asOf: string) =>
       (await magnetDuty('US', 'CN', asOf)).layers.map((layer) => [
         layer.program,
         layer.rate,
+        layer.appliedRate,
         layer.citation?.url,
+        layer.suspension?.validTo ?? null,
       ]);
     expect(await layers('2025-09-01')).toEqual([
-      ['US-IEEPA-FENTANYL', 20, 'https://www.federalregister.gov/d/2025-03775'],
-      ['US-IEEPA-RECIPROCAL', 10, 'https://www.federalregister.gov/d/2025-15554'],
+      ['US-IEEPA-FENTANYL', 20, 20, 'https://www.federalregister.gov/d/2025-03775', null],
+      // The 34 % of Executive Order 14298; its 24 points suspended until 10 November by Executive Order 14334.
+      [
+        'US-IEEPA-RECIPROCAL',
+        34,
+        10,
+        'https://www.federalregister.gov/d/2025-09297',
+        '2025-11-10T05:01:00.000Z',
+      ],
     ]);
     expect(await layers('2025-11-15')).toEqual([
-      ['US-IEEPA-FENTANYL', 10, 'https://www.federalregister.gov/d/2025-19825'],
-      ['US-IEEPA-RECIPROCAL', 10, 'https://www.federalregister.gov/d/2025-19826'],
+      ['US-IEEPA-FENTANYL', 10, 10, 'https://www.federalregister.gov/d/2025-19825', null],
+      // Suspended for a further year by Executive Order 14358.
+      [
+        'US-IEEPA-RECIPROCAL',
+        34,
+        10,
+        'https://www.federalregister.gov/d/2025-09297',
+        '2026-11-10T05:01:00.000Z',
+      ],
     ]);
   });
 
@@ -403,7 +444,9 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
       'TariffRateChanged',
       'TariffRateChanged',
       'TariffProductsAmended',
-      ...Array.from({ length: 4 }, () => 'TariffRateChanged'),
+      'TariffRateChanged',
+      // 24 of the 34 points suspended three times over (Executive Orders 14298, 14334, 14358).
+      ...Array.from({ length: 3 }, () => 'TariffPointsSuspended'),
     ]);
     const missing = await fetch(`${baseUrl}/v1/measures/no-such-measure`, {
       headers: { Authorization: `Bearer ${KEYS.reader}` },
