@@ -2,7 +2,8 @@ export { OperationsModule } from './operations.module';
 export { READINESS_CHECKS, NotReady, type ReadinessCheck } from './health/readiness';
 export { PostgresReadiness } from './health/postgres.readiness';
 export { loggerParams, requestCorrelationId } from './logging';
-export { createHttpApp, listen } from './bootstrap';
+export { createHttpApp, listen, type HttpAppOptions } from './bootstrap';
+export { apiDocument, type ApiDocumentOptions } from './openapi/document';
 export { ApiKeys, type Caller, type Role } from './auth/api-keys';
 export { KEY_ID_PATTERN } from './auth/keys/key-format';
 export {
