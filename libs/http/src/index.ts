@@ -27,7 +27,14 @@ export {
 } from './auth/api-key.guard';
 export { THROTTLERS } from './edge/throttling';
 export { AuthModule } from './auth/auth.module';
-export { Problem } from './problems/problem';
+export { Problem, type FieldError } from './problems/problem';
+export {
+  ApiProblems,
+  FieldErrorDto,
+  PROBLEM_MEDIA_TYPE,
+  ProblemDto,
+  type ProblemStatus,
+} from './problems/problem.dto';
 export { ProblemDetailsFilter } from './problems/problem.filter';
 export type { ProblemMapper } from './problems/problem.filter';
 export { strictValidationPipe } from './validation';
