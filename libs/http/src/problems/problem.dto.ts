@@ -1,12 +1,21 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FieldError } from './problem';
 
 /** The media type of every error answer (RFC 9457). */
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 
 export class FieldErrorDto implements FieldError {
-  @ApiProperty({ description: 'Path of the field in the request, dot-separated', example: 'products.codes.0' })
+  @ApiProperty({
+    description: 'Path of the field in the request, dot-separated',
+    example: 'products.codes.0',
+  })
   readonly field!: string;
 
   @ApiProperty({ example: 'products.codes.0 must be an HS code of 2, 4, 6, 8 or 10 digits' })
@@ -47,7 +56,9 @@ export class ProblemDto {
 export type ProblemStatus = 400 | 401 | 403 | 404 | 406 | 409 | 412 | 413 | 415 | 422 | 429 | 503;
 
 /** Declares (OpenAPI) the problem answers of an operation: status → when it is given. */
-export function ApiProblems(answers: Partial<Record<ProblemStatus, string>>): MethodDecorator & ClassDecorator {
+export function ApiProblems(
+  answers: Partial<Record<ProblemStatus, string>>,
+): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiExtraModels(ProblemDto),
     ...Object.entries(answers).map(([status, description]) =>
