@@ -5151,7 +5151,10 @@ export interface operations {
                 /** @description the `next` of the previous page */
                 after?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The Consistency-Token of a write: the read waits until the read models include it */
+                "Consistency-Token"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6076,7 +6079,10 @@ export interface operations {
                 /** @description only this program */
                 program?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The Consistency-Token of a write: the read waits until the read models include it */
+                "Consistency-Token"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6166,7 +6172,10 @@ export interface operations {
                 /** @description transaction time K the valid-time changes are read at (default now) */
                 knownAt?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The Consistency-Token of a write: the read waits until the read models include it */
+                "Consistency-Token"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6254,7 +6263,10 @@ export interface operations {
                 origin: string;
                 product: string;
             };
-            header?: never;
+            header?: {
+                /** @description The Consistency-Token of a write: the read waits until the read models include it */
+                "Consistency-Token"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6343,7 +6355,10 @@ export interface operations {
                 item?: string;
                 destination?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The Consistency-Token of a write: the read waits until the read models include it */
+                "Consistency-Token"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6428,7 +6443,10 @@ export interface operations {
                 /** @description transaction time K: what the ledger knew then (default now) */
                 knownAt?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The Consistency-Token of a write: the read waits until the read models include it */
+                "Consistency-Token"?: string;
+            };
             path: {
                 id: string;
             };
@@ -6508,7 +6526,10 @@ export interface operations {
     readsHistory: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The Consistency-Token of a write: the read waits until the read models include it */
+                "Consistency-Token"?: string;
+            };
             path: {
                 id: string;
             };

@@ -1,6 +1,17 @@
-import { Controller, Get, Inject, Param, Query, Req, Res, Sse, type MessageEvent } from '@nestjs/common';
+import {
+  applyDecorators,
+  Controller,
+  Get,
+  Inject,
+  Param,
+  Query,
+  Req,
+  Res,
+  Sse,
+  type MessageEvent,
+} from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
   EMPTY,
@@ -84,13 +95,24 @@ const DEFAULT_PAGE = 100;
 
 const GATED = "With a Consistency-Token header (a write's), waits until the read models include that write.";
 
-/** The problems of a read from the read models, beyond those of every authorised route. */
+/**
+ * A read from the read models: its Consistency-Token header and its problems, beyond those of
+ * every authorised route.
+ */
 function ReadProblems(more: Partial<Record<ProblemStatus, string>> = {}) {
-  return ApiProblems({
-    400: 'A query parameter or the Consistency-Token is invalid (problem+json with field errors)',
-    503: 'The database is unavailable, or the Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)',
-    ...more,
-  });
+  return applyDecorators(
+    ApiHeader({
+      name: 'Consistency-Token',
+      required: false,
+      description: 'The Consistency-Token of a write: the read waits until the read models include it',
+      schema: { type: 'string', pattern: '^\\d{1,15}$' },
+    }),
+    ApiProblems({
+      400: 'A query parameter or the Consistency-Token is invalid (problem+json with field errors)',
+      503: 'The database is unavailable, or the Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)',
+      ...more,
+    }),
+  );
 }
 
 function timeOf(query: TimeQueryDto): { asOf: string; knownAt: string } {
