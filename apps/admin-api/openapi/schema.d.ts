@@ -1808,6 +1808,24 @@ export interface components {
             reason: string;
         };
         LicenceSummaryDto: {
+            /** @example cn-rare-earths-2025-04 */
+            exportControlId: string;
+            /** @example Example Magnetics Co. */
+            exporter: string;
+            /** @example null */
+            consignee: string | null;
+            /** @example US */
+            destination: string;
+            items: components["schemas"]["ControlledItemDto"][];
+            quantity: components["schemas"]["QuantityDto"] | null;
+            /**
+             * Format: date-time
+             * @example 2025-04-09T04:01:00.000Z
+             */
+            appliedAt: string;
+            approval: components["schemas"]["LicenceApprovedDto"] | null;
+            denial: components["schemas"]["LicenceDeniedDto"] | null;
+            revocation: components["schemas"]["LicenceRevokedDto"] | null;
             /** @example licence-0k3m9x2q7a1c */
             id: string;
             /**
@@ -1817,6 +1835,170 @@ export interface components {
             status: "pending" | "approved" | "denied" | "revoked" | "expired";
             /** @example 2 */
             version: number;
+        };
+        LicencePageDto: {
+            licences: components["schemas"]["LicenceSummaryDto"][];
+            /**
+             * @description Pass as `after` for the next page; null: last page
+             * @example null
+             */
+            next: string | null;
+        };
+        LifeDto: {
+            /**
+             * Format: date-time
+             * @example 2025-04-09T04:01:00.000Z
+             */
+            validFrom: string;
+            /**
+             * Format: date-time
+             * @description The end the stream was given; null: open-ended
+             * @example null
+             */
+            validTo: string | null;
+            /**
+             * Format: date-time
+             * @description The earliest lift: the life is cut from here on; null: never lifted
+             * @example null
+             */
+            liftedFrom: string | null;
+        };
+        ValidWindowDto: {
+            /**
+             * Format: date-time
+             * @example 2025-04-09T04:01:00.000Z
+             */
+            validFrom: string;
+            /**
+             * Format: date-time
+             * @description End of the window, exclusive; null: open-ended
+             * @example null
+             */
+            validTo: string | null;
+        };
+        TariffWithdrawnDto: {
+            /**
+             * Format: date-time
+             * @example 2025-04-09T04:01:00.000Z
+             */
+            withdrawnAt: string;
+            /** @example Agreement reached before the start */
+            reason: string;
+        };
+        ProductCoverageDto: {
+            /** @enum {string} */
+            scope: "all" | "codes";
+            /** @description The listed codes (none for scope all), by code */
+            codes: components["schemas"]["ProductLineDto"][];
+            /** @description The codes excluded, by code */
+            excludedCodes: components["schemas"]["ExcludedProductLineDto"][];
+        };
+        TariffMeasureStateDto: {
+            /** @example US */
+            imposer: string;
+            /**
+             * @description The origins the measure names (`*`: every origin)
+             * @example [
+             *       "CN"
+             *     ]
+             */
+            targets: string[];
+            /**
+             * @description Origins left out of `*`
+             * @example []
+             */
+            excludedTargets: string[];
+            /** @example US-IEEPA-RECIPROCAL */
+            program: string;
+            products: components["schemas"]["ProductScopeDto"];
+            /** @example Reciprocal tariff on goods of China */
+            title: string;
+            /**
+             * @description null: an announcement naming no legal basis
+             * @example EO 14257
+             */
+            legalInstrument: string | null;
+            /**
+             * Format: date-time
+             * @example 2025-04-09T04:01:00.000Z
+             */
+            announcedAt: string;
+            life: components["schemas"]["LifeDto"];
+            /** @description Suspension windows in recorded order */
+            suspensions: components["schemas"]["ValidWindowDto"][];
+            /** @description Partial suspensions in recorded order */
+            partialSuspensions: components["schemas"]["PartialSuspensionDto"][];
+            /**
+             * @description The rate at asOf inside the life of an imposed measure
+             * @example 34
+             */
+            rate: number | null;
+            /**
+             * @description The announced rate of a measure never imposed
+             * @example null
+             */
+            intendedRate: number | null;
+            withdrawal: components["schemas"]["TariffWithdrawnDto"] | null;
+            /** @description The products covered at asOf, amendments applied */
+            coverage: components["schemas"]["ProductCoverageDto"];
+        };
+        ReportPeriodDto: {
+            /**
+             * Format: date-time
+             * @example 2025-04-09T04:01:00.000Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @example 2025-04-09T04:01:00.000Z
+             */
+            to: string;
+        };
+        ExportLicencesReportedDto: {
+            /**
+             * @description null: not disclosed
+             * @example 12
+             */
+            count: number | null;
+            period: components["schemas"]["ReportPeriodDto"];
+            /**
+             * Format: date-time
+             * @example 2025-04-09T04:01:00.000Z
+             */
+            reportedAt: string;
+        };
+        ExportControlStateDto: {
+            /** @example CN */
+            imposer: string;
+            /**
+             * @description Destinations controlled (`*`: every destination)
+             * @example [
+             *       "*"
+             *     ]
+             */
+            destinations: string[];
+            /**
+             * @description Destinations left out of `*`
+             * @example []
+             */
+            excludedDestinations: string[];
+            /** @enum {string} */
+            kind: "licence-required" | "prohibited" | "end-user-ban";
+            /** @example MOFCOM Announcement 2025 No. 18 */
+            legalInstrument: string;
+            /**
+             * Format: date-time
+             * @example 2025-04-09T04:01:00.000Z
+             */
+            announcedAt: string;
+            life: components["schemas"]["LifeDto"];
+            suspensions: components["schemas"]["ValidWindowDto"][];
+            /** @description The items under control at asOf */
+            items: components["schemas"]["ControlledItemDto"][];
+            /** @description Licence counts reported, in recorded order */
+            licenceReports: components["schemas"]["ExportLicencesReportedDto"][];
+        };
+        LicenceStateDto: {
             /** @example cn-rare-earths-2025-04 */
             exportControlId: string;
             /** @example Example Magnetics Co. */
@@ -1836,13 +2018,29 @@ export interface components {
             denial: components["schemas"]["LicenceDeniedDto"] | null;
             revocation: components["schemas"]["LicenceRevokedDto"] | null;
         };
-        LicencePageDto: {
-            licences: components["schemas"]["LicenceSummaryDto"][];
+        AgreementStateDto: {
             /**
-             * @description Pass as `after` for the next page; null: last page
-             * @example null
+             * @description The parties
+             * @example [
+             *       "US",
+             *       "GB"
+             *     ]
              */
-            next: string | null;
+            parties: string[];
+            /** @example Economic Prosperity Deal */
+            title: string;
+            /**
+             * Format: date-time
+             * @example 2025-04-09T04:01:00.000Z
+             */
+            concludedAt: string;
+            /** @example General terms of a reciprocal trade agreement */
+            summary: string;
+            /**
+             * @description Measures the agreement bears on
+             * @example []
+             */
+            relatedMeasureIds: string[];
         };
         MeasureViewDto: {
             /** @example us-ieepa-cn-2025-04 */
@@ -1859,10 +2057,8 @@ export interface components {
              * @example 3
              */
             version: number;
-            /** @description The state of the stream type at asOf */
-            state: {
-                [key: string]: unknown;
-            };
+            /** @description The state of the stream at asOf, by streamType */
+            state: components["schemas"]["TariffMeasureStateDto"] | components["schemas"]["ExportControlStateDto"] | components["schemas"]["LicenceStateDto"] | components["schemas"]["AgreementStateDto"];
         };
         EventListDto: {
             /** @description In version order, retractions included */

@@ -1,6 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import type {
   ActiveExportControl,
+  ExportControlViewState,
+  LicenceViewState,
+  Life,
+  ProductCoverage,
+  TariffMeasureViewState,
+  ValidWindow,
   EffectiveTariffs,
   ExcludedProductLine,
   LayerChange,
@@ -18,14 +24,22 @@ import type {
 } from '@ledger/domain';
 import { LICENCE_VIEW_STATUSES } from '@ledger/domain';
 import type {
+  AgreementConcluded,
   ExportControlKind,
+  TariffWithdrawn,
   LicenceApproved,
   LicenceDenied,
   LicenceRevoked,
   RecordedEnvelope,
 } from '@ledger/contracts';
 import type { LicencePage } from '@ledger/read-models';
-import { CitationDto, ControlledItemDto, ProductScopeDto, RecordedEnvelopeDto } from './contract.dto';
+import {
+  CitationDto,
+  ControlledItemDto,
+  ExportLicencesReportedDto,
+  ProductScopeDto,
+  RecordedEnvelopeDto,
+} from './contract.dto';
 import { Instant, InstantOrNull, Jurisdictions } from './fields';
 import type { Mirrors, Proven } from './mirror';
 
@@ -389,19 +403,7 @@ export type LicenceRevokedProof = Proven<Mirrors<LicenceRevokedDto, LicenceRevok
 
 type LicenceStatus = LicenceSummary['status'];
 
-export class LicenceSummaryDto implements LicenceSummary {
-  @ApiProperty({ example: 'licence-0k3m9x2q7a1c' })
-  readonly id!: string;
-
-  @ApiProperty({
-    enum: LICENCE_VIEW_STATUSES,
-    description: 'The status now; `expired`: approved, past validTo',
-  })
-  readonly status!: LicenceStatus;
-
-  @ApiProperty({ example: 2 })
-  readonly version!: number;
-
+export class LicenceStateDto implements LicenceViewState {
   @ApiProperty({ example: 'cn-rare-earths-2025-04' })
   readonly exportControlId!: string;
 
@@ -432,6 +434,21 @@ export class LicenceSummaryDto implements LicenceSummary {
   @ApiProperty({ type: LicenceRevokedDto, nullable: true })
   readonly revocation!: LicenceRevokedDto | null;
 }
+export type LicenceStateProof = Proven<Mirrors<LicenceStateDto, LicenceViewState>>;
+
+export class LicenceSummaryDto extends LicenceStateDto implements LicenceSummary {
+  @ApiProperty({ example: 'licence-0k3m9x2q7a1c' })
+  readonly id!: string;
+
+  @ApiProperty({
+    enum: LICENCE_VIEW_STATUSES,
+    description: 'The status now; `expired`: approved, past validTo',
+  })
+  readonly status!: LicenceStatus;
+
+  @ApiProperty({ example: 2 })
+  readonly version!: number;
+}
 export type LicenceSummaryProof = Proven<Mirrors<LicenceSummaryDto, LicenceSummary>>;
 
 export class LicencePageDto implements LicencePage {
@@ -447,6 +464,169 @@ export class LicencePageDto implements LicencePage {
   readonly next!: string | null;
 }
 export type LicencePageProof = Proven<Mirrors<LicencePageDto, LicencePage>>;
+
+class LifeDto implements Life {
+  @Instant()
+  readonly validFrom!: string;
+
+  @InstantOrNull('The end the stream was given; null: open-ended')
+  readonly validTo!: string | null;
+
+  @InstantOrNull('The earliest lift: the life is cut from here on; null: never lifted')
+  readonly liftedFrom!: string | null;
+}
+export type LifeProof = Proven<Mirrors<LifeDto, Life>>;
+
+class ValidWindowDto implements ValidWindow {
+  @Instant()
+  readonly validFrom!: string;
+
+  @InstantOrNull('End of the window, exclusive; null: open-ended')
+  readonly validTo!: string | null;
+}
+export type ValidWindowProof = Proven<Mirrors<ValidWindowDto, ValidWindow>>;
+
+class TariffWithdrawnDto implements TariffWithdrawn {
+  @Instant()
+  readonly withdrawnAt!: string;
+
+  @ApiProperty({ example: 'Agreement reached before the start' })
+  readonly reason!: string;
+}
+export type TariffWithdrawnProof = Proven<Mirrors<TariffWithdrawnDto, TariffWithdrawn>>;
+
+class ProductCoverageDto implements ProductCoverage {
+  @ApiProperty({ enum: ['all', 'codes'] })
+  readonly scope!: ProductCoverage['scope'];
+
+  @ApiProperty({ type: [ProductLineDto], description: 'The listed codes (none for scope all), by code' })
+  readonly codes!: readonly ProductLineDto[];
+
+  @ApiProperty({ type: [ExcludedProductLineDto], description: 'The codes excluded, by code' })
+  readonly excludedCodes!: readonly ExcludedProductLineDto[];
+}
+export type ProductCoverageProof = Proven<Mirrors<ProductCoverageDto, ProductCoverage>>;
+
+/** `products` is a union no class implements; the proof below holds it to the DTO. */
+export class TariffMeasureStateDto implements Omit<TariffMeasureViewState, 'products'> {
+  @ApiProperty({ example: 'US' })
+  readonly imposer!: string;
+
+  @Jurisdictions('The origins the measure names (`*`: every origin)')
+  readonly targets!: readonly string[];
+
+  @Jurisdictions('Origins left out of `*`', [])
+  readonly excludedTargets!: readonly string[];
+
+  @ApiProperty({ example: 'US-IEEPA-RECIPROCAL' })
+  readonly program!: string;
+
+  @ApiProperty({ type: ProductScopeDto })
+  readonly products!: ProductScopeDto;
+
+  @ApiProperty({ example: 'Reciprocal tariff on goods of China' })
+  readonly title!: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'null: an announcement naming no legal basis',
+    example: 'EO 14257',
+  })
+  readonly legalInstrument!: string | null;
+
+  @Instant()
+  readonly announcedAt!: string;
+
+  @ApiProperty({ type: LifeDto })
+  readonly life!: LifeDto;
+
+  @ApiProperty({ type: [ValidWindowDto], description: 'Suspension windows in recorded order' })
+  readonly suspensions!: readonly ValidWindowDto[];
+
+  @ApiProperty({ type: [PartialSuspensionDto], description: 'Partial suspensions in recorded order' })
+  readonly partialSuspensions!: readonly PartialSuspensionDto[];
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'The rate at asOf inside the life of an imposed measure',
+    example: 34,
+  })
+  readonly rate!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'The announced rate of a measure never imposed',
+    example: null,
+  })
+  readonly intendedRate!: number | null;
+
+  @ApiProperty({ type: TariffWithdrawnDto, nullable: true })
+  readonly withdrawal!: TariffWithdrawnDto | null;
+
+  @ApiProperty({ type: ProductCoverageDto, description: 'The products covered at asOf, amendments applied' })
+  readonly coverage!: ProductCoverageDto;
+}
+export type TariffMeasureStateProof = Proven<Mirrors<TariffMeasureStateDto, TariffMeasureViewState>>;
+
+export class ExportControlStateDto implements ExportControlViewState {
+  @ApiProperty({ example: 'CN' })
+  readonly imposer!: string;
+
+  @Jurisdictions('Destinations controlled (`*`: every destination)', ['*'])
+  readonly destinations!: readonly string[];
+
+  @Jurisdictions('Destinations left out of `*`', [])
+  readonly excludedDestinations!: readonly string[];
+
+  @ApiProperty({ enum: EXPORT_CONTROL_KINDS })
+  readonly kind!: ExportControlKind;
+
+  @ApiProperty({ example: 'MOFCOM Announcement 2025 No. 18' })
+  readonly legalInstrument!: string;
+
+  @Instant()
+  readonly announcedAt!: string;
+
+  @ApiProperty({ type: LifeDto })
+  readonly life!: LifeDto;
+
+  @ApiProperty({ type: [ValidWindowDto] })
+  readonly suspensions!: readonly ValidWindowDto[];
+
+  @ApiProperty({ type: [ControlledItemDto], description: 'The items under control at asOf' })
+  readonly items!: readonly ControlledItemDto[];
+
+  @ApiProperty({
+    type: [ExportLicencesReportedDto],
+    description: 'Licence counts reported, in recorded order',
+  })
+  readonly licenceReports!: readonly ExportLicencesReportedDto[];
+}
+export type ExportControlStateProof = Proven<Mirrors<ExportControlStateDto, ExportControlViewState>>;
+
+export class AgreementStateDto implements AgreementConcluded {
+  @Jurisdictions('The parties', ['US', 'GB'])
+  readonly parties!: readonly string[];
+
+  @ApiProperty({ example: 'Economic Prosperity Deal' })
+  readonly title!: string;
+
+  @Instant()
+  readonly concludedAt!: string;
+
+  @ApiProperty({ example: 'General terms of a reciprocal trade agreement' })
+  readonly summary!: string;
+
+  @ApiProperty({ type: [String], description: 'Measures the agreement bears on', example: [] })
+  readonly relatedMeasureIds!: readonly string[];
+}
+export type AgreementStateProof = Proven<Mirrors<AgreementStateDto, AgreementConcluded>>;
+
+const STATES = [TariffMeasureStateDto, ExportControlStateDto, LicenceStateDto, AgreementStateDto];
+type MeasureState = TariffMeasureStateDto | ExportControlStateDto | LicenceStateDto | AgreementStateDto;
 
 type MeasureStreamType = MeasureView['streamType'];
 const MEASURE_STREAM_TYPES = everyOf<MeasureStreamType>({
@@ -476,6 +656,7 @@ const MEASURE_STATUSES = everyOf<AnyMeasureStatus>({
  * life, rates and coverage; a control's items and licence reports; a licence's decisions; an
  * agreement's parties (docs/architecture.md §5).
  */
+@ApiExtraModels(...STATES)
 export class MeasureViewDto {
   @ApiProperty({ example: 'us-ieepa-cn-2025-04' })
   readonly id!: string;
@@ -493,11 +674,10 @@ export class MeasureViewDto {
   readonly version!: number;
 
   @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    description: 'The state of the stream type at asOf',
+    oneOf: STATES.map((state) => ({ $ref: getSchemaPath(state) })),
+    description: 'The state of the stream at asOf, by streamType',
   })
-  readonly state!: object;
+  readonly state!: MeasureState;
 }
 /** MeasureView is a union by stream type: each member must fit the DTO, with no field left out. */
 export type MeasureViewProof = Proven<
