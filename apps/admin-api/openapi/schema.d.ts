@@ -2139,6 +2139,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Every key, oldest first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2198,6 +2199,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The new key, shown this once */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2286,6 +2288,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The new key (shown this once) and the old one */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2392,6 +2395,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The key as it now stands */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2494,6 +2498,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The key as it now stands */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5413,7 +5418,7 @@ export interface operations {
                 };
             };
             /**
-             * @description The database is unavailable, or the Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)
+             * @description The Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)
              *
              *     The database is unavailable or too busy (Retry-After)
              */
@@ -6341,7 +6346,7 @@ export interface operations {
                 };
             };
             /**
-             * @description The database is unavailable, or the Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)
+             * @description The Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)
              *
              *     The database is unavailable or too busy (Retry-After)
              */
@@ -6434,7 +6439,7 @@ export interface operations {
                 };
             };
             /**
-             * @description The database is unavailable, or the Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)
+             * @description The Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)
              *
              *     The database is unavailable or too busy (Retry-After)
              */
@@ -6525,7 +6530,7 @@ export interface operations {
                 };
             };
             /**
-             * @description The database is unavailable, or the Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)
+             * @description The Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)
              *
              *     The database is unavailable or too busy (Retry-After)
              */
@@ -6617,7 +6622,7 @@ export interface operations {
                 };
             };
             /**
-             * @description The database is unavailable, or the Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)
+             * @description The Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)
              *
              *     The database is unavailable or too busy (Retry-After)
              */
@@ -6705,7 +6710,7 @@ export interface operations {
                 };
             };
             /**
-             * @description The database is unavailable, or the Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)
+             * @description The Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)
              *
              *     The database is unavailable or too busy (Retry-After)
              */
@@ -6787,7 +6792,7 @@ export interface operations {
                 };
             };
             /**
-             * @description The database is unavailable, or the Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)
+             * @description The Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)
              *
              *     The database is unavailable or too busy (Retry-After)
              */
@@ -6931,7 +6936,7 @@ export interface operations {
                 };
             };
             /**
-             * @description Too many open streams for this key or in all
+             * @description This key holds as many open event streams as SSE_MAX_PER_KEY allows
              *
              *     Too many requests from this key or address (Retry-After)
              */
@@ -6943,7 +6948,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The database is unavailable or too busy (Retry-After) */
+            /**
+             * @description The server holds as many event streams as SSE_MAX_CONNECTIONS allows (Retry-After)
+             *
+             *     The database is unavailable or too busy (Retry-After)
+             */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -62,7 +62,7 @@ export class KeysController {
     summary: 'Create an API key; the answer shows the key this once (ApiKeyCreated)',
     description: 'The key is stored as a hash only: keep the `key` of the answer, it is never shown again.',
   })
-  @ApiCreatedResponse({ type: IssuedKeyView })
+  @ApiCreatedResponse({ type: IssuedKeyView, description: 'The new key, shown this once' })
   @ApiProblems({ ...BODY_PROBLEMS })
   async create(@Body() body: CreateKeyDto, @Req() request: Request): Promise<IssuedKeyView> {
     const issued = await this.keys.store.create(
@@ -78,7 +78,7 @@ export class KeysController {
     summary: 'Every API key, without secrets',
     description: 'Live, expired and revoked keys, with their status, expiry and last use (to the minute).',
   })
-  @ApiOkResponse({ type: [KeyView] })
+  @ApiOkResponse({ type: [KeyView], description: 'Every key, oldest first' })
   async list(): Promise<KeyView[]> {
     return (await this.keys.store.list()).map(keyView);
   }
@@ -90,7 +90,7 @@ export class KeysController {
     description:
       'The answer shows the new key this once, and the old key with the expiry the overlap gave it.',
   })
-  @ApiCreatedResponse({ type: RotatedKeyView })
+  @ApiCreatedResponse({ type: RotatedKeyView, description: 'The new key (shown this once) and the old one' })
   @ApiProblems({ ...BODY_PROBLEMS, ...CHANGE_PROBLEMS })
   async rotate(
     @Param('id', KeyIdPipe) keyId: string,
@@ -115,7 +115,7 @@ export class KeysController {
     summary: "Set or clear a live key's expiry (ApiKeyExpirySet)",
     description: 'An expiry must be in the future; null clears it.',
   })
-  @ApiOkResponse({ type: KeyView })
+  @ApiOkResponse({ type: KeyView, description: 'The key as it now stands' })
   @ApiProblems({ ...BODY_PROBLEMS, ...CHANGE_PROBLEMS })
   async setExpiry(
     @Param('id', KeyIdPipe) keyId: string,
@@ -135,7 +135,7 @@ export class KeysController {
     description:
       "The key stops working at once in this process, and within the key cache's few seconds in others.",
   })
-  @ApiOkResponse({ type: KeyView })
+  @ApiOkResponse({ type: KeyView, description: 'The key as it now stands' })
   @ApiProblems(CHANGE_PROBLEMS)
   async revoke(@Param('id', KeyIdPipe) keyId: string, @Req() request: Request): Promise<KeyView> {
     const record = await this.keys.store.revoke(keyId, actorOf(request));

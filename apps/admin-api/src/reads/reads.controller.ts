@@ -109,7 +109,7 @@ function ReadProblems(more: Partial<Record<ProblemStatus, string>> = {}) {
     }),
     ApiProblems({
       400: 'A query parameter or the Consistency-Token is invalid (problem+json with field errors)',
-      503: 'The database is unavailable, or the Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)',
+      503: 'The Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)',
       ...more,
     }),
   );
@@ -341,7 +341,8 @@ export class ReadsController {
   })
   @ApiProblems({
     400: 'A query parameter or Last-Event-ID is invalid',
-    429: 'Too many open streams for this key or in all',
+    429: 'This key holds as many open event streams as SSE_MAX_PER_KEY allows',
+    503: 'The server holds as many event streams as SSE_MAX_CONNECTIONS allows (Retry-After)',
   })
   stream(@Query() query: EventsQueryDto, @Req() request: Request): Observable<MessageEvent> {
     const lastEventId = request.headers['last-event-id'];
