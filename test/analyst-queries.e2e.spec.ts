@@ -177,6 +177,33 @@ describe('analyst queries over HTTP: tariff listings, changes on both time axes,
     );
   });
 
+  it('answers the duty in force on a product and the event feed as the document types them', async () => {
+    const effective = await reader.GET('/v1/tariffs/effective', {
+      params: { query: { imposer: 'US', origin: 'CN', product: '850511', asOf: '2025-04-20' } },
+    });
+    expect(effective.response.status).toBe(200);
+    expect(effective.data).toMatchObject({ product: { code: '850511' }, total: 145, partialLayers: 0 });
+    expect(
+      effective.data!.layers.map((layer) => [
+        layer.program,
+        layer.appliedRate,
+        layer.coverage,
+        layer.citation,
+      ]),
+    ).toEqual([
+      ['US-IEEPA-FENTANYL', 20, 'full', { reference: 'Executive Order 14228' }],
+      ['US-IEEPA-RECIPROCAL', 125, 'full', { reference: 'Executive Order 14266' }],
+    ]);
+
+    const feed = await reader.GET('/v1/events', { params: { query: { after: 0, limit: 1000 } } });
+    expect(feed.response.status).toBe(200);
+    const ours = feed.data!.events.filter((event) => written.some((write) => write.id === event.id));
+    expect(ours.map((event) => [event.type, event.streamId, event.position])).toEqual(
+      written.map((event) => [event.type, event.streamId, event.position]),
+    );
+    expect(feed.data!.next).toBe(feed.data!.events.at(-1)!.position);
+  });
+
   it('says at which instants of valid time the duty changed, as known now and as known earlier', async () => {
     const now = await changes({ from: '2025-01-01', to: '2025-09-01' });
     expect(now.validTime.map((change) => [change.at, change.totalBefore, change.totalAfter])).toEqual([
