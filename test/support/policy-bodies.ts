@@ -1,10 +1,12 @@
+import type { Schema } from './admin-api-client';
+
 /** Request bodies from the seed scenario (docs/domain.md), for writes through the public API. */
 export const citation = {
   url: 'https://www.whitehouse.gov/presidential-actions/2025/04/modifying-reciprocal-tariff-rates/',
   reference: 'Executive Order 14259',
 };
 
-export function imposeReciprocalOnChina(id: string) {
+export function imposeReciprocalOnChina(id: string): Schema<'ImposeTariffDto'> {
   return {
     id,
     imposer: 'US',
