@@ -1025,9 +1025,9 @@ export interface components {
              * @example https://www.federalregister.gov/
              */
             url?: string;
-            /** @example EO 14257 */
+            /** @example Executive Order 14257 */
             reference?: string;
-            /** @example Regulating Imports with a Reciprocal Tariff */
+            /** @example Regulating Imports With a Reciprocal Tariff To Rectify Trade Practices That Contribute to Large and Persistent Annual United States Goods Trade Deficits */
             title?: string;
         };
         RecordedEnvelopeDto: {
@@ -1523,7 +1523,7 @@ export interface components {
             namesOrigin: boolean;
             /** @example Reciprocal tariff on goods of China */
             title: string;
-            /** @example EO 14257 */
+            /** @example Executive Order 14257 */
             legalInstrument: string;
             /**
              * Format: date-time
@@ -1676,7 +1676,7 @@ export interface components {
              * @example null
              */
             validTo: string | null;
-            /** @example EO 14257 */
+            /** @example Executive Order 14257 */
             legalInstrument: string;
             /** @example Reciprocal tariff on goods of China */
             title: string;
@@ -1684,7 +1684,7 @@ export interface components {
             citation: components["schemas"]["CitationDto"] | null;
             /**
              * @description The chapter 98/99 heading the rate is levied under
-             * @example 9903.01.25
+             * @example 9903.01.63
              */
             heading: string | null;
             /**
@@ -1752,7 +1752,7 @@ export interface components {
             excludedDestinations: string[];
             /** @description Items under control at asOf, in listing order */
             items: components["schemas"]["ControlledItemDto"][];
-            /** @example MOFCOM Announcement 2025 No. 18 */
+            /** @example MOFCOM/GAC Announcement No. 18 of 2025 */
             legalInstrument: string;
             /**
              * Format: date-time
@@ -1915,7 +1915,7 @@ export interface components {
             title: string;
             /**
              * @description null: an announcement naming no legal basis
-             * @example EO 14257
+             * @example Executive Order 14257
              */
             legalInstrument: string | null;
             /**
@@ -1984,7 +1984,7 @@ export interface components {
             excludedDestinations: string[];
             /** @enum {string} */
             kind: "licence-required" | "prohibited" | "end-user-ban";
-            /** @example MOFCOM Announcement 2025 No. 18 */
+            /** @example MOFCOM/GAC Announcement No. 18 of 2025 */
             legalInstrument: string;
             /**
              * Format: date-time
@@ -2027,14 +2027,14 @@ export interface components {
              *     ]
              */
             parties: string[];
-            /** @example Economic Prosperity Deal */
+            /** @example A concluded trade agreement */
             title: string;
             /**
              * Format: date-time
              * @example 2025-04-09T04:01:00.000Z
              */
             concludedAt: string;
-            /** @example General terms of a reciprocal trade agreement */
+            /** @example What the parties agreed */
             summary: string;
             /**
              * @description Measures the agreement bears on

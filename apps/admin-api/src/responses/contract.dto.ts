@@ -20,10 +20,13 @@ export class CitationDto implements Citation {
   @ApiPropertyOptional({ format: 'uri', example: 'https://www.federalregister.gov/' })
   readonly url?: string;
 
-  @ApiPropertyOptional({ example: 'EO 14257' })
+  @ApiPropertyOptional({ example: 'Executive Order 14257' })
   readonly reference?: string;
 
-  @ApiPropertyOptional({ example: 'Regulating Imports with a Reciprocal Tariff' })
+  @ApiPropertyOptional({
+    example:
+      'Regulating Imports With a Reciprocal Tariff To Rectify Trade Practices That Contribute to Large and Persistent Annual United States Goods Trade Deficits',
+  })
   readonly title?: string;
 }
 export type CitationProof = Proven<Mirrors<CitationDto, Citation>>;

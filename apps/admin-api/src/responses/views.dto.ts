@@ -134,7 +134,7 @@ export class TariffLayerDto implements TariffLayer {
   @InstantOrNull('Where the rate in force ends, exclusive; null: open-ended')
   readonly validTo!: string | null;
 
-  @ApiProperty({ example: 'EO 14257' })
+  @ApiProperty({ example: 'Executive Order 14257' })
   readonly legalInstrument!: string;
 
   @ApiProperty({ example: 'Reciprocal tariff on goods of China' })
@@ -151,7 +151,7 @@ export class TariffLayerDto implements TariffLayer {
     type: String,
     nullable: true,
     description: 'The chapter 98/99 heading the rate is levied under',
-    example: '9903.01.25',
+    example: '9903.01.63',
   })
   readonly heading!: string | null;
 
@@ -226,7 +226,7 @@ export class ListedTariffDto implements Omit<ListedTariff, 'products'> {
   @ApiProperty({ example: 'Reciprocal tariff on goods of China' })
   readonly title!: string;
 
-  @ApiProperty({ example: 'EO 14257' })
+  @ApiProperty({ example: 'Executive Order 14257' })
   readonly legalInstrument!: string;
 
   @Instant()
@@ -336,7 +336,7 @@ export class ActiveExportControlDto implements ActiveExportControl {
   @ApiProperty({ type: [ControlledItemDto], description: 'Items under control at asOf, in listing order' })
   readonly items!: readonly ControlledItemDto[];
 
-  @ApiProperty({ example: 'MOFCOM Announcement 2025 No. 18' })
+  @ApiProperty({ example: 'MOFCOM/GAC Announcement No. 18 of 2025' })
   readonly legalInstrument!: string;
 
   @Instant()
@@ -531,7 +531,7 @@ export class TariffMeasureStateDto implements Omit<TariffMeasureViewState, 'prod
     type: String,
     nullable: true,
     description: 'null: an announcement naming no legal basis',
-    example: 'EO 14257',
+    example: 'Executive Order 14257',
   })
   readonly legalInstrument!: string | null;
 
@@ -584,7 +584,7 @@ export class ExportControlStateDto implements ExportControlViewState {
   @ApiProperty({ enum: EXPORT_CONTROL_KINDS })
   readonly kind!: ExportControlKind;
 
-  @ApiProperty({ example: 'MOFCOM Announcement 2025 No. 18' })
+  @ApiProperty({ example: 'MOFCOM/GAC Announcement No. 18 of 2025' })
   readonly legalInstrument!: string;
 
   @Instant()
@@ -611,13 +611,13 @@ export class AgreementStateDto implements AgreementConcluded {
   @Jurisdictions('The parties', ['US', 'GB'])
   readonly parties!: readonly string[];
 
-  @ApiProperty({ example: 'Economic Prosperity Deal' })
+  @ApiProperty({ example: 'A concluded trade agreement' })
   readonly title!: string;
 
   @Instant()
   readonly concludedAt!: string;
 
-  @ApiProperty({ example: 'General terms of a reciprocal trade agreement' })
+  @ApiProperty({ example: 'What the parties agreed' })
   readonly summary!: string;
 
   @ApiProperty({ type: [String], description: 'Measures the agreement bears on', example: [] })
