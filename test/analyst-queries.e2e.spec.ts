@@ -195,6 +195,18 @@ describe('analyst queries over HTTP: tariff listings, changes on both time axes,
       ['US-IEEPA-RECIPROCAL', 125, 'full', { reference: 'Executive Order 14266' }],
     ]);
 
+    const measure = await reader.GET('/v1/measures/{id}', {
+      params: { path: { id: FENTANYL.id }, query: { asOf: '2025-04-20' } },
+    });
+    expect(measure.response.headers.get('etag')).toBe('"2"');
+    // The answer is told apart by streamType: narrowed, the state is a tariff measure's.
+    if (measure.data?.streamType !== 'tariff-measure') throw new Error('expected a tariff measure');
+    expect([measure.data.status, measure.data.state.rate, measure.data.state.life]).toEqual([
+      'in-force',
+      20,
+      { validFrom: '2025-02-04T05:01:00.000Z', validTo: null, liftedFrom: null },
+    ]);
+
     const feed = await reader.GET('/v1/events', { params: { query: { after: 0, limit: 1000 } } });
     expect(feed.response.status).toBe(200);
     const ours = feed.data!.events.filter((event) => written.some((write) => write.id === event.id));

@@ -1942,6 +1942,26 @@ export interface components {
             /** @description The products covered at asOf, amendments applied */
             coverage: components["schemas"]["ProductCoverageDto"];
         };
+        TariffMeasureViewDto: {
+            /** @example us-ieepa-cn-2025-04 */
+            id: string;
+            /**
+             * @description The highest version recorded at knownAt (also the ETag)
+             * @example 3
+             */
+            version: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            streamType: "tariff-measure";
+            /**
+             * @description The status at asOf as known at knownAt
+             * @enum {string}
+             */
+            status: "announced" | "withdrawn" | "scheduled" | "in-force" | "suspended" | "lifted" | "expired";
+            state: components["schemas"]["TariffMeasureStateDto"];
+        };
         ReportPeriodDto: {
             /**
              * Format: date-time
@@ -1998,6 +2018,26 @@ export interface components {
             /** @description Licence counts reported, in recorded order */
             licenceReports: components["schemas"]["ExportLicencesReportedDto"][];
         };
+        ExportControlViewDto: {
+            /** @example us-ieepa-cn-2025-04 */
+            id: string;
+            /**
+             * @description The highest version recorded at knownAt (also the ETag)
+             * @example 3
+             */
+            version: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            streamType: "export-control";
+            /**
+             * @description The status at asOf as known at knownAt
+             * @enum {string}
+             */
+            status: "announced" | "withdrawn" | "scheduled" | "in-force" | "suspended" | "lifted" | "expired";
+            state: components["schemas"]["ExportControlStateDto"];
+        };
         LicenceStateDto: {
             /** @example cn-rare-earths-2025-04 */
             exportControlId: string;
@@ -2017,6 +2057,26 @@ export interface components {
             approval: components["schemas"]["LicenceApprovedDto"] | null;
             denial: components["schemas"]["LicenceDeniedDto"] | null;
             revocation: components["schemas"]["LicenceRevokedDto"] | null;
+        };
+        LicenceViewDto: {
+            /** @example us-ieepa-cn-2025-04 */
+            id: string;
+            /**
+             * @description The highest version recorded at knownAt (also the ETag)
+             * @example 3
+             */
+            version: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            streamType: "licence";
+            /**
+             * @description The status at asOf as known at knownAt
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "denied" | "revoked" | "expired";
+            state: components["schemas"]["LicenceStateDto"];
         };
         AgreementStateDto: {
             /**
@@ -2042,23 +2102,22 @@ export interface components {
              */
             relatedMeasureIds: string[];
         };
-        MeasureViewDto: {
+        AgreementViewDto: {
             /** @example us-ieepa-cn-2025-04 */
             id: string;
-            /** @enum {string} */
-            streamType: "tariff-measure" | "export-control" | "licence" | "agreement";
-            /**
-             * @description The status at asOf as known at knownAt, by stream type
-             * @enum {string}
-             */
-            status: "announced" | "withdrawn" | "scheduled" | "in-force" | "suspended" | "lifted" | "expired" | "pending" | "approved" | "denied" | "revoked" | "concluded";
             /**
              * @description The highest version recorded at knownAt (also the ETag)
              * @example 3
              */
             version: number;
-            /** @description The state of the stream at asOf, by streamType */
-            state: components["schemas"]["TariffMeasureStateDto"] | components["schemas"]["ExportControlStateDto"] | components["schemas"]["LicenceStateDto"] | components["schemas"]["AgreementStateDto"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            streamType: "agreement";
+            /** @enum {string} */
+            status: "concluded";
+            state: components["schemas"]["AgreementStateDto"];
         };
         EventListDto: {
             /** @description In version order, retractions included */
@@ -6661,7 +6720,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MeasureViewDto"];
+                    "application/json": components["schemas"]["TariffMeasureViewDto"] | components["schemas"]["ExportControlViewDto"] | components["schemas"]["LicenceViewDto"] | components["schemas"]["AgreementViewDto"];
                 };
             };
             /** @description A query parameter or the Consistency-Token is invalid (problem+json with field errors) */

@@ -45,12 +45,12 @@ import {
 import { Journal } from '@ledger/journal';
 import type { LicencePage } from '@ledger/read-models';
 import {
+  ApiMeasureViewResponse,
   EffectiveTariffsDto,
   EventListDto,
   EventPageDto,
   ExportControlListDto,
   LicencePageDto,
-  MeasureViewDto,
   TariffChangesDto,
   TariffListDto,
   type EventList,
@@ -280,7 +280,7 @@ export class ReadsController {
       'Any stream (measure, control, licence, agreement): state, status and version at (asOf, knownAt)',
     description: 'The ETag header is the version, for If-Match on the next write to the stream. ' + GATED,
   })
-  @ApiOkResponse({ type: MeasureViewDto, description: 'The stream, with an ETag header' })
+  @ApiMeasureViewResponse('The stream, with an ETag header')
   @ReadProblems({ 404: 'No such stream is known at knownAt' })
   async measure(
     @Param('id', StreamIdPipe) id: string,

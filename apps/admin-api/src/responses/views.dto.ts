@@ -1,4 +1,11 @@
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { applyDecorators, type Type } from '@nestjs/common';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type {
   ActiveExportControl,
   ExportControlViewState,
@@ -625,18 +632,10 @@ export class AgreementStateDto implements AgreementConcluded {
 }
 export type AgreementStateProof = Proven<Mirrors<AgreementStateDto, AgreementConcluded>>;
 
-const STATES = [TariffMeasureStateDto, ExportControlStateDto, LicenceStateDto, AgreementStateDto];
-type MeasureState = TariffMeasureStateDto | ExportControlStateDto | LicenceStateDto | AgreementStateDto;
+/** The view of one stream type: `ViewOf<'licence'>`. */
+type ViewOf<S extends MeasureView['streamType']> = Extract<MeasureView, { readonly streamType: S }>;
 
-type MeasureStreamType = MeasureView['streamType'];
-const MEASURE_STREAM_TYPES = everyOf<MeasureStreamType>({
-  'tariff-measure': true,
-  'export-control': true,
-  licence: true,
-  agreement: true,
-});
-type AnyMeasureStatus = MeasureView['status'];
-const MEASURE_STATUSES = everyOf<AnyMeasureStatus>({
+const MEASURE_STATUSES = everyOf<ViewOf<'tariff-measure'>['status']>({
   announced: true,
   withdrawn: true,
   scheduled: true,
@@ -644,50 +643,103 @@ const MEASURE_STATUSES = everyOf<AnyMeasureStatus>({
   suspended: true,
   lifted: true,
   expired: true,
+});
+const LICENCE_STATUSES = everyOf<ViewOf<'licence'>['status']>({
   pending: true,
   approved: true,
   denied: true,
   revoked: true,
-  concluded: true,
+  expired: true,
 });
 
-/**
- * A stream at (asOf, knownAt). `state` is the stream type's own: the measure's imposer, targets,
- * life, rates and coverage; a control's items and licence reports; a licence's decisions; an
- * agreement's parties (docs/architecture.md §5).
- */
-@ApiExtraModels(...STATES)
-export class MeasureViewDto {
+/** What every stream's view has besides its type, status and state. */
+abstract class StreamViewDto {
   @ApiProperty({ example: 'us-ieepa-cn-2025-04' })
   readonly id!: string;
 
-  @ApiProperty({ enum: MEASURE_STREAM_TYPES })
-  readonly streamType!: MeasureStreamType;
-
-  @ApiProperty({
-    enum: MEASURE_STATUSES,
-    description: 'The status at asOf as known at knownAt, by stream type',
-  })
-  readonly status!: AnyMeasureStatus;
-
   @ApiProperty({ description: 'The highest version recorded at knownAt (also the ETag)', example: 3 })
   readonly version!: number;
-
-  @ApiProperty({
-    oneOf: STATES.map((state) => ({ $ref: getSchemaPath(state) })),
-    description: 'The state of the stream at asOf, by streamType',
-  })
-  readonly state!: MeasureState;
 }
-/** MeasureView is a union by stream type: each member must fit the DTO, with no field left out. */
-export type MeasureViewProof = Proven<
-  [
-    Exclude<keyof MeasureView, keyof MeasureViewDto>,
-    MeasureView extends MeasureViewDto ? true : false,
-  ] extends [never, true]
-    ? true
-    : false
->;
+
+/** A tariff measure at (asOf, knownAt); its state's `products` is a union no class implements. */
+export class TariffMeasureViewDto extends StreamViewDto implements Omit<ViewOf<'tariff-measure'>, 'state'> {
+  @ApiProperty({ enum: ['tariff-measure'] })
+  readonly streamType!: 'tariff-measure';
+
+  @ApiProperty({ enum: MEASURE_STATUSES, description: 'The status at asOf as known at knownAt' })
+  readonly status!: ViewOf<'tariff-measure'>['status'];
+
+  @ApiProperty({ type: TariffMeasureStateDto })
+  readonly state!: TariffMeasureStateDto;
+}
+export type TariffMeasureViewProof = Proven<Mirrors<TariffMeasureViewDto, ViewOf<'tariff-measure'>>>;
+
+export class ExportControlViewDto extends StreamViewDto implements ViewOf<'export-control'> {
+  @ApiProperty({ enum: ['export-control'] })
+  readonly streamType!: 'export-control';
+
+  @ApiProperty({ enum: MEASURE_STATUSES, description: 'The status at asOf as known at knownAt' })
+  readonly status!: ViewOf<'export-control'>['status'];
+
+  @ApiProperty({ type: ExportControlStateDto })
+  readonly state!: ExportControlStateDto;
+}
+export type ExportControlViewProof = Proven<Mirrors<ExportControlViewDto, ViewOf<'export-control'>>>;
+
+export class LicenceViewDto extends StreamViewDto implements ViewOf<'licence'> {
+  @ApiProperty({ enum: ['licence'] })
+  readonly streamType!: 'licence';
+
+  @ApiProperty({ enum: LICENCE_STATUSES, description: 'The status at asOf as known at knownAt' })
+  readonly status!: ViewOf<'licence'>['status'];
+
+  @ApiProperty({ type: LicenceStateDto })
+  readonly state!: LicenceStateDto;
+}
+export type LicenceViewProof = Proven<Mirrors<LicenceViewDto, ViewOf<'licence'>>>;
+
+export class AgreementViewDto extends StreamViewDto implements ViewOf<'agreement'> {
+  @ApiProperty({ enum: ['agreement'] })
+  readonly streamType!: 'agreement';
+
+  @ApiProperty({ enum: ['concluded'] })
+  readonly status!: ViewOf<'agreement'>['status'];
+
+  @ApiProperty({ type: AgreementStateDto })
+  readonly state!: AgreementStateDto;
+}
+export type AgreementViewProof = Proven<Mirrors<AgreementViewDto, ViewOf<'agreement'>>>;
+
+/** One view DTO per stream type: a stream type added to MeasureView and not here fails the build. */
+const MEASURE_VIEWS: { readonly [S in MeasureView['streamType']]: Type<{ readonly streamType: S }> } = {
+  'tariff-measure': TariffMeasureViewDto,
+  'export-control': ExportControlViewDto,
+  licence: LicenceViewDto,
+  agreement: AgreementViewDto,
+};
+
+/**
+ * Declares the answer of a stream read: the view of its stream type, told apart by
+ * `streamType` (docs/architecture.md §5).
+ */
+export function ApiMeasureViewResponse(description: string) {
+  const views = Object.values(MEASURE_VIEWS);
+  return applyDecorators(
+    ApiExtraModels(...views),
+    ApiOkResponse({
+      description,
+      schema: {
+        oneOf: views.map((view) => ({ $ref: getSchemaPath(view) })),
+        discriminator: {
+          propertyName: 'streamType',
+          mapping: Object.fromEntries(
+            Object.entries(MEASURE_VIEWS).map(([streamType, view]) => [streamType, getSchemaPath(view)]),
+          ),
+        },
+      },
+    }),
+  );
+}
 
 export interface EventList {
   readonly events: readonly RecordedEnvelope[];
