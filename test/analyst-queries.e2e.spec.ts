@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { RecordedEnvelope } from '@ledger/contracts';
+import { adminApiClient, type AdminApiClient, type QueryOf, type Schema } from './support/admin-api-client';
 import { KEYS } from './support/ledger-harness';
 import { ledgerOverHttp } from './support/ledger-over-http';
 import { licenceApplication, rareEarthControl } from './support/policy-bodies';
@@ -7,8 +7,11 @@ import { licenceApplication, rareEarthControl } from './support/policy-bodies';
 /**
  * The questions analysts ask, through the API over the US duties on goods of China in 2025
  * (the seed scenario of docs/domain.md): every tariff in force, what changed between two
- * instants on both time axes, and every list as CSV.
+ * instants on both time axes, and every list as CSV. The tariff writes and the JSON reads go
+ * through the client typed by the OpenAPI document, so the document and these answers cannot part.
  */
+
+type Event = Schema<'RecordedEnvelopeDto'>;
 
 const FENTANYL = {
   id: 'us-ieepa-fentanyl-cn',
@@ -25,7 +28,7 @@ const FENTANYL = {
     reference: 'Executive Order 14195',
     title: "Imposing Duties To Address the Synthetic Opioid Supply Chain in the People's Republic of China",
   },
-};
+} satisfies Schema<'ImposeTariffDto'>;
 const RECIPROCAL = {
   id: 'us-ieepa-reciprocal-cn',
   imposer: 'US',
@@ -38,8 +41,8 @@ const RECIPROCAL = {
   rate: 34,
   validFrom: '2025-04-09T04:01:00Z',
   citation: { reference: 'Executive Order 14257, Annex I' },
-};
-const reciprocalRates = [
+} satisfies Schema<'ImposeTariffDto'>;
+const reciprocalRates: Schema<'ChangeTariffRateDto'>[] = [
   { rate: 84, validFrom: '2025-04-09T04:01:00Z', citation: { reference: 'Executive Order 14259' } },
   { rate: 125, validFrom: '2025-04-10T04:01:00Z', citation: { reference: 'Executive Order 14266' } },
   { rate: 34, validFrom: '2025-05-14T04:01:00Z', citation: { reference: 'Executive Order 14298' } },
@@ -51,19 +54,32 @@ const reciprocalRates = [
   },
 ];
 
-type Change = { at: string; totalBefore: number; totalAfter: number; layers: unknown[] };
-type Recorded = Change & { eventId: string; type: string; streamId: string; recordedAt: string };
-
 describe('analyst queries over HTTP: tariff listings, changes on both time axes, CSV', () => {
   const ledger = ledgerOverHttp('analyst-queries');
-  const written: RecordedEnvelope[] = [];
+  const written: Event[] = [];
   let recordedFrom: string;
+  let api: AdminApiClient;
+  let reader: AdminApiClient;
 
-  const post = async (path: string, body: object): Promise<RecordedEnvelope> => {
-    const event = await ledger.write(path, body);
+  /** A write the typed client has no path type for here (controls, licences): the raw helper. */
+  const post = async (path: string, body: object): Promise<Event> => {
+    const event = (await ledger.write(path, body)) as Event;
     written.push(event);
     return event;
   };
+
+  /** An accepted write through the typed client: its answer is the recorded event. */
+  const accepted = (answer: { data?: Event; response: Response }): Event => {
+    expect(answer.response.status).toBe(201);
+    written.push(answer.data!);
+    return answer.data!;
+  };
+
+  const impose = async (body: Schema<'ImposeTariffDto'>) =>
+    accepted(await api.POST('/v1/tariff-measures', { body }));
+
+  const changeRate = async (id: string, body: Schema<'ChangeTariffRateDto'>) =>
+    accepted(await api.POST('/v1/tariff-measures/{id}/rate-changes', { params: { path: { id } }, body }));
 
   const get = (path: string, accept?: string) => {
     const call = request(ledger.server()).get(path).set('Authorization', `Bearer ${KEYS.reader}`);
@@ -73,42 +89,51 @@ describe('analyst queries over HTTP: tariff listings, changes on both time axes,
   /** Waits until the read models hold every write so far: a token vouches for its own stream only. */
   const projected = async () => {
     const last = new Map(written.map((event) => [event.streamId, event.position]));
-    for (const [streamId, position] of last) {
-      const response = await get(`/v1/measures/${streamId}`).set('Consistency-Token', String(position));
+    for (const [id, position] of last) {
+      const { response } = await reader.GET('/v1/measures/{id}', {
+        params: { path: { id }, header: { 'Consistency-Token': String(position) } },
+      });
       expect(response.status).toBe(200);
     }
   };
 
-  const changes = async (query: Record<string, string>) => {
-    const response = await get(
-      `/v1/tariffs/changes?${new URLSearchParams({ imposer: 'US', origin: 'CN', product: '850511', ...query }).toString()}`,
-    );
+  /** What changed for US duties on goods of China, on 850511 unless the query names a product. */
+  const changes = async (
+    query: Omit<QueryOf<'readsTariffChanges'>, 'imposer' | 'origin' | 'product'> & { product?: string },
+  ): Promise<Schema<'TariffChangesDto'>> => {
+    const { data, response } = await reader.GET('/v1/tariffs/changes', {
+      params: { query: { imposer: 'US', origin: 'CN', product: '850511', ...query } },
+    });
     expect(response.status).toBe(200);
-    return response.body as { validTime: Change[]; recordedTime: Recorded[] };
+    return data!;
   };
 
   beforeAll(async () => {
     await ledger.start();
+    const server = ledger.server() as Parameters<typeof adminApiClient>[0];
+    api = await adminApiClient(server, KEYS.admin);
+    reader = await adminApiClient(server, KEYS.reader);
     recordedFrom = new Date().toISOString();
-    await post('/v1/tariff-measures', FENTANYL);
-    await post(`/v1/tariff-measures/${FENTANYL.id}/rate-changes`, {
+    await impose(FENTANYL);
+    await changeRate(FENTANYL.id, {
       rate: 20,
       validFrom: '2025-03-04T05:01:00Z',
       citation: { reference: 'Executive Order 14228' },
     });
-    await post('/v1/tariff-measures', RECIPROCAL);
-    for (const change of reciprocalRates) {
-      await post(`/v1/tariff-measures/${RECIPROCAL.id}/rate-changes`, change);
-    }
+    await impose(RECIPROCAL);
+    for (const change of reciprocalRates) await changeRate(RECIPROCAL.id, change);
     await projected();
   });
 
   afterAll(() => ledger.stop());
 
   it('lists every US tariff reaching China with its status, rate in force, scope, life and citation', async () => {
-    const listed = await get('/v1/tariffs?imposer=US&origin=CN&asOf=2025-04-20');
-    expect(listed.status).toBe(200);
-    expect(listed.body).toEqual({
+    const tariffs = async (query: QueryOf<'readsTariffs'>) => {
+      const { data, response } = await reader.GET('/v1/tariffs', { params: { query } });
+      expect(response.status).toBe(200);
+      return data!;
+    };
+    expect(await tariffs({ imposer: 'US', origin: 'CN', asOf: '2025-04-20' })).toEqual({
       tariffs: [
         {
           measureId: FENTANYL.id,
@@ -133,22 +158,62 @@ describe('analyst queries over HTTP: tariff listings, changes on both time axes,
         }),
       ],
     });
-    const beforeReciprocal = await get('/v1/tariffs?imposer=US&origin=CN&asOf=2025-04-03');
-    expect(
-      (
-        beforeReciprocal.body as { tariffs: { measureId: string; status: string; rate: number | null }[] }
-      ).tariffs.map(({ measureId, status, rate }) => [measureId, status, rate]),
-    ).toEqual([
+    const beforeReciprocal = await tariffs({ imposer: 'US', origin: 'CN', asOf: '2025-04-03' });
+    expect(beforeReciprocal.tariffs.map(({ measureId, status, rate }) => [measureId, status, rate])).toEqual([
       [FENTANYL.id, 'in-force', 20],
       [RECIPROCAL.id, 'scheduled', null],
     ]);
-    const oneProgram = await get(
-      '/v1/tariffs?imposer=US&origin=HK&program=US-IEEPA-RECIPROCAL&asOf=2025-05-20',
+    const oneProgram = await tariffs({
+      imposer: 'US',
+      origin: 'HK',
+      program: 'US-IEEPA-RECIPROCAL',
+      asOf: '2025-05-20',
+    });
+    expect(oneProgram).toMatchObject({ tariffs: [{ measureId: RECIPROCAL.id, rate: 10 }] });
+    expect(await tariffs({ imposer: 'US', origin: 'CN', asOf: '2025-04-20', knownAt: recordedFrom })).toEqual(
+      {
+        tariffs: [],
+      },
     );
-    expect(oneProgram.body).toMatchObject({ tariffs: [{ measureId: RECIPROCAL.id, rate: 10 }] });
+  });
+
+  it('answers the duty in force on a product and the event feed as the document types them', async () => {
+    const effective = await reader.GET('/v1/tariffs/effective', {
+      params: { query: { imposer: 'US', origin: 'CN', product: '850511', asOf: '2025-04-20' } },
+    });
+    expect(effective.response.status).toBe(200);
+    expect(effective.data).toMatchObject({ product: { code: '850511' }, total: 145, partialLayers: 0 });
     expect(
-      (await get(`/v1/tariffs?imposer=US&origin=CN&asOf=2025-04-20&knownAt=${recordedFrom}`)).body,
-    ).toEqual({ tariffs: [] });
+      effective.data!.layers.map((layer) => [
+        layer.program,
+        layer.appliedRate,
+        layer.coverage,
+        layer.citation,
+      ]),
+    ).toEqual([
+      ['US-IEEPA-FENTANYL', 20, 'full', { reference: 'Executive Order 14228' }],
+      ['US-IEEPA-RECIPROCAL', 125, 'full', { reference: 'Executive Order 14266' }],
+    ]);
+
+    const measure = await reader.GET('/v1/measures/{id}', {
+      params: { path: { id: FENTANYL.id }, query: { asOf: '2025-04-20' } },
+    });
+    expect(measure.response.headers.get('etag')).toBe('"2"');
+    // The answer is told apart by streamType: narrowed, the state is a tariff measure's.
+    if (measure.data?.streamType !== 'tariff-measure') throw new Error('expected a tariff measure');
+    expect([measure.data.status, measure.data.state.rate, measure.data.state.life]).toEqual([
+      'in-force',
+      20,
+      { validFrom: '2025-02-04T05:01:00.000Z', validTo: null, liftedFrom: null },
+    ]);
+
+    const feed = await reader.GET('/v1/events', { params: { query: { after: 0, limit: 1000 } } });
+    expect(feed.response.status).toBe(200);
+    const ours = feed.data!.events.filter((event) => written.some((write) => write.id === event.id));
+    expect(ours.map((event) => [event.type, event.streamId, event.position])).toEqual(
+      written.map((event) => [event.type, event.streamId, event.position]),
+    );
+    expect(feed.data!.next).toBe(feed.data!.events.at(-1)!.position);
   });
 
   it('says at which instants of valid time the duty changed, as known now and as known earlier', async () => {
@@ -194,11 +259,16 @@ describe('analyst queries over HTTP: tariff listings, changes on both time axes,
     const raiseTo125 = written.find(
       (event) => event.type === 'TariffRateChanged' && (event.data as { rate?: number }).rate === 125,
     )!;
-    const retraction = await post(`/v1/streams/${RECIPROCAL.id}/retractions`, {
-      retractedEventId: raiseTo125.id,
-      reason: 'Entered against the wrong executive order',
-      citation: { reference: 'Correction' },
-    });
+    const retraction = accepted(
+      await api.POST('/v1/streams/{id}/retractions', {
+        params: { path: { id: RECIPROCAL.id } },
+        body: {
+          retractedEventId: raiseTo125.id,
+          reason: 'Entered against the wrong executive order',
+          citation: { reference: 'Correction' },
+        },
+      }),
+    );
     await projected();
     const corrected = await changes({
       from: retraction.recordedAt,
@@ -217,10 +287,7 @@ describe('analyst queries over HTTP: tariff listings, changes on both time axes,
       },
     ]);
     // Recorded again, ending where the rates of 14 May begin: a paint recorded later wins where it covers.
-    await post(`/v1/tariff-measures/${RECIPROCAL.id}/rate-changes`, {
-      ...reciprocalRates[1],
-      validTo: '2025-05-14T04:01:00Z',
-    });
+    await changeRate(RECIPROCAL.id, { ...reciprocalRates[1], validTo: '2025-05-14T04:01:00Z' });
     await projected();
   });
 
@@ -357,22 +424,24 @@ describe('analyst queries over HTTP: tariff listings, changes on both time axes,
       products: { scope: 'codes', codes: ['0101'] },
       title: 'Illustration: a duty changed more often than the limits compare',
       citation: { reference: 'Illustration' },
-    };
+    } satisfies Schema<'ImposeTariffDto'>;
     const before = new Date().toISOString();
-    await post('/v1/tariff-measures', horses);
+    await impose(horses);
     for (let day = 1; day <= 70; day++) {
-      await post(`/v1/tariff-measures/${horses.id}/rate-changes`, {
+      await changeRate(horses.id, {
         rate: day,
         validFrom: new Date(Date.parse('2025-06-01T00:00:00Z') + day * 86_400_000).toISOString(),
         citation: { reference: 'Illustration' },
       });
     }
     await projected();
-    const tooMany = await get(
-      `/v1/tariffs/changes?${new URLSearchParams({ imposer: 'US', origin: 'CN', product: '010121', from: before, to: new Date().toISOString() }).toString()}`,
-    );
-    expect(tooMany.status).toBe(400);
-    expect(tooMany.body).toMatchObject({ code: 'changes-range-too-large' });
+    const tooMany = await reader.GET('/v1/tariffs/changes', {
+      params: {
+        query: { imposer: 'US', origin: 'CN', product: '010121', from: before, to: new Date().toISOString() },
+      },
+    });
+    expect(tooMany.response.status).toBe(400);
+    expect(tooMany.error?.code).toBe('changes-range-too-large');
     const validAxis = await changes({ product: '010121', from: '2025-06-01', to: '2025-08-01' });
     expect(validAxis.validTime).toHaveLength(60);
   });

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { CloudEvent } from 'cloudevents';
 import request from 'supertest';
@@ -13,6 +14,7 @@ import {
 import { Journal } from '@ledger/journal';
 import { readTopic, type StoredRecord } from '@ledger/messaging';
 import { eventually } from '@ledger/testing';
+import { adminApiClient } from './support/admin-api-client';
 import { KEYS, prepareLedger, startInProcess, type Ledger } from './support/ledger-harness';
 import {
   citation,
@@ -332,27 +334,29 @@ describe('write path: admin API → journal → relay → Kafka', () => {
   });
 
   it('answers a retried Idempotency-Key with the first answer and appends nothing; a different body gets 422', async () => {
+    // Through the client typed by the OpenAPI document: the headers, the body and both answers.
+    const admin = await adminApiClient(api.getHttpServer() as Server, KEYS.admin);
     const body = imposeReciprocalOnChina('idempotent-measure');
-    const first = await post('/v1/tariff-measures', body, { 'Idempotency-Key': 'import-2025-04-02-001' });
-    expect(first.status).toBe(201);
+    const key = { 'Idempotency-Key': 'import-2025-04-02-001' };
+    const first = await admin.POST('/v1/tariff-measures', { params: { header: key }, body });
+    expect(first.response.status).toBe(201);
     const before = await policyEvents();
 
-    const retry = await post('/v1/tariff-measures', body, { 'Idempotency-Key': 'import-2025-04-02-001' });
-    expect(retry.status).toBe(201);
-    expect(retry.body).toEqual(first.body);
-    expect(retry.headers.etag).toBe(first.headers.etag);
-    expect(retry.headers['idempotent-replayed']).toBe('true');
+    const retry = await admin.POST('/v1/tariff-measures', { params: { header: key }, body });
+    expect(retry.response.status).toBe(201);
+    expect(retry.data).toEqual(first.data);
+    expect(retry.response.headers.get('etag')).toBe(first.response.headers.get('etag'));
+    expect(retry.response.headers.get('idempotent-replayed')).toBe('true');
 
-    const reused = await post(
-      '/v1/tariff-measures',
-      { ...body, rate: 35 },
-      { 'Idempotency-Key': 'import-2025-04-02-001' },
-    );
-    expect(reused.status).toBe(422);
-    expect(reused.body).toMatchObject({ code: 'idempotency-key-reused' });
+    const reused = await admin.POST('/v1/tariff-measures', {
+      params: { header: key },
+      body: { ...body, rate: 35 },
+    });
+    expect(reused.response.status).toBe(422);
+    expect(reused.error?.code).toBe('idempotency-key-reused');
 
     expect(await policyEvents()).toEqual(before);
     const onTopic = (await published()).filter(({ event }) => event.streamId === 'idempotent-measure');
-    expect(onTopic.map(({ event }) => event.id)).toEqual([(first.body as AnyEventEnvelope).id]);
+    expect(onTopic.map(({ event }) => event.id)).toEqual([first.data!.id]);
   });
 });

@@ -4,6 +4,7 @@ import {
   genevaStatement as genevaPayload,
   reciprocalOnChina,
 } from '../../libs/contracts/test/catalogue';
+import type { Schema } from './admin-api-client';
 
 /**
  * Request bodies from the seed scenario (docs/domain.md), for writes through the public API:
@@ -16,10 +17,11 @@ export const citation = {
   reference: 'Executive Order 14259',
 };
 
-export function imposeReciprocalOnChina(id: string) {
+export function imposeReciprocalOnChina(id: string): Schema<'ImposeTariffDto'> {
   return {
     id,
     ...reciprocalOnChina,
+    targets: [...reciprocalOnChina.targets],
     excludedTargets: [],
     products: { scope: 'all', excludedCodes: ['2709'] },
     citation: { ...citation, reference: 'Executive Order 14257' },

@@ -1,12 +1,10 @@
 import 'reflect-metadata';
 import { createHttpApp, listen } from '@ledger/http';
 import { AdminApiModule } from './admin-api.module';
+import { ADMIN_API_DOCUMENT } from './openapi';
 
 async function main(): Promise<void> {
-  const app = await createHttpApp(AdminApiModule, {
-    title: 'Trade-policy ledger — admin API',
-    description: 'Write policy events; read what applies now, on a date, and as known on a date.',
-  });
+  const app = await createHttpApp(AdminApiModule, ADMIN_API_DOCUMENT);
   await listen(app, 'api');
 }
 

@@ -2,12 +2,13 @@ import type { Server } from 'node:http';
 import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { Request } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
 import { bearerToken } from './auth/api-key.guard';
+import { apiDocument, type ApiDocumentOptions } from './openapi/document';
 import { Problem, validationProblem, type FieldError } from './problems/problem';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -123,10 +124,7 @@ function refuseNulCharacters(
   next(fields.length > 0 ? validationProblem(fields) : undefined);
 }
 
-export interface HttpAppOptions {
-  readonly title: string;
-  readonly description: string;
-}
+export type HttpAppOptions = ApiDocumentOptions;
 
 /** Builds (without listening) an HTTP app with the ledger's common settings. */
 export async function createHttpApp(
@@ -152,16 +150,7 @@ export async function createHttpApp(
   app.use(refuseNulCharacters);
   app.enableShutdownHooks();
   applyServerLimits(app.getHttpServer(), config);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(options.title)
-      .setDescription(options.description)
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  SwaggerModule.setup('docs', app, apiDocument(app, options));
   return app;
 }
 

@@ -2,7 +2,8 @@ export { OperationsModule } from './operations.module';
 export { READINESS_CHECKS, NotReady, type ReadinessCheck } from './health/readiness';
 export { PostgresReadiness } from './health/postgres.readiness';
 export { loggerParams, requestCorrelationId } from './logging';
-export { createHttpApp, listen } from './bootstrap';
+export { createHttpApp, listen, type HttpAppOptions } from './bootstrap';
+export { apiDocument, type ApiDocumentOptions } from './openapi/document';
 export { ApiKeys, type Caller, type Role } from './auth/api-keys';
 export { KEY_ID_PATTERN } from './auth/keys/key-format';
 export {
@@ -28,7 +29,14 @@ export {
 } from './auth/api-key.guard';
 export { THROTTLERS } from './edge/throttling';
 export { AuthModule } from './auth/auth.module';
-export { Problem } from './problems/problem';
+export { Problem, type FieldError } from './problems/problem';
+export {
+  ApiProblems,
+  FieldErrorDto,
+  PROBLEM_MEDIA_TYPE,
+  ProblemDto,
+  type ProblemStatus,
+} from './problems/problem.dto';
 export { ProblemDetailsFilter } from './problems/problem.filter';
 export type { ProblemMapper } from './problems/problem.filter';
 export { strictValidationPipe } from './validation';

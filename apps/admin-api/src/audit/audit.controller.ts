@@ -5,10 +5,11 @@ import { IsBoolean, IsInt, IsOptional, Matches, Max, Min } from 'class-validator
 import type { Pool } from 'pg';
 import { verifyStreamChain, type RecordedEnvelope } from '@ledger/contracts';
 import { PG_POOL } from '@ledger/database';
-import { ApiKeys, Authorize, Problem, ROLE_SETS } from '@ledger/http';
+import { ApiKeys, ApiProblems, Authorize, Problem, ROLE_SETS } from '@ledger/http';
 import { Journal } from '@ledger/journal';
 import { pageDeadLetters, type DeadLetter } from '@ledger/projection';
 import { KeyView, keyView } from '../keys/key.dto';
+import { RecordedEnvelopeDto } from '../responses/contract.dto';
 import { StreamIdPipe } from '../writes/policy-writes';
 
 export class DeadLetterPageQueryDto {
@@ -34,7 +35,10 @@ export class DeadLetterPageQueryDto {
 
 export class AuditedKeysView {
   @ApiProperty({ type: [KeyView] }) readonly keys!: KeyView[];
-  @ApiProperty({ description: 'the ApiKey* events of the ledger-api-keys stream, oldest first' })
+  @ApiProperty({
+    type: [RecordedEnvelopeDto],
+    description: 'the ApiKey* events of the ledger-api-keys stream, oldest first',
+  })
   readonly events!: RecordedEnvelope[];
 }
 
@@ -54,7 +58,8 @@ export class DeadLetterView {
   @ApiProperty({ type: String, nullable: true }) readonly key!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'the record value as received, base64' })
   readonly value!: string | null;
-  @ApiProperty({ type: Object }) readonly headers!: Readonly<Record<string, string>>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
+  readonly headers!: Readonly<Record<string, string>>;
 }
 
 export class DeadLetterPage {
@@ -116,7 +121,10 @@ export class AuditController {
 
   @Get('keys')
   @Authorize(ROLE_SETS.audit)
-  @ApiOperation({ summary: 'Every API key (status, last use) and every key change event' })
+  @ApiOperation({
+    summary: 'Every API key (status, last use) and every key change event',
+    description: 'The keys as they stand, next to the journalled events that made them so.',
+  })
   @ApiOkResponse({ type: AuditedKeysView })
   async keysAndEvents(): Promise<AuditedKeysView> {
     const [keys, events] = await Promise.all([this.keys.store.list(), this.keys.store.events()]);
@@ -125,8 +133,12 @@ export class AuditController {
 
   @Get('dead-letters')
   @Authorize(ROLE_SETS.audit)
-  @ApiOperation({ summary: "A page of the projector's dead letters, raw record bytes in base64" })
+  @ApiOperation({
+    summary: "A page of the projector's dead letters, raw record bytes in base64",
+    description: 'Records the projector could not apply, by id; pass `next` as `after` for the next page.',
+  })
   @ApiOkResponse({ type: DeadLetterPage })
+  @ApiProblems({ 400: 'A query parameter is invalid (problem+json with field errors)' })
   async deadLetters(@Query() query: DeadLetterPageQueryDto): Promise<DeadLetterPage> {
     const limit = query.limit ?? 100;
     const letters = await pageDeadLetters(this.pool, {
@@ -142,8 +154,12 @@ export class AuditController {
 
   @Get('streams/:id/verify')
   @Authorize(ROLE_SETS.audit)
-  @ApiOperation({ summary: "Recompute a stream's hash chain (versions, links, hashes, recordedAt order)" })
+  @ApiOperation({
+    summary: "Recompute a stream's hash chain (versions, links, hashes, recordedAt order)",
+    description: '`ok: false` names the first version where the chain breaks and why.',
+  })
   @ApiOkResponse({ type: StreamVerification })
+  @ApiProblems({ 404: 'No such stream' })
   async verifyStream(@Param('id', StreamIdPipe) streamId: string): Promise<StreamVerification> {
     const stream = await this.journal.readStream(streamId);
     if (!stream) throw new Problem(404, 'stream-not-found', `No stream with id ${streamId}`);

@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { Request } from 'express';
 import {
   ApiKeys,
+  ApiProblems,
   Authorize,
   KEY_ID_PATTERN,
   Problem,
@@ -35,6 +36,13 @@ function actorOf(request: Request): KeyActor {
   return { keyId: caller.keyId, role: caller.role };
 }
 
+const BODY_PROBLEMS = {
+  400: 'Invalid fields (problem+json with field errors)',
+  413: 'Body larger than HTTP_BODY_LIMIT',
+  415: 'The body is not JSON',
+} as const;
+const CHANGE_PROBLEMS = { 404: 'No such key', 409: 'The key is revoked or expired' } as const;
+
 const optionalDate = (instant: string | null | undefined): Date | null =>
   instant === undefined || instant === null ? null : new Date(instant);
 
@@ -50,8 +58,12 @@ export class KeysController {
 
   @Post()
   @Authorize(ROLE_SETS.write)
-  @ApiOperation({ summary: 'Create an API key; the answer shows the key this once (ApiKeyCreated)' })
-  @ApiCreatedResponse({ type: IssuedKeyView })
+  @ApiOperation({
+    summary: 'Create an API key; the answer shows the key this once (ApiKeyCreated)',
+    description: 'The key is stored as a hash only: keep the `key` of the answer, it is never shown again.',
+  })
+  @ApiCreatedResponse({ type: IssuedKeyView, description: 'The new key, shown this once' })
+  @ApiProblems({ ...BODY_PROBLEMS })
   async create(@Body() body: CreateKeyDto, @Req() request: Request): Promise<IssuedKeyView> {
     const issued = await this.keys.store.create(
       { role: body.role, label: body.label, expiresAt: optionalDate(body.expiresAt) },
@@ -62,8 +74,11 @@ export class KeysController {
 
   @Get()
   @Authorize(ROLE_SETS.write)
-  @ApiOperation({ summary: 'Every API key, without secrets' })
-  @ApiOkResponse({ type: [KeyView] })
+  @ApiOperation({
+    summary: 'Every API key, without secrets',
+    description: 'Live, expired and revoked keys, with their status, expiry and last use (to the minute).',
+  })
+  @ApiOkResponse({ type: [KeyView], description: 'Every key, oldest first' })
   async list(): Promise<KeyView[]> {
     return (await this.keys.store.list()).map(keyView);
   }
@@ -72,8 +87,11 @@ export class KeysController {
   @Authorize(ROLE_SETS.write)
   @ApiOperation({
     summary: 'A new key for the same role; the old one keeps working for the overlap (ApiKeyRotated)',
+    description:
+      'The answer shows the new key this once, and the old key with the expiry the overlap gave it.',
   })
-  @ApiCreatedResponse({ type: RotatedKeyView })
+  @ApiCreatedResponse({ type: RotatedKeyView, description: 'The new key (shown this once) and the old one' })
+  @ApiProblems({ ...BODY_PROBLEMS, ...CHANGE_PROBLEMS })
   async rotate(
     @Param('id', KeyIdPipe) keyId: string,
     @Body() body: RotateKeyDto,
@@ -93,8 +111,12 @@ export class KeysController {
 
   @Put(':id/expiry')
   @Authorize(ROLE_SETS.write)
-  @ApiOperation({ summary: "Set or clear a live key's expiry (ApiKeyExpirySet)" })
-  @ApiOkResponse({ type: KeyView })
+  @ApiOperation({
+    summary: "Set or clear a live key's expiry (ApiKeyExpirySet)",
+    description: 'An expiry must be in the future; null clears it.',
+  })
+  @ApiOkResponse({ type: KeyView, description: 'The key as it now stands' })
+  @ApiProblems({ ...BODY_PROBLEMS, ...CHANGE_PROBLEMS })
   async setExpiry(
     @Param('id', KeyIdPipe) keyId: string,
     @Body() body: KeyExpiryDto,
@@ -108,8 +130,13 @@ export class KeysController {
   @Post(':id/revoke')
   @HttpCode(200)
   @Authorize(ROLE_SETS.write)
-  @ApiOperation({ summary: 'Revoke a key for good (ApiKeyRevoked)' })
-  @ApiOkResponse({ type: KeyView })
+  @ApiOperation({
+    summary: 'Revoke a key for good (ApiKeyRevoked)',
+    description:
+      "The key stops working at once in this process, and within the key cache's few seconds in others.",
+  })
+  @ApiOkResponse({ type: KeyView, description: 'The key as it now stands' })
+  @ApiProblems(CHANGE_PROBLEMS)
   async revoke(@Param('id', KeyIdPipe) keyId: string, @Req() request: Request): Promise<KeyView> {
     const record = await this.keys.store.revoke(keyId, actorOf(request));
     this.keys.forget(keyId);

@@ -23,6 +23,7 @@ export class AsyncApiController {
   @Public()
   @ApiOperation({
     summary: 'The AsyncAPI 3.0 document of the event topic: one message per event type, with its schema',
+    description: 'The contract subscribers of the Kafka topic code against; no key needed.',
   })
   @ApiOkResponse({ description: 'An AsyncAPI 3.0.0 document', schema: { type: 'object' } })
   asyncApi(): object {

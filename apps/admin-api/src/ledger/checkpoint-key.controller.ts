@@ -2,7 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { checkpointKeyId, publicKeyText } from '@ledger/contracts';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
-import { Problem, Public } from '@ledger/http';
+import { ApiProblems, Problem, Public } from '@ledger/http';
 
 export class CheckpointKeyDto {
   @ApiProperty({ enum: ['ed25519'] })
@@ -34,8 +34,10 @@ export class CheckpointKeyController {
   @Public()
   @ApiOperation({
     summary: 'The Ed25519 public key that verifies the signed checkpoints (LedgerCheckpointSigned)',
+    description: 'Auditors take the key they trust from the operator; this lets them compare. No key needed.',
   })
   @ApiOkResponse({ type: CheckpointKeyDto })
+  @ApiProblems({ 404: 'This ledger serves no checkpoint key (CHECKPOINT_PUBLIC_KEY is not set)' })
   checkpointKey(): CheckpointKeyDto {
     const key = this.config.checkpoints.publicKey;
     if (!key) {

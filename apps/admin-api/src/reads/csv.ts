@@ -4,13 +4,14 @@ import {
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
+  type Type,
 } from '@nestjs/common';
-import { ApiNotAcceptableResponse, ApiOkResponse, ApiProduces } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiProduces, getSchemaPath } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify/sync';
 import type { Request, Response } from 'express';
 import { map, type Observable } from 'rxjs';
 import type { Citation, ControlledItem } from '@ledger/contracts';
-import { Problem } from '@ledger/http';
+import { ApiProblems, Problem } from '@ledger/http';
 
 /** The media types every list of the read side is served as; JSON when the client has no preference. */
 export const LIST_MEDIA_TYPES = ['application/json', 'text/csv'] as const;
@@ -68,17 +69,22 @@ class ListNegotiation<Body> implements NestInterceptor<Body, Body | string> {
 }
 
 /** Declares (OpenAPI) and serves both media types of a list endpoint. */
-export function ServedAsJsonOrCsv<Body>(table: CsvTable<Body>, description = 'the list'): MethodDecorator {
+export function ServedAsJsonOrCsv<Body>(
+  table: CsvTable<Body>,
+  json: Type<unknown>,
+  description = 'the list',
+): MethodDecorator {
   return applyDecorators(
     ApiProduces(...LIST_MEDIA_TYPES),
+    ApiExtraModels(json),
     ApiOkResponse({
       description: `${description}; as CSV (RFC 4180, header row) with Accept: text/csv`,
       content: {
-        'application/json': { schema: { type: 'object' } },
+        'application/json': { schema: { $ref: getSchemaPath(json) } },
         'text/csv': { schema: { type: 'string' }, example: `${table.columns.join(',')}\r\n` },
       },
     }),
-    ApiNotAcceptableResponse({ description: 'Accept names neither application/json nor text/csv' }),
+    ApiProblems({ 406: 'Accept names neither application/json nor text/csv' }),
     UseInterceptors(new ListNegotiation(table)),
   );
 }

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { LICENCE_VIEW_STATUSES } from '@ledger/views';
@@ -42,17 +42,17 @@ export class TimeQueryDto {
 
 /** The tariffs an imposer levies on goods of an origin, at (asOf, knownAt). */
 class TariffReachQueryDto extends TimeQueryDto {
-  @ApiPropertyOptional({ example: 'US', required: true })
+  @ApiProperty({ example: 'US' })
   @IsJurisdiction({ allowAll: false })
   imposer!: string;
 
-  @ApiPropertyOptional({ example: 'CN', required: true })
+  @ApiProperty({ example: 'CN' })
   @IsJurisdiction({ allowAll: false })
   origin!: string;
 }
 
 export class TariffsEffectiveQueryDto extends TariffReachQueryDto {
-  @ApiPropertyOptional({ example: '850511', required: true })
+  @ApiProperty({ example: '850511' })
   @IsHsCode()
   product!: string;
 }
@@ -126,30 +126,28 @@ export class TariffListQueryDto extends TariffReachQueryDto {
 }
 
 export class TariffChangesQueryDto {
-  @ApiPropertyOptional({ example: 'US', required: true })
+  @ApiProperty({ example: 'US' })
   @IsJurisdiction({ allowAll: false })
   imposer!: string;
 
-  @ApiPropertyOptional({ example: 'CN', required: true })
+  @ApiProperty({ example: 'CN' })
   @IsJurisdiction({ allowAll: false })
   origin!: string;
 
-  @ApiPropertyOptional({ example: '850511', required: true })
+  @ApiProperty({ example: '850511' })
   @IsHsCode()
   product!: string;
 
-  @ApiPropertyOptional({
+  @ApiProperty({
     description: 'start of the range, inclusive (both axes)',
     example: '2025-04-01',
-    required: true,
   })
   @IsTimeParameter()
   from!: string;
 
-  @ApiPropertyOptional({
+  @ApiProperty({
     description: 'end of the range, exclusive (both axes); not before from',
     example: '2025-06-01',
-    required: true,
   })
   @IsTimeParameter()
   @ValidateBy({

@@ -1,6 +1,17 @@
-import { Controller, Get, Inject, Param, Query, Req, Res, Sse, type MessageEvent } from '@nestjs/common';
+import {
+  applyDecorators,
+  Controller,
+  Get,
+  Inject,
+  Param,
+  Query,
+  Req,
+  Res,
+  Sse,
+  type MessageEvent,
+} from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
   EMPTY,
@@ -15,18 +26,38 @@ import {
   type Observable,
 } from 'rxjs';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
-import type { RecordedEnvelope } from '@ledger/contracts';
 import {
   TariffChangesTooLarge,
-  type ActiveExportControl,
   type EffectiveTariffs,
-  type ListedTariff,
   type MeasureView,
   type TariffChanges,
 } from '@ledger/views';
-import { ApiKeys, Authorize, Problem, ROLE_SETS, authenticatedCaller, bearerToken } from '@ledger/http';
+import {
+  ApiKeys,
+  ApiProblems,
+  Authorize,
+  Problem,
+  ROLE_SETS,
+  authenticatedCaller,
+  bearerToken,
+  type ProblemStatus,
+} from '@ledger/http';
 import { Journal } from '@ledger/journal';
 import type { LicencePage } from '@ledger/read-models';
+import {
+  ApiMeasureViewResponse,
+  EffectiveTariffsDto,
+  EventListDto,
+  EventPageDto,
+  ExportControlListDto,
+  LicencePageDto,
+  TariffChangesDto,
+  TariffListDto,
+  type EventList,
+  type EventPage,
+  type ExportControlList,
+  type TariffList,
+} from '../responses/views.dto';
 import { StreamIdPipe } from '../writes/policy-writes';
 import { ConsistencyGate } from './consistency-gate';
 import { ServedAsJsonOrCsv } from './csv';
@@ -62,6 +93,28 @@ import {
 
 const DEFAULT_PAGE = 100;
 
+const GATED = "With a Consistency-Token header (a write's), waits until the read models include that write.";
+
+/**
+ * A read from the read models: its Consistency-Token header and its problems, beyond those of
+ * every authorised route.
+ */
+function ReadProblems(more: Partial<Record<ProblemStatus, string>> = {}) {
+  return applyDecorators(
+    ApiHeader({
+      name: 'Consistency-Token',
+      required: false,
+      description: 'The Consistency-Token of a write: the read waits until the read models include it',
+      schema: { type: 'string', pattern: '^\\d{1,15}$' },
+    }),
+    ApiProblems({
+      400: 'A query parameter or the Consistency-Token is invalid (problem+json with field errors)',
+      503: 'The Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)',
+      ...more,
+    }),
+  );
+}
+
 function timeOf(query: TimeQueryDto): { asOf: string; knownAt: string } {
   const now = new Date();
   return { asOf: toInstant(query.asOf, now), knownAt: toInstant(query.knownAt, now) };
@@ -82,15 +135,17 @@ export class ReadsController {
 
   @Get('tariffs')
   @Authorize(ROLE_SETS.read)
-  @ServedAsJsonOrCsv(TARIFF_LIST_TABLE)
+  @ServedAsJsonOrCsv(TARIFF_LIST_TABLE, TariffListDto)
   @ApiOperation({
     summary:
       'Every tariff of an imposer reaching an origin, scheduled, in force or suspended at asOf as known at knownAt',
+    description:
+      'Measures that name the origin or reach it through `*`, with their rate at asOf (null while scheduled), ' +
+      'products, life and citation. `program` narrows the list to one program. ' +
+      GATED,
   })
-  async tariffs(
-    @Query() query: TariffListQueryDto,
-    @Req() request: Request,
-  ): Promise<{ tariffs: ListedTariff[] }> {
+  @ReadProblems()
+  async tariffs(@Query() query: TariffListQueryDto, @Req() request: Request): Promise<TariffList> {
     await this.gate.waitFor(request);
     const tariffs = await this.queries.execute(
       new ListTariffs({
@@ -105,11 +160,17 @@ export class ReadsController {
 
   @Get('tariffs/changes')
   @Authorize(ROLE_SETS.read)
-  @ServedAsJsonOrCsv(TARIFF_CHANGES_TABLE)
+  @ServedAsJsonOrCsv(TARIFF_CHANGES_TABLE, TariffChangesDto)
   @ApiOperation({
     summary:
       'What changed in the duty on a product in [from, to): in valid time (as known at knownAt) and in recorded time',
+    description:
+      '`validTime`: each instant in [from, to) where the effective total or a layer changes, as known at knownAt. ' +
+      '`recordedTime`: each event recorded in [from, to) that changed an answer, with the earliest valid instant it changed. ' +
+      'A range too long to compute is refused (400 changes-range-too-large). ' +
+      GATED,
   })
+  @ReadProblems()
   async tariffChanges(
     @Query() query: TariffChangesQueryDto,
     @Req() request: Request,
@@ -136,14 +197,16 @@ export class ReadsController {
 
   @Get('tariffs/effective')
   @Authorize(ROLE_SETS.read)
-  @ServedAsJsonOrCsv(EFFECTIVE_LAYERS_TABLE)
+  @ServedAsJsonOrCsv(EFFECTIVE_LAYERS_TABLE, EffectiveTariffsDto)
   @ApiOperation({
     summary:
       'Additional duty layers in force on a product from an origin, each covering the product code fully or partially, and the sum of the full ones',
+    description:
+      'Each layer has its legal rate, the rate applied after partial suspensions, where it comes from (citation, ' +
+      'heading, instrument) and whether it covers the queried code fully; `total` sums the full layers. ' +
+      GATED,
   })
-  @ApiServiceUnavailableResponse({
-    description: 'Consistency-Token not projected within CONSISTENCY_WAIT_MS',
-  })
+  @ReadProblems()
   async tariffsEffective(
     @Query() query: TariffsEffectiveQueryDto,
     @Req() request: Request,
@@ -161,14 +224,19 @@ export class ReadsController {
 
   @Get('export-controls/active')
   @Authorize(ROLE_SETS.read)
-  @ServedAsJsonOrCsv(EXPORT_CONTROLS_TABLE)
+  @ServedAsJsonOrCsv(EXPORT_CONTROLS_TABLE, ExportControlListDto)
   @ApiOperation({
     summary: 'Export controls in force, by imposer, item (element, control code, HS code), destination',
+    description:
+      'Controls in force at asOf as known at knownAt; `item` matches an element symbol or a control code ' +
+      '(case-insensitive) or an HS code (a listed code covers longer ones). ' +
+      GATED,
   })
+  @ReadProblems()
   async exportControlsActive(
     @Query() query: ExportControlsActiveQueryDto,
     @Req() request: Request,
-  ): Promise<{ controls: ActiveExportControl[] }> {
+  ): Promise<ExportControlList> {
     await this.gate.waitFor(request);
     const controls = await this.queries.execute(
       new GetActiveExportControls({
@@ -183,8 +251,15 @@ export class ReadsController {
 
   @Get('licences')
   @Authorize(ROLE_SETS.read)
-  @ServedAsJsonOrCsv(LICENCES_TABLE)
-  @ApiOperation({ summary: 'Export licences by status, control and destination; paginated by `after`' })
+  @ServedAsJsonOrCsv(LICENCES_TABLE, LicencePageDto)
+  @ApiOperation({
+    summary: 'Export licences by status, control and destination; paginated by `after`',
+    description:
+      'Statuses are those of now (`expired`: an approval past its validTo). Pass `next` as `after` for the next ' +
+      'page; as CSV, the next page is in a Link header. ' +
+      GATED,
+  })
+  @ReadProblems()
   async licences(@Query() query: LicencesQueryDto, @Req() request: Request): Promise<LicencePage> {
     await this.gate.waitFor(request);
     return this.queries.execute(
@@ -203,7 +278,10 @@ export class ReadsController {
   @ApiOperation({
     summary:
       'Any stream (measure, control, licence, agreement): state, status and version at (asOf, knownAt)',
+    description: 'The ETag header is the version, for If-Match on the next write to the stream. ' + GATED,
   })
+  @ApiMeasureViewResponse('The stream, with an ETag header')
+  @ReadProblems({ 404: 'No such stream is known at knownAt' })
   async measure(
     @Param('id', StreamIdPipe) id: string,
     @Query() query: TimeQueryDto,
@@ -219,11 +297,13 @@ export class ReadsController {
 
   @Get('measures/:id/history')
   @Authorize(ROLE_SETS.read)
-  @ApiOperation({ summary: 'Every event of a stream in version order, retractions included' })
-  async history(
-    @Param('id', StreamIdPipe) id: string,
-    @Req() request: Request,
-  ): Promise<{ events: RecordedEnvelope[] }> {
+  @ApiOperation({
+    summary: 'Every event of a stream in version order, retractions included',
+    description: 'The events as recorded, each at the schema version it was recorded with. ' + GATED,
+  })
+  @ApiOkResponse({ type: EventListDto })
+  @ReadProblems({ 404: 'No such stream' })
+  async history(@Param('id', StreamIdPipe) id: string, @Req() request: Request): Promise<EventList> {
     await this.gate.waitFor(request);
     const events = await this.queries.execute(new GetMeasureHistory(id));
     if (events.length === 0) throw new Problem(404, 'stream-not-found', `No stream ${id}`);
@@ -232,11 +312,15 @@ export class ReadsController {
 
   @Get('events')
   @Authorize(ROLE_SETS.read)
-  @ServedAsJsonOrCsv(EVENTS_TABLE, '{ events, next }: pass next as `after` to continue')
+  @ServedAsJsonOrCsv(EVENTS_TABLE, EventPageDto, '{ events, next }: pass next as `after` to continue')
   @ApiOperation({
     summary: 'The global event feed from the journal, by position; gap-safe; `next` is the cursor',
+    description:
+      'Read from the journal, not the read models: every event after position `after`, at most `limit`. ' +
+      'Positions may have gaps but never reorder; `next` is the last position of the page.',
   })
-  async events(@Query() query: EventsQueryDto): Promise<{ events: RecordedEnvelope[]; next: number }> {
+  @ApiProblems({ 400: 'A query parameter is invalid (problem+json with field errors)' })
+  async events(@Query() query: EventsQueryDto): Promise<EventPage> {
     const after = query.after ?? 0;
     const events = await this.journal.readAll(after, query.limit ?? DEFAULT_PAGE);
     return { events, next: events.at(-1)?.position ?? after };
@@ -246,6 +330,19 @@ export class ReadsController {
   @Authorize(ROLE_SETS.read)
   @ApiOperation({
     summary: 'Server-Sent Events: every event after Last-Event-ID (or ?after=), then live; SSE id = position',
+    description:
+      'Each message is `event: policy-event`, `id: <position>`, `data: <envelope JSON>`. The stream ends when ' +
+      'the key it was opened with is revoked, expires or is deleted. Open streams are limited per key and in all.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'A stream of policy-event messages, each data an event envelope (RecordedEnvelope)',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiProblems({
+    400: 'A query parameter or Last-Event-ID is invalid',
+    429: 'This key holds as many open event streams as SSE_MAX_PER_KEY allows',
+    503: 'The server holds as many event streams as SSE_MAX_CONNECTIONS allows (Retry-After)',
   })
   stream(@Query() query: EventsQueryDto, @Req() request: Request): Observable<MessageEvent> {
     const lastEventId = request.headers['last-event-id'];

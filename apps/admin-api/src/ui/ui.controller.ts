@@ -1,11 +1,11 @@
 import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
 import { IQueryHandler, Query as CqrsQuery, QueryBus, QueryHandler } from '@nestjs/cqrs';
-import { ApiExcludeEndpoint, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Pool } from 'pg';
 import { POLICY_STREAM_TYPES, type RecordedEnvelope } from '@ledger/contracts';
 import { PG_POOL } from '@ledger/database';
-import { AuthorizeBrowser, Problem, ROLE_SETS } from '@ledger/http';
+import { ApiProblems, AuthorizeBrowser, Problem, ROLE_SETS } from '@ledger/http';
 import { streamList, type ListedStream } from '@ledger/read-models';
 import { GetMeasure, GetMeasureHistory } from '../reads/read-model.queries';
 import { TimeQueryDto, toInstant } from '../reads/read-params.dto';
@@ -61,9 +61,17 @@ export class UiController {
   @Header('Content-Type', 'image/svg+xml; charset=utf-8')
   @ApiProduces('image/svg+xml')
   @ApiOperation({
-    summary:
-      "A stream's history as a picture: valid time across, recorded time down, one band per event; retracted events struck out and linked to their retraction",
+    summary: "A stream's bitemporal history as a picture (SVG)",
+    description:
+      'Valid time across, recorded time down: one band per event over the valid time it speaks of, ' +
+      'retracted events struck out and linked to their retraction. The API key may also come as the ' +
+      'password of HTTP Basic, so a browser can open it.',
   })
+  @ApiOkResponse({
+    description: 'An SVG document',
+    content: { 'image/svg+xml': { schema: { type: 'string' } } },
+  })
+  @ApiProblems({ 404: 'No such stream' })
   async timeline(@Param('id', StreamIdPipe) id: string): Promise<string> {
     return timelineSvg(timelineOf(id, await this.historyOf(id)));
   }

@@ -103,7 +103,7 @@ export class ValidityDto extends CitedDto {
   @IsInstant()
   validFrom!: string;
 
-  @ApiPropertyOptional({ example: '2025-08-12T04:01:00Z', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2025-08-12T04:01:00Z', nullable: true })
   @IsOptional()
   @IsInstant()
   validTo?: string | null;
@@ -116,7 +116,13 @@ export class LiftDto extends CitedDto {
 }
 
 export class ValidityChangeDto extends CitedDto {
-  @ApiProperty({ example: '2025-11-10T05:01:00Z', nullable: true, description: 'null = open-ended' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    example: '2025-11-10T05:01:00Z',
+    nullable: true,
+    description: 'null = open-ended',
+  })
   @ValidateIf((_body, value) => value !== null)
   @IsInstant()
   validTo!: string | null;

@@ -64,7 +64,7 @@ export class ImposeExportControlDto extends CreateDto {
   @IsInstant()
   validFrom!: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   @IsOptional()
   @IsInstant()
   validTo?: string | null;
@@ -102,6 +102,7 @@ export class PeriodDto {
 
 export class ReportLicencesDto extends CitedDto {
   @ApiProperty({
+    type: Number,
     nullable: true,
     description: 'null = undisclosed ("a certain number"), never 0 for unknown',
   })

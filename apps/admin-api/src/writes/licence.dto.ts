@@ -75,7 +75,12 @@ export class ApproveLicenceDto extends CitedDto {
   @IsInstant()
   validFrom!: string;
 
-  @ApiPropertyOptional({ example: '2025-12-05T09:00:00+08:00', nullable: true })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    example: '2025-12-05T09:00:00+08:00',
+    nullable: true,
+  })
   @IsOptional()
   @IsInstant()
   validTo?: string | null;

@@ -25,6 +25,7 @@ const NormaliseHeading = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normaliseHeading(value) : value));
 
 const HEADING_DOC = {
+  type: String,
   example: '9903.01.24',
   nullable: true,
   description:
@@ -110,7 +111,7 @@ abstract class TariffMeasureDto extends CreateDto {
   @IsInstant()
   validFrom!: string;
 
-  @ApiPropertyOptional({ example: null, nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: null, nullable: true })
   @IsOptional()
   @IsInstant()
   validTo?: string | null;
@@ -141,6 +142,7 @@ export class ChangeTariffRateDto extends ValidityDto {
   heading?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     example: 'Executive Order 14259',
     nullable: true,
     description: 'the instrument that set this rate; absent or null when unknown',

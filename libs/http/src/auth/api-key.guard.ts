@@ -9,9 +9,10 @@ import {
   applyDecorators,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiBasicAuth, ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiBearerAuth } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiKeys, type Caller, type Role } from './api-keys';
+import { ApiProblems } from '../problems/problem.dto';
 
 const ROLES = Symbol('roles');
 const PUBLIC = Symbol('public');
@@ -130,8 +131,12 @@ export function Authorize(roles: readonly Role[]) {
   return applyDecorators(
     SetMetadata(ROLES, roles),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'Missing, unknown or revoked API key' }),
-    ApiForbiddenResponse({ description: 'The key has no role allowed here' }),
+    ApiProblems({
+      401: 'Missing, unknown or revoked API key',
+      403: 'The key has no role allowed here',
+      429: 'Too many requests from this key or address (Retry-After)',
+      503: 'The database is unavailable or too busy (Retry-After)',
+    }),
   );
 }
 

@@ -93,21 +93,31 @@ export class HealthController implements OnModuleInit {
 
   @Get('live')
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness: the process is running' })
+  @ApiOperation({
+    summary: 'Liveness: the process is running',
+    description: 'Checks no dependency: restart the process only when this fails. No key needed.',
+  })
   live(): HealthCheckResult {
     return { status: 'ok', info: {}, error: {}, details: {} };
   }
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: every dependency and duty of the app is up' })
+  @ApiOperation({
+    summary: 'Readiness: every dependency and duty of the app is up',
+    description:
+      'Take the process out of rotation while this answers 503; the body names what is down. No key needed.',
+  })
   ready(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
     return this.readiness(response);
   }
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Alias of /health/ready' })
+  @ApiOperation({
+    summary: 'Alias of /health/ready',
+    description: 'The same answer as /health/ready. No key needed.',
+  })
   alias(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
     return this.readiness(response);
   }
