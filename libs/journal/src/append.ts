@@ -1,4 +1,4 @@
-import type { ClientBase } from 'pg';
+import type { ClientBase, QueryResult } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import {
   EVENT_STREAM_TYPES,
@@ -115,15 +115,20 @@ const LAST_HASH = `
  * tx_id is below the oldest transaction still in flight (see SETTLED in journal.ts): every
  * position below such an event is then committed or rolled back for good. The lock lives in a
  * savepoint that is rolled back as soon as the positions are taken (which releases the lock and
- * keeps the transaction id and the sequence's numbers), so appends wait for each other only
- * for that one statement, never for a commit, and commits share WAL flushes. Rollbacks leave
- * gaps; readers never wait for them. The key is 'journal' in ASCII.
+ * keeps the transaction id and the sequence's numbers), all in one round trip: appends wait for
+ * each other only while the server runs these statements, never for a commit, and commits
+ * share WAL flushes. Rollbacks leave gaps; readers never wait for them. The key is 'journal'
+ * in ASCII. Simple-protocol statements, so no parameters: `count` is a checked integer.
  */
-const TAKE_ALLOCATION_LOCK = `
-  SAVEPOINT journal_positions; SELECT pg_advisory_xact_lock(x'6a6f75726e616c'::bigint)`;
-
-const RELEASE_ALLOCATION_LOCK = `
-  ROLLBACK TO SAVEPOINT journal_positions; RELEASE SAVEPOINT journal_positions`;
+function takePositions(count: number): string {
+  return `
+    SAVEPOINT journal_positions;
+    SELECT pg_advisory_xact_lock(x'6a6f75726e616c'::bigint);
+    SELECT pg_current_xact_id()::text AS tx_id, nextval('journal.event_position')::text AS position
+    FROM generate_series(1, ${count});
+    ROLLBACK TO SAVEPOINT journal_positions;
+    RELEASE SAVEPOINT journal_positions`;
+}
 
 /**
  * Appends to one stream take turns from before their positions until commit, so a stream's
@@ -136,11 +141,6 @@ const RELEASE_ALLOCATION_LOCK = `
 const LOCK_STREAM_APPENDS = `
   SELECT pg_current_xact_id_if_assigned()::text AS tx_id,
          pg_advisory_xact_lock(x'6a726e6c'::int, hashtext($1)) AS locked`;
-
-/** Assigns the transaction its id, under the lock; the events' tx_id column defaults to it. */
-const TAKE_POSITIONS = `
-  SELECT pg_current_xact_id()::text AS tx_id, nextval('journal.event_position')::text AS position
-  FROM generate_series(1, $1::int)`;
 
 const INSERT_EVENTS = `
   INSERT INTO journal.events (
@@ -183,9 +183,13 @@ export async function reservePositions(
         'call reservePositions first and pass its reservation to appendInTransaction',
     );
   }
-  await client.query(TAKE_ALLOCATION_LOCK);
-  const taken = await client.query<{ tx_id: string; position: string }>(TAKE_POSITIONS, [count]);
-  await client.query(RELEASE_ALLOCATION_LOCK);
+  // Several statements answer with one result each; the third holds the positions. The
+  // transaction gets its id there, under the lock; the events' tx_id column defaults to it.
+  const results = (await client.query(takePositions(count))) as unknown as QueryResult<{
+    tx_id: string;
+    position: string;
+  }>[];
+  const taken = results[2];
   return {
     streamId,
     txId: taken.rows[0].tx_id,

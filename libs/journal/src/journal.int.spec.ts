@@ -68,12 +68,12 @@ async function allSettled(db: TestDatabase, journal: Journal): Promise<void> {
   const { rows } = await db.pool.query<{ position: string }>(
     'SELECT coalesce(max(position), 0)::text AS position FROM journal.events',
   );
-  await eventually(async () => expect(await journal.headPosition()).toBe(Number(rows[0].position)));
+  await eventually(async () => expect(await journal.settledHeadPosition()).toBe(Number(rows[0].position)));
 }
 
 async function settledHead(db: TestDatabase, journal: Journal): Promise<number> {
   await allSettled(db, journal);
-  return journal.headPosition();
+  return journal.settledHeadPosition();
 }
 
 async function rowCount(db: TestDatabase, table: string): Promise<number> {
@@ -478,7 +478,7 @@ describe('the Postgres event journal', () => {
   });
 
   it("states what it holds at a position, and takes the ledger's signed checkpoint into its own stream", async () => {
-    const head = await relayJournal.headPosition();
+    const head = await relayJournal.settledHeadPosition();
     const statement = await relayJournal.checkpointStatementAt(head);
     const events = (await relayJournal.readAll(0, 10_000)).filter((event) => event.position <= head);
     const heads = new Map(events.map((event) => [event.streamId, event]));

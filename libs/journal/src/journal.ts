@@ -44,11 +44,13 @@ const EVENTS_AFTER = `
   SELECT ${EVENT_COLUMNS}, ${SETTLED} AS settled
   FROM journal.events, horizon WHERE position > $1 ORDER BY position LIMIT $2`;
 
+const HEAD_POSITION = `SELECT coalesce(max(position), 0)::text AS position FROM journal.events`;
+
 /**
  * Walks the position index backwards to the last settled event. ORDER BY names the table's
  * column: a bare `position` would be the text output column, ordered as text ('9' > '10').
  */
-const HEAD_POSITION = `
+const SETTLED_HEAD_POSITION = `
   WITH ${HORIZON}
   SELECT event.position::text AS position FROM journal.events AS event, horizon
   WHERE ${SETTLED} ORDER BY event.position DESC LIMIT 1`;
@@ -262,11 +264,21 @@ export class Journal {
   }
 
   /**
-   * The highest settled position (see readPage); 0 when there is none. Every event up to it is
-   * committed, and none can appear at or below it any more.
+   * The highest committed position; 0 when the journal is empty. Appends still open may commit
+   * below it: a reader that starts from a position, or states what the journal holds up to one,
+   * takes settledHeadPosition instead.
    */
   async headPosition(): Promise<number> {
     const { rows } = await this.pool.query<{ position: string }>(HEAD_POSITION);
+    return Number(rows[0].position);
+  }
+
+  /**
+   * The highest settled position (see readPage); 0 when there is none. Every event up to it is
+   * committed, and none can appear at or below it any more.
+   */
+  async settledHeadPosition(): Promise<number> {
+    const { rows } = await this.pool.query<{ position: string }>(SETTLED_HEAD_POSITION);
     return rows.length === 0 ? 0 : Number(rows[0].position);
   }
 
@@ -278,7 +290,7 @@ export class Journal {
 
   /**
    * What the journal holds at or below `position`, as a checkpoint states it. Once `position`
-   * is settled (at or below headPosition) this never changes — unless someone rewrites or
+   * is settled (at or below settledHeadPosition) this never changes — unless someone rewrites or
    * deletes history, which is what a signed checkpoint exposes.
    */
   async checkpointStatementAt(position: number): Promise<CheckpointStatement> {

@@ -50,7 +50,7 @@ class SharedFeed {
     while (this.running) {
       try {
         if (this.cursor === undefined) {
-          this.cursor = await this.journal.headPosition();
+          this.cursor = await this.journal.settledHeadPosition();
           this.markStarted();
         }
         const { events, settling } = await this.journal.readPage(this.cursor, PAGE);
