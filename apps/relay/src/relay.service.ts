@@ -154,6 +154,7 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
     const progress = publisher.progress;
     const head = await this.journal.headPosition();
     this.metrics.lag.set(Math.max(0, head - (progress?.published ?? 0)));
+    this.metrics.settling.set(publisher.settling ? 1 : 0);
     this.metrics.refusing.reset();
     this.setState({
       role: 'leader',

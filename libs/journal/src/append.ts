@@ -215,6 +215,12 @@ export async function appendInTransaction(
   reservation?: PositionReservation,
 ): Promise<AppendResult> {
   assertAppendable(request);
+  // A retry of an append that committed is answered before taking positions, so as not to
+  // leave a gap for nothing; a retry racing its original is caught by the claim below.
+  if (request.idempotency && !reservation) {
+    const replay = await replayOf(client, request.idempotency);
+    if (replay) return replay;
+  }
   const { streamId, positions } =
     reservation ?? (await reservePositions(client, request.streamId, request.events.length));
   if (streamId !== request.streamId || positions.length !== request.events.length) {
@@ -234,9 +240,9 @@ export async function appendInTransaction(
       ids,
     ]);
     if (claimed.rowCount === 0) {
-      const answer = await findIdempotentAnswer(client, keyId, key);
-      if (!answer || answer.fingerprint !== fingerprint) throw new IdempotencyKeyReused(key);
-      return { replayed: true, events: answer.events };
+      const replay = await replayOf(client, request.idempotency);
+      if (!replay) throw new IdempotencyKeyReused(key);
+      return replay;
     }
   }
 
@@ -268,6 +274,14 @@ export async function appendInTransaction(
   ]);
   await client.query(NOTIFY_APPENDED, [String(positions[positions.length - 1])]);
   return { replayed: false, events };
+}
+
+/** The first answer to this key, null if there is none; IdempotencyKeyReused if it answered another request. */
+async function replayOf(client: Queryable, claim: IdempotencyClaim): Promise<AppendResult | null> {
+  const answer = await findIdempotentAnswer(client, claim.keyId, claim.key);
+  if (!answer) return null;
+  if (answer.fingerprint !== claim.fingerprint) throw new IdempotencyKeyReused(claim.key);
+  return { replayed: true, events: answer.events };
 }
 
 export async function findIdempotentAnswer(

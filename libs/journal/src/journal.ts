@@ -44,6 +44,10 @@ const EVENTS_AFTER = `
   SELECT ${EVENT_COLUMNS}, ${SETTLED} AS settled
   FROM journal.events, horizon WHERE position > $1 ORDER BY position LIMIT $2`;
 
+/** Every committed event after a position, settled or not: for comparisons, never for tailing. */
+const COMMITTED_AFTER = `
+  SELECT ${EVENT_COLUMNS} FROM journal.events WHERE position > $1 ORDER BY position LIMIT $2`;
+
 const HEAD_POSITION = `SELECT coalesce(max(position), 0)::text AS position FROM journal.events`;
 
 /**
@@ -234,6 +238,16 @@ export class Journal {
   /** The events of readPage. */
   async readAll(after: number, limit: number): Promise<RecordedEnvelope[]> {
     return (await this.readPage(after, limit)).events;
+  }
+
+  /**
+   * Up to `limit` committed events with position > after, ascending, settled or not: what the
+   * journal holds now, to compare with something else. Not gap-safe: an append still open may
+   * commit below the last of them, so a reader that follows the journal uses readPage.
+   */
+  async readCommitted(after: number, limit: number): Promise<RecordedEnvelope[]> {
+    const { rows } = await this.pool.query<EventRow>(COMMITTED_AFTER, [after, limit]);
+    return rows.map(toEnvelope);
   }
 
   /** The event at exactly this position; null when there is none (a rolled-back append's gap). */
