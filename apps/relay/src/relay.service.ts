@@ -8,7 +8,7 @@ import {
 import type { Pool } from 'pg';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
 import { PG_POOL } from '@ledger/database';
-import { Doorbell, JOURNAL_APPENDED_CHANNEL, Journal, SETTLE_POLL_MS } from '@ledger/journal';
+import { Doorbell, JOURNAL_APPENDED_CHANNEL, Journal } from '@ledger/journal';
 import { KAFKA, ProducerFenced, type Kafka } from '@ledger/messaging';
 import { CheckpointSigner } from './checkpoint-signer';
 import { LeaderSession, LeadershipLost } from './leader-session';
@@ -136,11 +136,7 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
           await this.report(clusterId, publisher);
           // A new checkpoint is an event to publish: go round again at once.
           if (this.signer && (await this.signer.signIfDue())) continue;
-          await this.doorbell.wait(
-            publisher.settling
-              ? Math.min(SETTLE_POLL_MS, this.config.relay.pollMs)
-              : this.config.relay.pollMs,
-          );
+          await this.doorbell.waitAfterRead(publisher.settling, this.config.relay.pollMs);
         }
       } finally {
         await publisher.stop().catch(() => undefined);

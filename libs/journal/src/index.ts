@@ -10,5 +10,5 @@ export type {
   PositionReservation,
 } from './append';
 export { EventRejected, IdempotencyKeyReused, StreamVersionConflict } from './errors';
-export { Doorbell, SETTLE_POLL_MS } from './doorbell';
+export { Doorbell } from './doorbell';
 export { toEnvelope, type EventRow } from './event-row';

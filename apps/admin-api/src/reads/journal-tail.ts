@@ -4,7 +4,7 @@ import { Observable, Subject } from 'rxjs';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/config';
 import type { RecordedEnvelope } from '@ledger/contracts';
 import { gauge } from '@ledger/http';
-import { Doorbell, JOURNAL_APPENDED_CHANNEL, Journal, SETTLE_POLL_MS } from '@ledger/journal';
+import { Doorbell, JOURNAL_APPENDED_CHANNEL, Journal } from '@ledger/journal';
 
 const PAGE = 500;
 /** Poll even without NOTIFY, so a lost notification delays an SSE client by at most this. */
@@ -58,7 +58,7 @@ class SharedFeed {
           this.cursor = event.position;
           this.events.next(event);
         }
-        if (events.length < PAGE) await this.doorbell.wait(settling ? SETTLE_POLL_MS : FALLBACK_POLL_MS);
+        if (events.length < PAGE) await this.doorbell.waitAfterRead(settling, FALLBACK_POLL_MS);
       } catch (error) {
         // A database outage pauses the feed; the streams stay open and resume with it.
         this.logger.warn(`journal feed read failed (${(error as Error).message}); retrying`);
