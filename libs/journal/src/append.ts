@@ -111,14 +111,14 @@ const LAST_HASH = `
  * Marten, Eventuous and Axon subscriptions silently lose events. So an append takes its
  * positions and its transaction id together, under this lock, before it writes anything (the
  * first write is what gives a transaction its id): a transaction that took lower positions has
- * a lower id. Readers take an event only when its
- * tx_id is below the oldest transaction still in flight (see SETTLED in journal.ts): every
- * position below such an event is then committed or rolled back for good. The lock lives in a
- * savepoint that is rolled back as soon as the positions are taken (which releases the lock and
- * keeps the transaction id and the sequence's numbers), all in one round trip: appends wait for
- * each other only while the server runs these statements, never for a commit, and commits
- * share WAL flushes. Rollbacks leave gaps; readers never wait for them. The key is 'journal'
- * in ASCII. Simple-protocol statements, so no parameters: `count` is a checked integer.
+ * a lower id. Readers take an event only when its tx_id is below the oldest transaction still
+ * in flight (see SETTLED in journal.ts): every position below such an event is then committed
+ * or rolled back for good. The lock lives in a savepoint that is rolled back as soon as the
+ * positions are taken (which releases the lock and keeps the transaction id and the sequence's
+ * numbers), all in one round trip: appends to different streams wait for each other only while
+ * the server runs these statements, never for a commit, and their commits share WAL flushes.
+ * Rollbacks leave gaps; readers never wait for them. The key is 'journal' in ASCII.
+ * Simple-protocol statements, so no parameters: `count` is a checked integer.
  */
 function takePositions(count: number): string {
   return `
