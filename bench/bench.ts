@@ -12,6 +12,7 @@ import {
   type AnyEventEnvelope,
 } from '@ledger/contracts';
 import { EventProducer, createKafka, ensureEventTopic, type Kafka } from '@ledger/messaging';
+import { measureAppendThroughput } from './append-throughput';
 import { createMigratedDatabase, databaseUrlFor, dropDatabase } from './databases';
 import {
   measureConsumeOnly,
@@ -22,17 +23,21 @@ import {
 } from './measurements';
 import { generatePolicyLedger } from './policy-ledger';
 import { seededRandom } from './random';
-import { formatReport } from './report';
+import { formatAppendReport, formatReport } from './report';
 import { measureRelayLatency } from './relay-latency';
 import { measureTariffLatency, tariffQueries } from './tariff-latency';
 
 /**
- * `npm run bench -- [--events N] [--baseline-events M] [--queries Q] [--seed S]`: puts N events
- * on a fresh topic and measures, in one run, the projector's rebuild against a naive baseline and
- * against what Kafka and Postgres can do at best, then the tariff query's latency (issue 4).
+ * `npm run bench -- [--events N] [--baseline-events M] [--queries Q] [--seed S] [--appends A]
+ * [--appends-only]`: puts N events on a fresh topic and measures, in one run, the projector's
+ * rebuild against a naive baseline and against what Kafka and Postgres can do at best, then the
+ * tariff query's latency, the relay's latency and the journal's append throughput with 1, 4 and
+ * 32 concurrent writers against Postgres's own commit rate (A events per run). `--appends-only`
+ * measures the appends alone.
  */
 
-const USAGE = 'usage: npm run bench -- [--events N] [--baseline-events M] [--queries Q] [--seed S]';
+const USAGE =
+  'usage: npm run bench -- [--events N] [--baseline-events M] [--queries Q] [--seed S] [--appends A] [--appends-only]';
 const PARTITIONS = 6;
 /** Records per producer request: a few hundred KB per partition, under the broker's 1 MB batch limit. */
 const PRODUCE_BATCH = 1_000;
@@ -51,6 +56,8 @@ interface Options {
   readonly baselineEvents: number;
   readonly queries: number;
   readonly seed: number;
+  readonly appends: number;
+  readonly appendsOnly: boolean;
 }
 
 function positiveInteger(name: string, text: string | undefined, fallback: number): number {
@@ -69,6 +76,8 @@ function parseOptions(args: readonly string[]): Options {
       'baseline-events': { type: 'string' },
       queries: { type: 'string' },
       seed: { type: 'string' },
+      appends: { type: 'string' },
+      'appends-only': { type: 'boolean' },
     },
     strict: true,
   });
@@ -78,6 +87,8 @@ function parseOptions(args: readonly string[]): Options {
     baselineEvents: Math.min(events, positiveInteger('baseline-events', values['baseline-events'], 20_000)),
     queries: positiveInteger('queries', values.queries, 500),
     seed: positiveInteger('seed', values.seed, 20250402),
+    appends: positiveInteger('appends', values.appends, 1_200),
+    appendsOnly: values['appends-only'] ?? false,
   };
 }
 
@@ -161,9 +172,21 @@ async function openDatabase(cleanup: Cleanup, serverUrl: string, name: string): 
   return pool;
 }
 
+/** The journal's append throughput with concurrent writers, in a database of its own. */
+async function appendThroughput(options: Options, cleanup: Cleanup, runId: string): Promise<string> {
+  const { databaseUrl } = loadConfig();
+  const name = `ledger_bench_${runId}_appends`;
+  await openDatabase(cleanup, databaseUrl, name);
+  log(`append throughput: ${options.appends} events per run ...`);
+  return formatAppendReport(
+    await measureAppendThroughput(databaseUrlFor(databaseUrl, name), options.appends, runId, log),
+  );
+}
+
 async function bench(options: Options, cleanup: Cleanup): Promise<string> {
   const config = loadConfig();
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  if (options.appendsOnly) return appendThroughput(options, cleanup, runId);
   const random = seededRandom(options.seed);
 
   const ledger = await timed(`generated ${options.events} hash-chained events`, () =>
@@ -243,7 +266,9 @@ async function bench(options: Options, cleanup: Cleanup): Promise<string> {
     RELAY_SAMPLES,
   );
 
-  return formatReport({
+  const appends = await appendThroughput(options, cleanup, runId);
+
+  const report = formatReport({
     total: options.events,
     streams: ledger.streams,
     partitions: PARTITIONS,
@@ -254,6 +279,7 @@ async function bench(options: Options, cleanup: Cleanup): Promise<string> {
     latency,
     relay,
   });
+  return `${report}\n\n${appends}`;
 }
 
 async function main(): Promise<void> {

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { WRITER_COUNTS, type AppendMode, type AppendThroughput } from './append-throughput';
 import type { Measurement } from './measurements';
 import type { RelayLatency } from './relay-latency';
 import type { LatencySummary } from './tariff-latency';
@@ -65,4 +66,27 @@ export function formatReport(results: BenchResults): string {
     'Consumer runs are timed from the first record delivered to the last one done (group join left out).',
     `node CPU s: CPU time of this Node process during the run (user + system, all threads); ${os.availableParallelism()} CPUs here.`,
   ].join('\n');
+}
+
+const APPEND_MODES: Record<AppendMode, string> = {
+  commit: 'Postgres commits: one row per transaction',
+  journal: 'journal appends: one event per append',
+  serialised: 'journal appends holding a global lock until commit',
+};
+
+/** Events per second by writer count: the journal next to what Postgres commits at most. */
+export function formatAppendReport(results: readonly AppendThroughput[]): string {
+  const header = `${'one event per transaction, each writer on its own stream'.padEnd(58)}${WRITER_COUNTS.map((writers) => `${writers} writer${writers === 1 ? '' : 's'}`.padStart(12)).join('')}`;
+  const rows = (Object.keys(APPEND_MODES) as AppendMode[]).map((mode) =>
+    [
+      APPEND_MODES[mode].padEnd(58),
+      ...WRITER_COUNTS.map((writers) => {
+        const found = results.find((result) => result.mode === mode && result.writers === writers);
+        return (found ? number(found.events / found.seconds) : '-').padStart(12);
+      }),
+    ].join(''),
+  );
+  return [`append throughput, events/s (${os.availableParallelism()} CPUs here):`, header, ...rows].join(
+    '\n',
+  );
 }

@@ -52,7 +52,7 @@ describe('idempotency across an admin API restart', () => {
   };
 
   const policyEvents = async () =>
-    (await journal.readAll(0, 10_000)).filter((event) => event.streamType !== 'ledger');
+    (await journal.readCommitted(0, 10_000)).filter((event) => event.streamType !== 'ledger');
 
   beforeAll(async () => {
     await ensureBuilt();

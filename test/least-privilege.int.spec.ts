@@ -356,7 +356,7 @@ describe('database roles: each app holds what its code needs and nothing more', 
       expect(await journal.findIdempotent('key-test', 'least-privilege-1')).toMatchObject({
         fingerprint: 'f1',
       });
-      expect(await journal.readAll(0, 10)).toHaveLength(2);
+      expect(await journal.readCommitted(0, 10)).toHaveLength(2);
       const { rows } = await as('ledger_writer').query(
         'SELECT count(*)::int AS migrations FROM pgmigrations',
       );
@@ -392,7 +392,7 @@ describe('database roles: each app holds what its code needs and nothing more', 
     });
 
     it('the projector writes the read models, which the admin API and the auditor read', async () => {
-      const events = await new Journal(as('ledger_auditor')).readAll(0, 10);
+      const events = await new Journal(as('ledger_auditor')).readCommitted(0, 10);
       const policy = events.filter((event) => event.streamType === 'tariff-measure');
       await inTransaction(as('ledger_projector'), (client) => applyEvents(client, policy));
       const query = {

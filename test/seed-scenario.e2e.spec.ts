@@ -145,7 +145,7 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
   const journalEvents = async (): Promise<RecordedEnvelope[]> => {
     const events: RecordedEnvelope[] = [];
     for (;;) {
-      const page = await journal.readAll(events.at(-1)?.position ?? 0, 1000);
+      const page = await journal.readCommitted(events.at(-1)?.position ?? 0, 1000);
       if (page.length === 0) return events;
       events.push(...page);
     }
@@ -455,19 +455,23 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
   });
 
   it('pages through the journal feed by position, with no gap and no repeat', async () => {
-    const seen: number[] = [];
-    let after = 0;
-    for (;;) {
-      const page = await get<{ events: Array<{ position: number }>; next: number }>(
-        `/v1/events?after=${after}&limit=5`,
-      );
-      if (page.events.length === 0) break;
-      seen.push(...page.events.map((event) => event.position));
-      after = page.next;
-    }
-    // The seed's events and the admin API's own (its bootstrap keys), each once, in order.
-    expect(seen).toEqual((await journalEvents()).map((event) => event.position));
-    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    // The feed hands out an event once every older transaction on the server has ended: it may
+    // trail what the journal holds for a moment, never skip.
+    await eventually(async () => {
+      const seen: number[] = [];
+      let after = 0;
+      for (;;) {
+        const page = await get<{ events: Array<{ position: number }>; next: number }>(
+          `/v1/events?after=${after}&limit=5`,
+        );
+        if (page.events.length === 0) break;
+        seen.push(...page.events.map((event) => event.position));
+        after = page.next;
+      }
+      // The seed's events and the admin API's own (its bootstrap keys), each once, in order.
+      expect(seen).toEqual((await journalEvents()).map((event) => event.position));
+      expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    });
     expect((await policyEvents()).length).toBe(SEED_EVENTS);
   });
 

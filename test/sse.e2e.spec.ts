@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { AdminApiModule } from '../apps/admin-api/src/admin-api.module';
-import type { AnyEventEnvelope } from '@ledger/contracts';
+import type { AnyEventEnvelope, PolicyEvent } from '@ledger/contracts';
+import { appendInTransaction } from '@ledger/journal';
 import { KEYS, prepareLedger, startInProcess, type Ledger } from './support/ledger-harness';
 import { SseClient } from './support/sse-client';
 import { imposeReciprocalOnChina, raiseTo84 } from './support/policy-bodies';
@@ -62,6 +63,55 @@ describe('Server-Sent Events from the journal: history first, then every new eve
     const message = await client.next();
     expect(message.id).toBe(String(next.position));
     expect(JSON.parse(message.data)).toEqual(next);
+  });
+
+  it('holds back an event that committed while an older append was still open, then sends both in position order', async () => {
+    const seen = await write('/v1/tariff-measures', imposeReciprocalOnChina('sse-before-held'));
+    const client = await open({ 'Last-Event-ID': String(seen.position) });
+    const held = await ledger.db.pool.connect();
+    let older: AnyEventEnvelope;
+    let later: AnyEventEnvelope;
+    try {
+      await held.query('BEGIN');
+      const imposed: PolicyEvent = {
+        type: 'TariffImposed',
+        data: {
+          imposer: 'US',
+          targets: ['CN'],
+          program: 'US-IEEPA-RECIPROCAL',
+          products: { scope: 'all' },
+          title: 'Reciprocal tariff on goods of China',
+          legalInstrument: 'Executive Order 14257',
+          announcedAt: '2025-04-02T20:00:00.000Z',
+          rate: 34,
+          validFrom: '2025-04-09T04:01:00.000Z',
+        },
+      };
+      [older] = (
+        await appendInTransaction(held, {
+          streamId: 'sse-held',
+          streamType: 'tariff-measure',
+          expectedVersion: 0,
+          events: [imposed],
+          actor: { keyId: 'key-test', role: 'admin' },
+          correlationId: 'sse-held',
+          causationId: null,
+          citation: { reference: 'Executive Order 14257' },
+        })
+      ).events as AnyEventEnvelope[];
+      later = await write('/v1/tariff-measures', imposeReciprocalOnChina('sse-after-held'));
+      expect(later.position).toBeGreaterThan(older.position);
+      // Committed, yet not in the feed while the older append may still commit below it.
+      const feed = await request(api.getHttpServer())
+        .get(`/v1/events?after=${seen.position}`)
+        .set({ Authorization: `Bearer ${KEYS.reader}` });
+      expect(feed.body).toEqual({ events: [], next: seen.position });
+      await held.query('COMMIT');
+    } finally {
+      held.release();
+    }
+    expect((await client.next()).id).toBe(String(older.position));
+    expect((await client.next()).id).toBe(String(later.position));
   });
 
   it.each(['abc', '-1', '1.5', '0x10', '12 13', '9999999999999999', ''])(

@@ -50,7 +50,7 @@ describe('write path: admin API → journal → relay → Kafka', () => {
   async function journalEvents(): Promise<RecordedEnvelope[]> {
     const events: RecordedEnvelope[] = [];
     for (;;) {
-      const page = await journal.readAll(events.at(-1)?.position ?? 0, 1000);
+      const page = await journal.readCommitted(events.at(-1)?.position ?? 0, 1000);
       if (page.length === 0) return events;
       events.push(...page);
     }

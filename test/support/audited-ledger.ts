@@ -148,7 +148,7 @@ export class AuditedLedger {
 
   /** Every journal event, in position order. */
   async events(): Promise<RecordedEnvelope[]> {
-    return this.journal.readAll(0, 1_000_000);
+    return this.journal.readCommitted(0, 1_000_000);
   }
 
   /** The record the relay sends for an event: its partition, the instance header. */

@@ -113,7 +113,7 @@ export async function expectTopicMirrorsJournal(
     [...genesis.values()].map(() => journalId),
   );
 
-  const inJournal = await journal.readAll(0, 1_000_000);
+  const inJournal = await journal.readCommitted(0, 1_000_000);
   const identity = (event: RecordedEnvelope) => `${event.id} ${event.position} ${event.hash}`;
   expect(events.map(identity).sort()).toEqual(inJournal.map(identity).sort());
   const streams = new Map<string, RecordedEnvelope[]>();

@@ -77,7 +77,7 @@ const LAST_POSITION_BY = `
 
 /**
  * `--until`: a journal position, or an instant, which stands for the last position recorded at
- * or before it (positions follow commit order; the instant is the journal's recordedAt).
+ * or before it (positions follow the order of appends; the instant is the journal's recordedAt).
  */
 async function untilPosition(config: LedgerConfig, until: string): Promise<number> {
   if (/^\d{1,15}$/.test(until)) return Number(until);

@@ -12,7 +12,7 @@ import type { RelayMetrics } from './relay.metrics';
 
 /**
  * Appends a signed LedgerCheckpointSigned to the ledger's own stream every interval, when policy
- * events arrived since the last one: the journal's head position, the number of events and
+ * events arrived since the last one: the journal's settled head position, the number of events and
  * streams up to it and a Merkle root over every stream's head, signed with Ed25519. Anyone with
  * database access can rewrite an event and recompute its hash chain; nobody without this key can
  * sign a checkpoint that agrees with the rewrite, so the auditor finds it at the next checkpoint.
@@ -42,7 +42,8 @@ export class CheckpointSigner {
     const covered = last?.type === 'LedgerCheckpointSigned' ? last.data.position : 0;
     // Only policy events count as new: otherwise every checkpoint would call for the next one.
     if ((await this.journal.lastPolicyPosition()) <= covered) return null;
-    const head = await this.journal.headPosition();
+    // Settled: no append still open can add an event at or below it, so the statement holds.
+    const head = await this.journal.settledHeadPosition();
     const statement = await this.journal.checkpointStatementAt(head);
     try {
       const { events } = await this.journal.append({

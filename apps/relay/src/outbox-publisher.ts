@@ -65,8 +65,9 @@ export class TopicInstanceChanged extends Error {
 
 /**
  * Publishes the journal to one topic instance, in position order. The journal is the outbox:
- * positions increase in commit order, and journal.publications holds, per topic instance, the
- * last position Kafka acknowledged there.
+ * it hands out settled events only, in position order, so nothing can appear later below a
+ * position already read; journal.publications holds, per topic instance, the last position
+ * Kafka acknowledged there.
  *
  * A topic instance is what its genesis records name: a topic of the same name on a wiped broker,
  * a topic deleted and created again or another cluster is a new instance, which gets a genesis
@@ -88,6 +89,7 @@ export class OutboxPublisher {
   /** The lowest offset a new record of each partition can get on this instance. */
   private nextOffsets = new Map<number, bigint>();
   private committedBatches = 0;
+  private waitingToSettle = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -138,14 +140,23 @@ export class OutboxPublisher {
     await this.producer.disconnect();
   }
 
-  /** Publishes everything committed after `published`; returns how many events were sent. */
+  /**
+   * True when the last publishPending stopped before committed events that wait for an older
+   * transaction to end: whatever ends it may not notify, so the caller should look again soon.
+   */
+  get settling(): boolean {
+    return this.waitingToSettle;
+  }
+
+  /** Publishes every settled event after `published`; returns how many events were sent. */
   async publishPending(): Promise<number> {
     const instance = this.instance;
     if (!instance) throw new Error('publishPending before start');
     let sent = 0;
     for (;;) {
       this.stillLeading();
-      const events = await this.journal.readAll(this.published, this.settings.batchSize);
+      const { events, settling } = await this.journal.readPage(this.published, this.settings.batchSize);
+      this.waitingToSettle = settling;
       if (events.length === 0) break;
       const fresh = events
         .map((event) => ({ event, partition: partitionOf(event.streamId, this.settings.partitions) }))

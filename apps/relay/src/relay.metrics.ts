@@ -13,6 +13,10 @@ export class RelayMetrics {
     'relay_lag_events',
     'Journal head position minus the last position published (leader only).',
   );
+  readonly settling = gauge(
+    'relay_waiting_for_older_transactions',
+    '1 while committed events wait for an older transaction to end before they can be published (leader only).',
+  );
   readonly isLeader = gauge('relay_is_leader', '1 while this relay holds the publishing lock.');
   readonly refusing = gauge(
     'relay_refusing',

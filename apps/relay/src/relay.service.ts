@@ -136,7 +136,7 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
           await this.report(clusterId, publisher);
           // A new checkpoint is an event to publish: go round again at once.
           if (this.signer && (await this.signer.signIfDue())) continue;
-          await this.doorbell.wait(this.config.relay.pollMs);
+          await this.doorbell.waitAfterRead(publisher.settling, this.config.relay.pollMs);
         }
       } finally {
         await publisher.stop().catch(() => undefined);
@@ -150,6 +150,7 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
     const progress = publisher.progress;
     const head = await this.journal.headPosition();
     this.metrics.lag.set(Math.max(0, head - (progress?.published ?? 0)));
+    this.metrics.settling.set(publisher.settling ? 1 : 0);
     this.metrics.refusing.reset();
     this.setState({
       role: 'leader',

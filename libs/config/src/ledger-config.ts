@@ -98,8 +98,8 @@ class LedgerEnvironment {
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/ledger';
 
   /**
-   * Server-side limits of every connection (0 = none, as in Postgres). Appends queue on the
-   * journal's append lock under load, so the lock timeout leaves room for normal contention;
+   * Server-side limits of every connection (0 = none, as in Postgres). Appends to one stream
+   * queue for its turn under load, so the lock timeout leaves room for normal contention;
    * the statement timeout leaves room for the projector's largest batches.
    */
   @Transform(toInt)

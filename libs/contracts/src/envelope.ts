@@ -12,7 +12,11 @@ export interface EventEnvelope<K extends EventType = EventType> {
   readonly streamId: string;
   readonly streamType: StreamType;
   readonly streamVersion: number;
-  /** Journal sequence number: increases in commit order, may have gaps, never reorders. */
+  /**
+   * Journal sequence number: increases in the order of appends (a stream's with its versions),
+   * may have gaps, never reorders; the journal hands an event to its readers only once every
+   * lower position is committed or abandoned.
+   */
   readonly position: number;
   readonly recordedAt: string;
   readonly actor: Actor;

@@ -1,4 +1,4 @@
-import type { ClientBase } from 'pg';
+import type { ClientBase, QueryResult } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import {
   EVENT_STREAM_TYPES,
@@ -83,7 +83,7 @@ const CREATE_STREAM = `
 
 const CURRENT_VERSION = `SELECT version FROM journal.streams WHERE stream_id = $1`;
 
-/** The stream's append lock: held until commit, so one append per stream at a time. */
+/** The stream's row, for the version check (appends to the stream already take turns, see below). */
 const LOCK_STREAM = `
   SELECT stream_type, version FROM journal.streams WHERE stream_id = $1 FOR UPDATE`;
 
@@ -105,21 +105,42 @@ const LAST_HASH = `
   SELECT hash FROM journal.events WHERE stream_id = $1 AND stream_version = $2`;
 
 /**
- * Commit-order-safe positions. A sequence alone hands out numbers in the order transactions
- * ASK, not the order they COMMIT: if A takes 7 and B takes 8 and B commits first, a reader that
- * has seen 8 and checkpoints it never comes back for 7 — the bug that made Marten, Eventuous
- * and Axon subscriptions silently lose events. So positions are taken only while holding this
- * transaction-level lock, which is released when the holder commits or rolls back: the next
- * appender cannot take a position before the previous one's rows are visible, positions become
- * visible in increasing order, and readers may simply read `position > checkpoint`.
- * Rollbacks leave gaps; readers never wait for them. The lock is taken after the stream row
- * (always in that order, so no deadlock) and as late as possible: it serialises only the
- * position, insert and commit, not the caller's decision. The key is 'journal' in ASCII.
+ * Gap-safe positions without serialising appends. A sequence alone hands out numbers in the
+ * order transactions ASK, not the order they COMMIT: if A takes 7 and B takes 8 and B commits
+ * first, a reader that has seen 8 and checkpoints it never comes back for 7 — the bug that made
+ * Marten, Eventuous and Axon subscriptions silently lose events. So an append takes its
+ * positions and its transaction id together, under this lock, before it writes anything (the
+ * first write is what gives a transaction its id): a transaction that took lower positions has
+ * a lower id. Readers take an event only when its tx_id is below the oldest transaction still
+ * in flight (see SETTLED in journal.ts): every position below such an event is then committed
+ * or rolled back for good. The lock lives in a savepoint that is rolled back as soon as the
+ * positions are taken (which releases the lock and keeps the transaction id and the sequence's
+ * numbers), all in one round trip: appends to different streams wait for each other only while
+ * the server runs these statements, never for a commit, and their commits share WAL flushes.
+ * Rollbacks leave gaps; readers never wait for them. The key is 'journal' in ASCII.
+ * Simple-protocol statements, so no parameters: `count` is a checked integer.
  */
-const APPEND_LOCK = `SELECT pg_advisory_xact_lock(x'6a6f75726e616c'::bigint)`;
+function takePositions(count: number): string {
+  return `
+    SAVEPOINT journal_positions;
+    SELECT pg_advisory_xact_lock(x'6a6f75726e616c'::bigint);
+    SELECT pg_current_xact_id()::text AS tx_id, nextval('journal.event_position')::text AS position
+    FROM generate_series(1, ${count});
+    ROLLBACK TO SAVEPOINT journal_positions;
+    RELEASE SAVEPOINT journal_positions`;
+}
 
-const TAKE_POSITIONS = `
-  SELECT nextval('journal.event_position')::text AS position FROM generate_series(1, $1::int)`;
+/**
+ * Appends to one stream take turns from before their positions until commit, so a stream's
+ * positions increase with its versions (the relay publishes in position order and subscribers
+ * apply a stream's versions in order). An advisory lock, not the stream's row: a row lock is a
+ * write and would give the transaction its id before its positions. Keyed by a hash of the
+ * stream id in the class 'jrnl' (ASCII); two streams whose ids share a hash merely take turns.
+ * Taken before the shared lock above and never while holding it, so no deadlock.
+ */
+const LOCK_STREAM_APPENDS = `
+  SELECT pg_current_xact_id_if_assigned()::text AS tx_id,
+         pg_advisory_xact_lock(x'6a726e6c'::int, hashtext($1)) AS locked`;
 
 const INSERT_EVENTS = `
   INSERT INTO journal.events (
@@ -134,18 +155,79 @@ const INSERT_EVENTS = `
 const NOTIFY_APPENDED = `SELECT pg_notify('${JOURNAL_APPENDED_CHANNEL}', $1)`;
 
 type Queryable = Pick<ClientBase, 'query'>;
+
+/** Positions taken for an append to a stream, in increasing order, and the transaction that holds them. */
+export interface PositionReservation {
+  readonly streamId: string;
+  readonly txId: string;
+  readonly positions: readonly number[];
+}
+
+/**
+ * Takes the stream's turn and `count` positions for an append to it in this transaction. It
+ * must come before the transaction writes anything (Postgres gives a transaction its id at its
+ * first write, and the id must be taken with the positions); appendInTransaction does it
+ * itself, so only a caller that writes other rows before its append needs it, first thing in
+ * the transaction. Positions left unused, like those of a rolled-back append, are gaps.
+ */
+export async function reservePositions(
+  client: Queryable,
+  streamId: string,
+  count: number,
+): Promise<PositionReservation> {
+  if (!Number.isSafeInteger(count) || count < 1) throw new Error(`cannot reserve ${count} positions`);
+  const assigned = await client.query<{ tx_id: string | null }>(LOCK_STREAM_APPENDS, [streamId]);
+  if (assigned.rows[0].tx_id !== null) {
+    throw new Error(
+      'journal positions must be reserved before the transaction writes anything: ' +
+        'call reservePositions first and pass its reservation to appendInTransaction',
+    );
+  }
+  // Several statements answer with one result each; the third holds the positions. The
+  // transaction gets its id there, under the lock; the events' tx_id column defaults to it.
+  const results = (await client.query(takePositions(count))) as unknown as QueryResult<{
+    tx_id: string;
+    position: string;
+  }>[];
+  const taken = results[2];
+  return {
+    streamId,
+    txId: taken.rows[0].tx_id,
+    positions: taken.rows.map((row) => Number(row.position)).sort((a, b) => a - b),
+  };
+}
+
 type UnplacedEnvelope = Omit<AnyEventEnvelope, 'position'>;
 
 /**
  * Appends inside the caller's transaction (READ COMMITTED, the default: the waits above rely
  * on seeing what the transaction waited for). The caller commits; until then nothing is
- * visible and the journal's append lock is held, so keep the rest of the transaction short.
- * One append per transaction: a second would lock its stream while holding the append lock,
- * against the lock order. Throws StreamVersionConflict or IdempotencyKeyReused; the caller
- * must then roll back.
+ * visible, and readers of the journal stop before this append's positions (and every later
+ * one), so keep the rest of the transaction short. Appends to other streams neither wait for
+ * it nor are waited for. One append per transaction: the positions belong to its transaction
+ * id. The append is the transaction's first write unless the caller reserved its positions
+ * (reservePositions). Throws StreamVersionConflict or IdempotencyKeyReused; the caller must
+ * then roll back.
  */
-export async function appendInTransaction(client: Queryable, request: AppendRequest): Promise<AppendResult> {
+export async function appendInTransaction(
+  client: Queryable,
+  request: AppendRequest,
+  reservation?: PositionReservation,
+): Promise<AppendResult> {
   assertAppendable(request);
+  // A retry of an append that committed is answered before taking positions, so as not to
+  // leave a gap for nothing; a retry racing its original is caught by the claim below.
+  if (request.idempotency && !reservation) {
+    const replay = await replayOf(client, request.idempotency);
+    if (replay) return replay;
+  }
+  const { streamId, positions } =
+    reservation ?? (await reservePositions(client, request.streamId, request.events.length));
+  if (streamId !== request.streamId || positions.length !== request.events.length) {
+    throw new Error(
+      `${positions.length} positions reserved in ${streamId} for ${request.events.length} events in ${request.streamId}`,
+    );
+  }
   const ids = request.events.map(() => uuidv7());
 
   if (request.idempotency) {
@@ -158,18 +240,15 @@ export async function appendInTransaction(client: Queryable, request: AppendRequ
       ids,
     ]);
     if (claimed.rowCount === 0) {
-      const answer = await findIdempotentAnswer(client, keyId, key);
-      if (!answer || answer.fingerprint !== fingerprint) throw new IdempotencyKeyReused(key);
-      return { replayed: true, events: answer.events };
+      const replay = await replayOf(client, request.idempotency);
+      if (!replay) throw new IdempotencyKeyReused(key);
+      return replay;
     }
   }
 
   const { lastRecordedAt, prevHash } = await advanceStream(client, request);
   const unplaced = hashChain(request, ids, lastRecordedAt, prevHash);
 
-  await client.query(APPEND_LOCK);
-  const taken = await client.query<{ position: string }>(TAKE_POSITIONS, [unplaced.length]);
-  const positions = taken.rows.map((row) => Number(row.position)).sort((a, b) => a - b);
   const events = unplaced.map((envelope, index) => placeAt(envelope, positions[index]));
   // Nothing enters the journal that the published contract would refuse: subscribers validate
   // every record with the same schemas, so a commit here must never become a poison record there.
@@ -195,6 +274,14 @@ export async function appendInTransaction(client: Queryable, request: AppendRequ
   ]);
   await client.query(NOTIFY_APPENDED, [String(positions[positions.length - 1])]);
   return { replayed: false, events };
+}
+
+/** The first answer to this key, null if there is none; IdempotencyKeyReused if it answered another request. */
+async function replayOf(client: Queryable, claim: IdempotencyClaim): Promise<AppendResult | null> {
+  const answer = await findIdempotentAnswer(client, claim.keyId, claim.key);
+  if (!answer) return null;
+  if (answer.fingerprint !== claim.fingerprint) throw new IdempotencyKeyReused(claim.key);
+  return { replayed: true, events: answer.events };
 }
 
 export async function findIdempotentAnswer(

@@ -1,8 +1,14 @@
 export { Journal, readEventsInStreamOrder } from './journal';
-export type { Publication, StoredStream, StreamCursor, TopicInstance } from './journal';
+export type { JournalPage, Publication, StoredStream, StreamCursor, TopicInstance } from './journal';
 export { JournalModule } from './journal.module';
-export { JOURNAL_APPENDED_CHANNEL, appendInTransaction } from './append';
-export type { AppendRequest, AppendResult, IdempotencyClaim, IdempotentAnswer } from './append';
+export { JOURNAL_APPENDED_CHANNEL, appendInTransaction, reservePositions } from './append';
+export type {
+  AppendRequest,
+  AppendResult,
+  IdempotencyClaim,
+  IdempotentAnswer,
+  PositionReservation,
+} from './append';
 export { EventRejected, IdempotencyKeyReused, StreamVersionConflict } from './errors';
 export { Doorbell } from './doorbell';
 export { toEnvelope, type EventRow } from './event-row';

@@ -21,11 +21,43 @@ const STREAM_EVENTS = `
 const STREAM_TYPES_OF = `
   SELECT stream_id, stream_type FROM journal.streams WHERE stream_id = ANY($1::text[])`;
 
-/** Positions become visible in increasing order (see APPEND_LOCK), so this skips nothing. */
+/**
+ * The horizon of this statement's snapshot. Every transaction below `settled_below` has ended:
+ * its events are visible or will never be. Appends take positions and transaction ids together
+ * (see reservePositions), so an event below the horizon has only settled positions below it,
+ * and one at or above it may still have an uncommitted append below it: readers that go by
+ * position stop there (the approach of Emmett's and Marten's PostgreSQL stores).
+ * An event whose transaction id is at or beyond `foreign_from` (the snapshot's xmax) cannot
+ * come from this server, whose visible rows were all written below it: it was restored from
+ * a logical backup of another server, committed long ago, and is settled too.
+ */
+const HORIZON = `
+  horizon AS (
+    SELECT pg_snapshot_xmin(snapshot) AS settled_below, pg_snapshot_xmax(snapshot) AS foreign_from
+    FROM pg_current_snapshot() AS snapshot)`;
+
+const SETTLED = `(tx_id < horizon.settled_below OR tx_id >= horizon.foreign_from)`;
+
+/** The page after `after` in position order, each event saying whether it is settled. */
 const EVENTS_AFTER = `
+  WITH ${HORIZON}
+  SELECT ${EVENT_COLUMNS}, ${SETTLED} AS settled
+  FROM journal.events, horizon WHERE position > $1 ORDER BY position LIMIT $2`;
+
+/** Every committed event after a position, settled or not: for comparisons, never for tailing. */
+const COMMITTED_AFTER = `
   SELECT ${EVENT_COLUMNS} FROM journal.events WHERE position > $1 ORDER BY position LIMIT $2`;
 
 const HEAD_POSITION = `SELECT coalesce(max(position), 0)::text AS position FROM journal.events`;
+
+/**
+ * Walks the position index backwards to the last settled event. ORDER BY names the table's
+ * column: a bare `position` would be the text output column, ordered as text ('9' > '10').
+ */
+const SETTLED_HEAD_POSITION = `
+  WITH ${HORIZON}
+  SELECT event.position::text AS position FROM journal.events AS event, horizon
+  WHERE ${SETTLED} ORDER BY event.position DESC LIMIT 1`;
 
 const EVENT_AT = `SELECT ${EVENT_COLUMNS} FROM journal.events WHERE position = $1`;
 
@@ -39,10 +71,11 @@ const EVENTS_IN_STREAM_ORDER = `
 const LAST_EVENT_OF_STREAM = `
   SELECT ${EVENT_COLUMNS} FROM journal.events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1`;
 
-/** Walks the position index backwards and stops at the first event of a policy stream. */
+/** Walks the position index backwards and stops at the first settled event of a policy stream. */
 const LAST_POLICY_POSITION = `
-  SELECT position::text AS position FROM journal.events
-  WHERE stream_type <> 'ledger' ORDER BY position DESC LIMIT 1`;
+  WITH ${HORIZON}
+  SELECT event.position::text AS position FROM journal.events AS event, horizon
+  WHERE stream_type <> 'ledger' AND ${SETTLED} ORDER BY event.position DESC LIMIT 1`;
 
 const LAST_POSITION_OF_STREAMS = `
   SELECT stream_id, max(position)::text AS position FROM journal.events
@@ -118,6 +151,13 @@ function toPublication(row: PublicationRow): Publication {
   };
 }
 
+/** A page of the journal in position order (Journal.readPage). */
+export interface JournalPage {
+  readonly events: RecordedEnvelope[];
+  /** Committed events follow that wait for an older transaction: read again shortly. */
+  readonly settling: boolean;
+}
+
 /** Where a page in stream order ends: the next page starts after it. */
 export interface StreamCursor {
   readonly streamId: string;
@@ -181,9 +221,32 @@ export class Journal {
     return new Map(rows.map((row) => [row.stream_id, row.stream_type]));
   }
 
-  /** Committed events with position > after, ascending; a checkpointed reader skips none. */
+  /**
+   * Up to `limit` settled events with position > after, ascending: a reader that checkpoints the
+   * last position it got skips none, however the appends' commits interleave. `settling` is true
+   * when committed events follow them that wait for an older transaction to end (which may be
+   * no append at all, and may not notify): read again shortly rather than wait for a
+   * notification.
+   */
+  async readPage(after: number, limit: number): Promise<JournalPage> {
+    const { rows } = await this.pool.query<EventRow & { settled: boolean }>(EVENTS_AFTER, [after, limit]);
+    const firstUnsettled = rows.findIndex((row) => !row.settled);
+    const settled = firstUnsettled === -1 ? rows : rows.slice(0, firstUnsettled);
+    return { events: settled.map(toEnvelope), settling: firstUnsettled !== -1 };
+  }
+
+  /** The events of readPage. */
   async readAll(after: number, limit: number): Promise<RecordedEnvelope[]> {
-    const { rows } = await this.pool.query<EventRow>(EVENTS_AFTER, [after, limit]);
+    return (await this.readPage(after, limit)).events;
+  }
+
+  /**
+   * Up to `limit` committed events with position > after, ascending, settled or not: what the
+   * journal holds now, to compare with something else. Not gap-safe: an append still open may
+   * commit below the last of them, so a reader that follows the journal uses readPage.
+   */
+  async readCommitted(after: number, limit: number): Promise<RecordedEnvelope[]> {
+    const { rows } = await this.pool.query<EventRow>(COMMITTED_AFTER, [after, limit]);
     return rows.map(toEnvelope);
   }
 
@@ -199,7 +262,7 @@ export class Journal {
     return rows.length === 0 ? null : toEnvelope(rows[0]);
   }
 
-  /** The position of the last event of any policy stream (the ledger's own events left out); 0 if none. */
+  /** The position of the last settled event of any policy stream (the ledger's own events left out); 0 if none. */
   async lastPolicyPosition(): Promise<number> {
     const { rows } = await this.pool.query<{ position: string }>(LAST_POLICY_POSITION);
     return rows.length === 0 ? 0 : Number(rows[0].position);
@@ -214,10 +277,23 @@ export class Journal {
     return new Map(rows.map((row) => [row.stream_id, Number(row.position)]));
   }
 
-  /** The highest committed position; 0 when the journal is empty. */
+  /**
+   * The highest committed position; 0 when the journal is empty. Appends still open may commit
+   * below it: a reader that starts from a position, or states what the journal holds up to one,
+   * takes settledHeadPosition instead.
+   */
   async headPosition(): Promise<number> {
     const { rows } = await this.pool.query<{ position: string }>(HEAD_POSITION);
     return Number(rows[0].position);
+  }
+
+  /**
+   * The highest settled position (see readPage); 0 when there is none. Every event up to it is
+   * committed, and none can appear at or below it any more.
+   */
+  async settledHeadPosition(): Promise<number> {
+    const { rows } = await this.pool.query<{ position: string }>(SETTLED_HEAD_POSITION);
+    return rows.length === 0 ? 0 : Number(rows[0].position);
   }
 
   /** This journal's id (journal.identity): kept by a restored backup, new for a new database. */
@@ -227,9 +303,9 @@ export class Journal {
   }
 
   /**
-   * What the journal holds at or below `position`, as a checkpoint states it. Positions become
-   * visible in increasing order, so once `position` is committed this never changes — unless
-   * someone rewrites or deletes history, which is what a signed checkpoint exposes.
+   * What the journal holds at or below `position`, as a checkpoint states it. Once `position`
+   * is settled (at or below settledHeadPosition) this never changes — unless someone rewrites or
+   * deletes history, which is what a signed checkpoint exposes.
    */
   async checkpointStatementAt(position: number): Promise<CheckpointStatement> {
     const [journalId, heads, counted] = await Promise.all([

@@ -78,8 +78,8 @@ export interface BatchOptions extends SettleOptions {
   readonly beforeCommit?: (result: BatchOutcome) => void;
   /**
    * Leave out events after this journal position: the read models as they stood when it was
-   * the last (`auditor replay --until`). Positions follow commit order, so that is a prefix of
-   * every stream.
+   * the last (`auditor replay --until`). A stream's positions increase with its versions, so
+   * that is a prefix of every stream.
    */
   readonly untilPosition?: number;
 }

@@ -21,7 +21,7 @@ const tailers = gauge(
  */
 class SharedFeed {
   readonly events = new Subject<RecordedEnvelope>();
-  /** Resolves once the feed knows where it starts: every event up to there is already committed. */
+  /** Resolves once the feed knows where it starts: every event up to there is already settled. */
   readonly started: Promise<void>;
   private markStarted!: () => void;
   private readonly doorbell = new Doorbell();
@@ -50,15 +50,15 @@ class SharedFeed {
     while (this.running) {
       try {
         if (this.cursor === undefined) {
-          this.cursor = await this.journal.headPosition();
+          this.cursor = await this.journal.settledHeadPosition();
           this.markStarted();
         }
-        const events = await this.journal.readAll(this.cursor, PAGE);
+        const { events, settling } = await this.journal.readPage(this.cursor, PAGE);
         for (const event of events) {
           this.cursor = event.position;
           this.events.next(event);
         }
-        if (events.length < PAGE) await this.doorbell.wait(FALLBACK_POLL_MS);
+        if (events.length < PAGE) await this.doorbell.waitAfterRead(settling, FALLBACK_POLL_MS);
       } catch (error) {
         // A database outage pauses the feed; the streams stay open and resume with it.
         this.logger.warn(`journal feed read failed (${(error as Error).message}); retrying`);

@@ -9,7 +9,7 @@ import {
   type JournalEvent,
 } from '@ledger/contracts';
 import { inTransaction } from '@ledger/database';
-import { Journal, StreamVersionConflict, appendInTransaction } from '@ledger/journal';
+import { Journal, StreamVersionConflict, appendInTransaction, reservePositions } from '@ledger/journal';
 import {
   generateApiKey,
   hashSecret,
@@ -279,19 +279,26 @@ export class KeyStore {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await inTransaction(this.pool, async (client) => {
+          // Before the first write: the position must be taken with the transaction's id. A
+          // change that appends no event leaves it as a gap.
+          const reservation = await reservePositions(client, API_KEY_STREAM_ID, 1);
           const locked = await client.query<{ version: number }>(LOCK_KEY_STREAM, [API_KEY_STREAM_ID]);
           const { result, event } = await work(client);
           if (event) {
-            await appendInTransaction(client, {
-              streamId: API_KEY_STREAM_ID,
-              streamType: 'ledger',
-              expectedVersion: locked.rows[0]?.version ?? 0,
-              events: [event],
-              actor,
-              correlationId: `api-key-${randomUUID()}`,
-              causationId: null,
-              citation: null,
-            });
+            await appendInTransaction(
+              client,
+              {
+                streamId: API_KEY_STREAM_ID,
+                streamType: 'ledger',
+                expectedVersion: locked.rows[0]?.version ?? 0,
+                events: [event],
+                actor,
+                correlationId: `api-key-${randomUUID()}`,
+                causationId: null,
+                citation: null,
+              },
+              reservation,
+            );
           }
           return result;
         });
