@@ -105,7 +105,12 @@ interface EffectiveTariffs {
     program: string;
     rate: number;
     appliedRate: number;
-    suspension: { points: number; validFrom: string; validTo: string | null } | null;
+    suspension: {
+      points: number;
+      validFrom: string;
+      validTo: string | null;
+      citation: { url?: string } | null;
+    } | null;
     measureId: string;
     citation: { url?: string } | null;
   }>;
@@ -245,6 +250,10 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
           provision: null,
           validFrom: '2025-05-14T04:01:00.000Z',
           validTo: '2025-08-12T04:01:00.000Z',
+          citation: {
+            url: 'https://www.federalregister.gov/d/2025-09297',
+            reference: 'Executive Order 14298 (FR Doc. 2025-09297): 24 points suspended for 90 days',
+          },
         },
       ],
     ]);
@@ -331,9 +340,10 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
         layer.appliedRate,
         layer.citation?.url,
         layer.suspension?.validTo ?? null,
+        layer.suspension?.citation?.url ?? null,
       ]);
     expect(await layers('2025-09-01')).toEqual([
-      ['US-IEEPA-FENTANYL', 20, 20, 'https://www.federalregister.gov/d/2025-03775', null],
+      ['US-IEEPA-FENTANYL', 20, 20, 'https://www.federalregister.gov/d/2025-03775', null, null],
       // The 34 % of Executive Order 14298; its 24 points suspended until 10 November by Executive Order 14334.
       [
         'US-IEEPA-RECIPROCAL',
@@ -341,10 +351,11 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
         10,
         'https://www.federalregister.gov/d/2025-09297',
         '2025-11-10T05:01:00.000Z',
+        'https://www.federalregister.gov/d/2025-15554',
       ],
     ]);
     expect(await layers('2025-11-15')).toEqual([
-      ['US-IEEPA-FENTANYL', 10, 10, 'https://www.federalregister.gov/d/2025-19825', null],
+      ['US-IEEPA-FENTANYL', 10, 10, 'https://www.federalregister.gov/d/2025-19825', null, null],
       // Suspended for a further year by Executive Order 14358.
       [
         'US-IEEPA-RECIPROCAL',
@@ -352,6 +363,7 @@ describe('the seed scenario, end to end: public API → journal → relay → Ka
         10,
         'https://www.federalregister.gov/d/2025-09297',
         '2026-11-10T05:01:00.000Z',
+        'https://www.federalregister.gov/d/2025-19826',
       ],
     ]);
   });

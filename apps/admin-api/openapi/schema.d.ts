@@ -1651,6 +1651,8 @@ export interface components {
              * @example null
              */
             validTo: string | null;
+            /** @description The citation of the event that suspended them: the instrument, or the extension of an earlier pause */
+            citation: components["schemas"]["CitationDto"] | null;
         };
         ExcludedProductLineDto: {
             /** @example 850511 */

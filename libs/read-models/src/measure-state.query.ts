@@ -6,7 +6,7 @@ import {
   type ProductScope,
   type RecordedEnvelope,
   type StreamType,
-  type TariffPointsSuspended,
+  type Citation,
 } from '@ledger/contracts';
 import {
   foldAgreement,
@@ -48,9 +48,11 @@ const MEASURE_AT = `
          CASE WHEN m.creation_type = 'TariffAnnounced' THEN m.creation_rate::text END AS intended_rate,
          m.withdrawn_at, m.withdrawal_reason,
          coalesce((
-           SELECT jsonb_agg(ev.envelope->'data' ORDER BY ev.stream_version)
-           FROM read_models.events ev
-           WHERE ev.stream_id = m.measure_id AND ev.type = 'TariffPointsSuspended' AND ${knownAtK('ev')}
+           SELECT jsonb_agg(jsonb_build_object('points', e.points, 'provision', e.provision,
+                                               'validFrom', e.valid_from, 'validTo', e.valid_to,
+                                               'citation', e.citation) ORDER BY e.version)
+           FROM read_models.timeline_entries e
+           WHERE e.measure_id = m.measure_id AND e.kind = 'points' AND ${knownAtK('e')}
          ), '[]'::jsonb) AS partial_suspensions,
          suspensions.starts AS suspension_starts, suspensions.ends AS suspension_ends,
          coalesce((SELECT jsonb_agg(x.item ORDER BY x.version, x.ordinal) FROM (${itemsAt('m')}) x), '[]'::jsonb)
@@ -100,7 +102,13 @@ interface MeasureRow {
   readonly intended_rate: string | null;
   readonly withdrawn_at: Date | null;
   readonly withdrawal_reason: string | null;
-  readonly partial_suspensions: TariffPointsSuspended[];
+  readonly partial_suspensions: {
+    points: number;
+    provision: string | null;
+    validFrom: string;
+    validTo: string | null;
+    citation: Citation | null;
+  }[];
   readonly suspension_starts: Date[];
   readonly suspension_ends: (Date | null)[];
   readonly items: ControlledItem[];
@@ -123,10 +131,11 @@ function lifeOf(row: MeasureRow): Life {
 
 function partialSuspensionsOf(row: MeasureRow): PartialSuspension[] {
   return row.partial_suspensions.map((suspension) => ({
-    points: suspension.points,
-    provision: suspension.provision ?? null,
+    points: Number(suspension.points),
+    provision: suspension.provision,
     validFrom: instant(new Date(suspension.validFrom)),
-    validTo: suspension.validTo ? instant(new Date(suspension.validTo)) : null,
+    validTo: suspension.validTo === null ? null : instant(new Date(suspension.validTo)),
+    citation: suspension.citation,
   }));
 }
 

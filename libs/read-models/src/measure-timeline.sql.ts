@@ -27,7 +27,6 @@ export const FIELDS_READ_AS_RECORDED = {
   TariffSuspended: ['validFrom', 'validTo'],
   TariffLifted: ['validFrom'],
   TariffValidityChanged: ['validTo'],
-  TariffPointsSuspended: ['points', 'provision', 'validFrom', 'validTo'],
   TariffProductsAmended: ['validFrom'],
   ExportLicencesReported: ['count', 'period', 'reportedAt'],
 } as const satisfies Partial<{ [K in EventType]: readonly (keyof EventDataByType[K])[] }>;

@@ -101,14 +101,15 @@ export const TARIFFS_EFFECTIVE = `
          -- A rate cut under the suspended points levies nothing.
          greatest(0, l.rate - coalesce(partial.points, 0))::text AS applied_rate,
          partial.points::text AS suspended_points, partial.provision,
-         partial.suspended_from, partial.suspended_to,
+         partial.suspended_from, partial.suspended_to, partial.suspension_citation,
          greatest(l.paint_from, l.starts_at) AS valid_from,
          least(l.paint_to, l.life_ends_at) AS valid_to,
          l.legal_instrument, l.title, l.paint_citation AS citation, l.paint_heading AS heading,
          l.paint_instrument AS instrument, l.coverage, l.lines, l.finer_exclusions AS excluded_lines
   FROM programs l
   LEFT JOIN LATERAL (
-    SELECT e.points, e.provision, e.valid_from AS suspended_from, e.valid_to AS suspended_to
+    SELECT e.points, e.provision, e.valid_from AS suspended_from, e.valid_to AS suspended_to,
+           e.citation AS suspension_citation
     FROM read_models.timeline_entries e
     WHERE e.measure_id = l.measure_id AND e.kind = 'points' AND ${knownAtK('e')}
       AND e.valid_from <= $1::timestamptz
@@ -128,6 +129,7 @@ export interface LayerRow {
   readonly provision: string | null;
   readonly suspended_from: Date | null;
   readonly suspended_to: Date | null;
+  readonly suspension_citation: Citation | null;
   readonly valid_from: Date;
   readonly valid_to: Date | null;
   readonly legal_instrument: string;
@@ -177,6 +179,7 @@ export function effectiveTariffsOf(
             provision: row.provision,
             validFrom: instant(row.suspended_from),
             validTo: instantOrNull(row.suspended_to),
+            citation: row.suspension_citation,
           },
     validFrom: instant(row.valid_from),
     validTo: instantOrNull(row.valid_to),

@@ -28,6 +28,9 @@ interface Window {
   readonly to: number | null;
 }
 
+/** Points suspended, as the event said, with the event's citation. */
+export type RecordedPointSuspension = TariffPointsSuspended & { readonly citation: Citation | null };
+
 /** One tariff measure or export control, as known at some K. */
 export interface MeasureTimeline {
   readonly creation: CreatingEvent;
@@ -38,8 +41,8 @@ export interface MeasureTimeline {
   /** The earliest lift, never before validFrom. */
   readonly liftedFrom: number | null;
   readonly suspensions: readonly Window[];
-  /** In recorded order: a later one overrides earlier ones where it covers. */
-  readonly partialSuspensions: readonly TariffPointsSuspended[];
+  /** In recorded order, each with its event's citation: a later one overrides earlier ones where it covers. */
+  readonly partialSuspensions: readonly RecordedPointSuspension[];
   /** The latest withdrawal recorded after the creation. */
   readonly withdrawal: TariffWithdrawn | null;
   /** In recorded order: a later paint overrides earlier ones where it covers. */
@@ -83,7 +86,7 @@ export function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline
   let postponedFrom: number | null = null;
   let withdrawal: TariffWithdrawn | null = null;
   const suspensions: Window[] = [];
-  const partialSuspensions: TariffPointsSuspended[] = [];
+  const partialSuspensions: RecordedPointSuspension[] = [];
   const paints: RatePaint[] = [];
   const amendments: EventEnvelope<'ExportControlItemsAmended'>[] = [];
   const productAmendments: EventEnvelope<'TariffProductsAmended'>[] = [];
@@ -115,7 +118,7 @@ export function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline
         if (event.streamVersion > creation.streamVersion) withdrawal = event.data;
         break;
       case 'TariffPointsSuspended':
-        partialSuspensions.push(event.data);
+        partialSuspensions.push({ ...event.data, citation: event.citation });
         break;
       case 'TariffRateChanged':
         paints.push({
@@ -220,12 +223,13 @@ export function lifeOf(timeline: MeasureTimeline): Life {
   };
 }
 
-export function partialSuspensionOf(suspension: TariffPointsSuspended): PartialSuspension {
+export function partialSuspensionOf(suspension: RecordedPointSuspension): PartialSuspension {
   return {
     points: suspension.points,
     provision: suspension.provision ?? null,
     validFrom: instant(at(suspension.validFrom)),
     validTo: suspension.validTo ? instant(at(suspension.validTo)) : null,
+    citation: suspension.citation,
   };
 }
 

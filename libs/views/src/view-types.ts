@@ -45,6 +45,8 @@ export interface PartialSuspension {
   readonly provision: string | null;
   readonly validFrom: Instant;
   readonly validTo: Instant | null;
+  /** The citation of the event that suspended them (the instrument, or the extension of an earlier pause). */
+  readonly citation: Citation | null;
 }
 
 /** A product code with the nomenclature it belongs to (`HS`, or the imposer's national lines). */

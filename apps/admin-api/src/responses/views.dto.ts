@@ -112,6 +112,14 @@ export class PartialSuspensionDto implements PartialSuspension {
 
   @InstantOrNull('End of the suspension, exclusive; null: open-ended')
   readonly validTo!: string | null;
+
+  @ApiProperty({
+    type: CitationDto,
+    nullable: true,
+    description:
+      'The citation of the event that suspended them: the instrument, or the extension of an earlier pause',
+  })
+  readonly citation!: CitationDto | null;
 }
 export type PartialSuspensionProof = Proven<Mirrors<PartialSuspensionDto, PartialSuspension>>;
 
