@@ -312,3 +312,40 @@ export class BatchConsumer {
     return skipped && skipped.to + 1n === BigInt(fetchedOffset) ? skipped.from.toString() : fetchedOffset;
   }
 }
+
+/** How often a handler that holds a batch for long heartbeats, well inside the 10 s session. */
+const HEARTBEAT_EVERY_MS = 1_000;
+
+/**
+ * Runs `work` (a batch's transaction) while heartbeating, so a batch that waits long (on a lock,
+ * a slow database) keeps its partitions. A group change met meanwhile is left to the commit after
+ * the batch, which rejoins.
+ */
+export async function heartbeatingWhile<T>(control: BatchControl, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => void control.heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** The pause before attempt `attempt + 1` at a failing batch: 100 ms, doubling, at most 5 s. */
+export function retryPauseMs(attempt: number): number {
+  return Math.min(5_000, 100 * 2 ** Math.min(attempt - 1, 16));
+}
+
+/**
+ * Waits `ms` while heartbeating, so a member retrying a batch keeps its partitions; false when
+ * the batch must be let go instead (the consumer is stopping, or the partition moved).
+ */
+export async function pauseHeartbeating(control: BatchControl, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  for (;;) {
+    await control.heartbeat();
+    if (!control.isActive()) return false;
+    const left = until - Date.now();
+    if (left <= 0) return true;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(left, HEARTBEAT_EVERY_MS)));
+  }
+}

@@ -8,7 +8,7 @@ export type { StoredRecord } from './stored-record';
 export { MessagingModule } from './messaging.module';
 export { KafkaReadiness } from './kafka.health';
 export { KAFKA, KAFKA_ADMIN } from './tokens';
-export { BatchConsumer } from './batch-consumer';
+export { BatchConsumer, heartbeatingWhile, pauseHeartbeating, retryPauseMs } from './batch-consumer';
 export type {
   BatchConsumerSettings,
   BatchControl,

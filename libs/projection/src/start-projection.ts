@@ -3,6 +3,9 @@ import type { Pool } from 'pg';
 import type { RecordedEnvelope } from '@ledger/contracts';
 import {
   BatchConsumer,
+  heartbeatingWhile,
+  pauseHeartbeating,
+  retryPauseMs,
   type BatchControl,
   type BatchVerdict,
   type ConsumedBatch,
@@ -77,23 +80,6 @@ export interface RunningProjection {
   stop(): Promise<void>;
 }
 
-const FIRST_PAUSE_MS = 100;
-const LONGEST_PAUSE_MS = 5_000;
-/** Well inside the consumer's 10 s session, so a member retrying a batch keeps its partitions. */
-const HEARTBEAT_EVERY_MS = 1_000;
-
-/** Waits `ms` while heartbeating; false when the batch must be let go instead. */
-async function pause(control: BatchControl, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  for (;;) {
-    await control.heartbeat();
-    if (!control.isActive()) return false;
-    const left = until - Date.now();
-    if (left <= 0) return true;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(left, HEARTBEAT_EVERY_MS)));
-  }
-}
-
 /**
  * Joins `groupId` on `topic` and keeps the read models in `pool` in step with it: each batch is
  * projected in one transaction with the partition's offset, and on assignment the member
@@ -136,19 +122,15 @@ export async function startProjection(
     try {
       for (let attempt = 1; ; attempt++) {
         const startedAt = performance.now();
-        // A big batch waiting its turn on the projection lock can outlast the group session:
-        // heartbeating meanwhile keeps the partitions. A group change it meets is left to the
-        // commit after the batch, which rejoins.
-        const keepAlive = setInterval(
-          () => void control.heartbeat().catch(() => undefined),
-          HEARTBEAT_EVERY_MS,
-        );
         try {
-          const answer = await projectBatch(
-            pool,
-            { groupId, ...batch },
-            { ...options, isolate: deterministicFailures >= applyAttempts },
-          ).finally(() => clearInterval(keepAlive));
+          // A big batch waiting its turn on the projection lock can outlast the group session.
+          const answer = await heartbeatingWhile(control, () =>
+            projectBatch(
+              pool,
+              { groupId, ...batch },
+              { ...options, isolate: deterministicFailures >= applyAttempts },
+            ),
+          );
           hooks.onBatch?.(batch, answer, (performance.now() - startedAt) / 1000);
           return answer;
         } catch (error) {
@@ -160,8 +142,7 @@ export async function startProjection(
             stuck = true;
             hooks.onStuck?.(partition, error);
           }
-          const backoff = Math.min(LONGEST_PAUSE_MS, FIRST_PAUSE_MS * 2 ** Math.min(attempt - 1, 16));
-          if (!(await pause(control, backoff))) return { outcome: 'abandoned' };
+          if (!(await pauseHeartbeating(control, retryPauseMs(attempt)))) return { outcome: 'abandoned' };
         }
       }
     } finally {

@@ -3,6 +3,9 @@ import type { Registry } from 'prom-client';
 import type { RecordedEnvelope } from '@ledger/contracts';
 import {
   BatchConsumer,
+  heartbeatingWhile,
+  pauseHeartbeating,
+  retryPauseMs,
   type BatchControl,
   type BatchVerdict,
   type ConsumedBatch,
@@ -34,21 +37,6 @@ export interface SubscriberHooks {
   onBatchError?(error: unknown, attempt: number): void;
   /** After the handlers' effects and the checkpoint are written, before COMMIT: a test fault hook. */
   beforeCommit?(events: readonly RecordedEnvelope[]): void;
-}
-
-const FIRST_PAUSE_MS = 100;
-const LONGEST_PAUSE_MS = 5_000;
-const HEARTBEAT_EVERY_MS = 1_000;
-
-async function pause(control: BatchControl, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  for (;;) {
-    await control.heartbeat();
-    if (!control.isActive()) return false;
-    const left = until - Date.now();
-    if (left <= 0) return true;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(left, HEARTBEAT_EVERY_MS)));
-  }
 }
 
 /**
@@ -124,15 +112,17 @@ export class Subscriber {
     for (let attempt = 1; ; attempt++) {
       if (this.stopping) return { outcome: 'abandoned' };
       try {
-        const answer = await applyBatch(
-          this.pool,
-          { subscriber: name, ...batch },
-          {
-            schema: this.schema,
-            handlers: this.handlers,
-            instances: this.memory,
-            beforeCommit: (events) => this.hooks.beforeCommit?.(events),
-          },
+        const answer = await heartbeatingWhile(control, () =>
+          applyBatch(
+            this.pool,
+            { subscriber: name, ...batch },
+            {
+              schema: this.schema,
+              handlers: this.handlers,
+              instances: this.memory,
+              beforeCommit: (events) => this.hooks.beforeCommit?.(events),
+            },
+          ),
         );
         this.hooks.onBatch?.(batch, answer);
         if (answer.outcome === 'rewind') return answer;
@@ -160,8 +150,7 @@ export class Subscriber {
         }
         this.metrics.handlerFailures.inc({ subscriber: name });
         this.hooks.onBatchError?.(error, attempt);
-        const backoff = Math.min(LONGEST_PAUSE_MS, FIRST_PAUSE_MS * 2 ** Math.min(attempt - 1, 16));
-        if (!(await pause(control, backoff))) return { outcome: 'abandoned' };
+        if (!(await pauseHeartbeating(control, retryPauseMs(attempt)))) return { outcome: 'abandoned' };
       }
     }
   }
