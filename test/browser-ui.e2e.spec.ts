@@ -1,8 +1,13 @@
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo, Server } from 'node:net';
+import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { KEYS } from './support/ledger-harness';
 import { ledgerOverHttp } from './support/ledger-over-http';
 import { citation, imposeReciprocalOnChina, raiseTo84 } from './support/policy-bodies';
+
+/** Where the run leaves the screenshot of a stream's page, for a person to look at. */
+const ARTIFACTS = join(__dirname, '..', '.cache', 'test-artifacts');
 
 /** Debian's Chromium, which the test script installs; flags that keep it off the network. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -81,7 +86,9 @@ describe('the read-only pages and the timeline picture, in headless Chromium', (
       expect(imposed?.width).toBeGreaterThan(100);
       expect(raised?.x).toBe(imposed?.x);
       expect(typo?.x).toBeGreaterThan(raised?.x ?? Infinity);
-      expect((await page.screenshot({ fullPage: true })).length).toBeGreaterThan(10_000);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const screenshot = await page.screenshot({ fullPage: true, path: join(ARTIFACTS, 'ui-measure.png') });
+      expect(screenshot.length).toBeGreaterThan(10_000);
     } finally {
       await context.close();
     }
