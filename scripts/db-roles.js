@@ -14,6 +14,7 @@ const PASSWORDS = {
   ledger_relay: 'LEDGER_DB_RELAY_PASSWORD',
   ledger_projector: 'LEDGER_DB_PROJECTOR_PASSWORD',
   ledger_auditor: 'LEDGER_DB_AUDITOR_PASSWORD',
+  ledger_notifier: 'LEDGER_DB_NOTIFIER_PASSWORD',
 };
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/ledger';
 

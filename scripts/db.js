@@ -20,6 +20,7 @@ const ROLE_PASSWORDS = {
   ledger_relay: 'LEDGER_DB_RELAY_PASSWORD',
   ledger_projector: 'LEDGER_DB_PROJECTOR_PASSWORD',
   ledger_auditor: 'LEDGER_DB_AUDITOR_PASSWORD',
+  ledger_notifier: 'LEDGER_DB_NOTIFIER_PASSWORD',
 };
 
 function adminUrl(url) {

@@ -21,9 +21,19 @@ if [[ -z "${KAFKA_BROKERS:-}" ]]; then
   fi
 fi
 
-# The notifier's tables are in the `notifier` schema; no ledger role may use them, so it connects
-# with NOTIFIER_DATABASE_URL, by default the URL the migrations ran with.
-export NOTIFIER_DATABASE_URL="${NOTIFIER_DATABASE_URL:-${MIGRATION_DATABASE_URL:-${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ledger}}}"
+# The notifier's tables are in the `notifier` schema, which only its own role ledger_notifier may
+# use (rows only: no ledger schema, no DDL, no deletes). By default it connects as that role, with
+# the password `npm start` made in .cache/run/db.env.
+if [[ -z "${NOTIFIER_DATABASE_URL:-}" ]]; then
+  if [[ -f "$RUN_DIR/db.env" ]]; then
+    set -a
+    # shellcheck source=/dev/null
+    source "$RUN_DIR/db.env"
+    set +a
+  fi
+  NOTIFIER_DATABASE_URL="$(node scripts/db-roles.js url ledger_notifier)"
+  export NOTIFIER_DATABASE_URL
+fi
 
 if [[ -z "${NOTIFIER_API_KEY:-}" ]]; then
   if [[ ! -f "$RUN_DIR/notifier.env" ]]; then

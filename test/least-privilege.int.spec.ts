@@ -13,6 +13,7 @@ const RUNTIME_ROLES: readonly DatabaseRole[] = [
   'ledger_relay',
   'ledger_projector',
   'ledger_auditor',
+  'ledger_notifier',
 ];
 const LEDGER_SCHEMAS = ['journal', 'read_models', 'projector', 'access'];
 
@@ -77,6 +78,8 @@ const PRIVILEGES: Record<DatabaseRole, Record<string, string>> = {
     'read_models.stream_versions': 'SELECT',
     'read_models.timeline_entries': 'SELECT',
   },
+  // The notifier has tables of its own (below) and nothing of the ledger's.
+  ledger_notifier: {},
 };
 
 const PRIVILEGES_HELD = `
@@ -138,16 +141,21 @@ describe('database roles: each app holds what its code needs and nothing more', 
     );
     const powerless = { rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolreplication: false };
     expect(rows).toEqual(
-      ['ledger_auditor', 'ledger_owner', 'ledger_projector', 'ledger_relay', 'ledger_writer'].map(
-        (rolname) => ({
-          rolname,
-          // Nobody logs in as the owner: only migrations act on its objects, as the superuser.
-          rolcanlogin: rolname !== 'ledger_owner',
-          ...powerless,
-          rolbypassrls: false,
-          rolinherit: true,
-        }),
-      ),
+      [
+        'ledger_auditor',
+        'ledger_notifier',
+        'ledger_owner',
+        'ledger_projector',
+        'ledger_relay',
+        'ledger_writer',
+      ].map((rolname) => ({
+        rolname,
+        // Nobody logs in as the owner: only migrations act on its objects, as the superuser.
+        rolcanlogin: rolname !== 'ledger_owner',
+        ...powerless,
+        rolbypassrls: false,
+        rolinherit: true,
+      })),
     );
   });
 
@@ -268,6 +276,7 @@ describe('database roles: each app holds what its code needs and nothing more', 
         ledger_relay: [...publications, ...heads],
         ledger_projector: [],
         ledger_auditor: [],
+        ledger_notifier: [],
       };
       expect(updatable.sort()).toEqual(expected[role].sort());
     });
@@ -286,7 +295,7 @@ describe('database roles: each app holds what its code needs and nothing more', 
     });
   });
 
-  it.each(['ledger_relay', 'ledger_projector', 'ledger_auditor'] as const)(
+  it.each(['ledger_relay', 'ledger_projector', 'ledger_auditor', 'ledger_notifier'] as const)(
     '%s cannot touch the API keys: not read, insert, or call a function of access',
     async (role) => {
       const insert = `INSERT INTO access.api_keys (key_id, key_hash, role, label)
@@ -303,6 +312,35 @@ describe('database roles: each app holds what its code needs and nothing more', 
       expect(rows).toEqual([]);
     },
   );
+
+  it("gives the notifier its own tables' rows to read and write, never to delete, and them to no other role", async () => {
+    const { rows } = await db.pool.query<{ name: string; privileges: string }>(
+      PRIVILEGES_HELD.replace("(n.nspname = 'public' AND c.relname = 'pgmigrations')", 'false'),
+      ['ledger_notifier', ['notifier']],
+    );
+    const tables = [
+      'deliveries',
+      'delivery_attempts',
+      'stream_facts',
+      'subscriber_offsets',
+      'subscriber_streams',
+      'webhooks',
+    ];
+    expect(rows).toEqual(
+      tables.map((table) => ({ name: `notifier.${table}`, privileges: 'SELECT INSERT UPDATE' })),
+    );
+    const notifier = as('ledger_notifier');
+    expect(await failureOf(notifier.query('DELETE FROM notifier.webhooks'))).toMatchObject({ code: REFUSED });
+    expect(await failureOf(notifier.query('TRUNCATE notifier.deliveries'))).toMatchObject({ code: REFUSED });
+    expect(await failureOf(notifier.query('DROP TABLE notifier.deliveries'))).toMatchObject({
+      code: REFUSED,
+    });
+    for (const role of RUNTIME_ROLES.filter((candidate) => candidate !== 'ledger_notifier')) {
+      expect(await failureOf(as(role).query('SELECT * FROM notifier.webhooks'))).toMatchObject({
+        code: REFUSED,
+      });
+    }
+  });
 
   it('lets the admin API never delete or truncate an API key, nor change its digest', async () => {
     const writer = as('ledger_writer');

@@ -115,7 +115,8 @@ export function uniqueName(prefix: string): string {
 }
 
 /** The login roles the migrations create, one per app (README, "Database roles"). */
-export type DatabaseRole = 'ledger_writer' | 'ledger_relay' | 'ledger_projector' | 'ledger_auditor';
+export type DatabaseRole =
+  'ledger_writer' | 'ledger_relay' | 'ledger_projector' | 'ledger_auditor' | 'ledger_notifier';
 
 /**
  * `url` as `role` connects to it, as the app of that role does. The password comes from
