@@ -34,9 +34,10 @@ describe('creating the database roles while another database creates them', () =
     cluster = await PrivatePostgres.create();
     const admin = await connect(cluster.url('postgres'));
     try {
-      // The cluster arrives migrated; its roles go, so that they are made again below.
+      // The cluster arrives migrated; its roles go, so that they are made again below (the
+      // notifier's role too, which a later migration makes).
       await admin.query('DROP DATABASE ledger WITH (FORCE)');
-      for (const role of ROLES) await admin.query(`DROP ROLE ${role}`);
+      for (const role of [...ROLES, 'ledger_notifier']) await admin.query(`DROP ROLE ${role}`);
       await admin.query('CREATE DATABASE second');
     } finally {
       await admin.end();
