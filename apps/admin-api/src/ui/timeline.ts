@@ -1,5 +1,10 @@
 import escapeHtml from 'escape-html';
-import { upcastEnvelope, type AnyEventEnvelope, type RecordedEnvelope } from '@ledger/contracts';
+import {
+  upcastEnvelope,
+  type AnyEventEnvelope,
+  type PolicyEventType,
+  type RecordedEnvelope,
+} from '@ledger/contracts';
 
 /** How a band is drawn: what the event does to the stream in valid time. */
 export type BandKind =
@@ -28,7 +33,8 @@ export interface Timeline {
   readonly bands: readonly TimelineBand[];
 }
 
-const KIND_BY_TYPE: Readonly<Record<string, BandKind>> = {
+/** Every policy event type, so a new one fails to compile until it is given a band. */
+const KIND_BY_TYPE: Readonly<Record<PolicyEventType, BandKind>> = {
   TariffAnnounced: 'announced',
   TariffImposed: 'rate',
   TariffRateChanged: 'rate',
@@ -114,7 +120,7 @@ export function timelineOf(streamId: string, history: readonly RecordedEnvelope[
       version: event.streamVersion,
       type: event.type,
       recordedAt: event.recordedAt,
-      kind: KIND_BY_TYPE[event.type] ?? 'validity',
+      kind: event.type in KIND_BY_TYPE ? KIND_BY_TYPE[event.type as PolicyEventType] : 'validity',
       label: labelOf(event, retracts),
       ...(event.type === 'EventRetracted' ? { from: null, to: null, point: true } : validTimeOf(event)),
       retracted: retractedIds.has(event.id),
