@@ -5,6 +5,8 @@ export type { OutgoingRecord } from './event-producer';
 export { readFirstRecords, readLastRecords, readTopic, topicWatermarks } from './topic-reader';
 export type { Watermarks } from './topic-reader';
 export type { StoredRecord } from './stored-record';
+export { NO_GENESIS, TopicInstances, genesisInstance, resolveInstance } from './topic-instance';
+export type { InstanceResolution } from './topic-instance';
 export { MessagingModule } from './messaging.module';
 export { KafkaReadiness } from './kafka.health';
 export { KAFKA, KAFKA_ADMIN } from './tokens';

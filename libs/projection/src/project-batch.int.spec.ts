@@ -8,14 +8,13 @@ import {
   type AnyEventEnvelope,
   type RecordedEnvelope,
 } from '@ledger/contracts';
-import type { StoredRecord } from '@ledger/messaging';
 import { appliedVersions } from '@ledger/read-models';
 import { createTestDatabase, uniqueName, type TestDatabase } from '@ledger/testing';
 import { tariffStream } from '../../../test/support/projector-harness';
 import { listDeadLetters } from './dead-letters';
 import { projectBatch, storedOffsets, type PartitionBatch } from './project-batch';
 import { redriveDeadLetters } from './redrive';
-import { TopicInstances } from './topic-instance';
+import { TopicInstances, type StoredRecord } from '@ledger/messaging';
 
 const TOPIC = 'policy.events';
 

@@ -1,6 +1,5 @@
 import type { Pool } from 'pg';
 import { TOPIC_INSTANCE_HEADER, isGenesisRecord, type RecordedEnvelope } from '@ledger/contracts';
-import type { StoredRecord } from '@ledger/messaging';
 import {
   DEAD_LETTER_KINDS,
   insertDeadLetters,
@@ -9,7 +8,7 @@ import {
 } from './dead-letters';
 import { parseRecord, type RecordLimits } from './parse-record';
 import { settle, type SettleOptions } from './settle';
-import { TopicInstances, genesisInstance, resolveInstance } from './topic-instance';
+import { TopicInstances, genesisInstance, resolveInstance, type StoredRecord } from '@ledger/messaging';
 
 // Serialises two members that briefly both hold the partition during a rebalance: the second
 // sees the first one's offsets and skips what it did.

@@ -6,6 +6,7 @@ import {
   heartbeatingWhile,
   pauseHeartbeating,
   retryPauseMs,
+  TopicInstances,
   type BatchControl,
   type BatchVerdict,
   type ConsumedBatch,
@@ -13,7 +14,6 @@ import {
   type ResumePoint,
 } from '@ledger/messaging';
 import { projectBatch, storedOffsets, type BatchOutcome, type BatchResult } from './project-batch';
-import { TopicInstances } from './topic-instance';
 import { isTransientError } from './transient';
 
 export interface ProjectionSettings {

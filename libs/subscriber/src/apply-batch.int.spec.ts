@@ -12,7 +12,8 @@ import {
 import type { StoredRecord } from '@ledger/messaging';
 import { createTestDatabase, uniqueName, type TestDatabase } from '@ledger/testing';
 import { tariffStream } from '../../../test/support/projector-harness';
-import { InstanceMemory, applyBatch, type BatchAnswer } from './apply-batch';
+import { TopicInstances } from '@ledger/messaging';
+import { applyBatch, type BatchAnswer } from './apply-batch';
 import { ChainBroken, ForeignRecord, UnreadableRecord } from './errors';
 import { installSubscriberTables } from './tables';
 
@@ -73,7 +74,7 @@ describe('applyBatch on Postgres: what a subscriber refuses', () => {
         nextOffset: String(Number(records[records.length - 1].offset) + 1),
         records,
       },
-      { schema, handlers, instances: new InstanceMemory() },
+      { schema, handlers, instances: new TopicInstances() },
     );
   }
 
@@ -157,7 +158,7 @@ describe('applyBatch on Postgres: what a subscriber refuses', () => {
     const stranger = randomUUID();
     const events = stream(2);
     const records = partitionOf(instance, [written(instance)(events[0]), written(stranger)(events[1])]);
-    const memory = new InstanceMemory();
+    const memory = new TopicInstances();
     const run = (batch: readonly StoredRecord[], fetchedOffset: string) =>
       applyBatch(
         db.pool,

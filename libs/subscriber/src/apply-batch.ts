@@ -3,12 +3,17 @@ import {
   ContractViolation,
   TOPIC_INSTANCE_HEADER,
   fromKafkaRecord,
-  isGenesisRecord,
-  parseGenesisRecord,
   upcastEnvelope,
   type RecordedEnvelope,
 } from '@ledger/contracts';
-import type { StoredRecord } from '@ledger/messaging';
+import {
+  NO_GENESIS,
+  type TopicInstances,
+  genesisInstance,
+  resolveInstance,
+  type InstanceResolution,
+  type StoredRecord,
+} from '@ledger/messaging';
 import { ChainBroken, ForeignRecord, UnreadableRecord } from './errors';
 import { dispatch, type EventHandlers } from './handlers';
 import { checkedSchema } from './tables';
@@ -42,37 +47,9 @@ export type BatchAnswer =
 export interface ApplyOptions {
   readonly schema: string;
   readonly handlers: EventHandlers;
-  readonly instances: InstanceMemory;
+  readonly instances: TopicInstances;
   /** Called after the handlers' effects and the checkpoint are written, before COMMIT (a test fault hook). */
   readonly beforeCommit?: (events: readonly RecordedEnvelope[]) => void;
-}
-
-/**
- * What this process learnt of each partition's start. A record naming an instance the
- * checkpoint does not know is either the first of a new topic instance (the topic was
- * re-created, the broker wiped) or a foreign record: reading the partition from offset 0, where
- * the genesis record names the instance, tells which. An instance still unexplained after that
- * is refused.
- */
-export class InstanceMemory {
-  private readonly suspects = new Map<number, Set<string>>();
-  private readonly foreign = new Map<number, Set<string>>();
-
-  isForeign(partition: number, instance: string): boolean {
-    return this.foreign.get(partition)?.has(instance) ?? false;
-  }
-
-  suspect(partition: number, instance: string): void {
-    const set = this.suspects.get(partition) ?? new Set<string>();
-    set.add(instance);
-    this.suspects.set(partition, set);
-  }
-
-  readStart(partition: number, origin: string): void {
-    const foreign = new Set([...(this.suspects.get(partition) ?? [])].filter((each) => each !== origin));
-    this.foreign.set(partition, foreign);
-    this.suspects.delete(partition);
-  }
 }
 
 interface StreamHead {
@@ -82,18 +59,6 @@ interface StreamHead {
 
 function lock(schema: string): string {
   return `SELECT pg_advisory_xact_lock(hashtextextended('ledger-subscriber:${schema}:' || $1 || '/' || $2 || '/' || $3, 0))`;
-}
-
-/** The instance a genesis record opens for `partition`; undefined when it is no such record. */
-function genesisOf(record: StoredRecord, partition: number): string | undefined {
-  if (!isGenesisRecord(record)) return undefined;
-  try {
-    const genesis = parseGenesisRecord(record);
-    return genesis.partition === partition ? genesis.topicInstanceId : undefined;
-  } catch (error) {
-    if (error instanceof ContractViolation) return undefined;
-    throw error;
-  }
 }
 
 function readEvent(record: StoredRecord, partition: number): RecordedEnvelope {
@@ -133,7 +98,7 @@ export async function applyBatch(
        ORDER BY confirmed_at DESC, topic_instance`,
       key,
     );
-    const resolved = resolveInstance(batch, rows[0]?.topic_instance, options.instances);
+    const resolved = instanceOf(batch, rows[0]?.topic_instance, options.instances);
     if (resolved.kind === 'rewind') {
       await client.query('ROLLBACK');
       return { outcome: 'rewind', nextOffset: '0', reason: resolved.reason };
@@ -182,29 +147,26 @@ export async function applyBatch(
   }
 }
 
-type Resolution =
-  | { readonly kind: 'start' | 'continue'; readonly instance: string }
-  | { readonly kind: 'rewind'; readonly reason: string };
-
-function resolveInstance(
+/**
+ * The topic instance of a batch, resolved as the projector resolves it, under a subscriber's
+ * stricter rule: a partition that does not open with a genesis record, a record without an
+ * instance header and a record of an instance foreign to the partition are refused, where the
+ * projector sets them aside.
+ */
+function instanceOf(
   batch: SubscriberBatch,
   current: string | undefined,
-  memory: InstanceMemory,
-): Resolution {
-  const first = batch.records[0];
-  if (BigInt(batch.fetchedOffset) === 0n) {
-    const origin = genesisOf(first, batch.partition);
-    if (origin === undefined) {
-      throw new ForeignRecord(
-        batch.partition,
-        first.offset,
-        'the partition does not open with a genesis record: no relay of this ledger wrote it',
-      );
-    }
-    memory.readStart(batch.partition, origin);
-    return { kind: 'start', instance: origin };
+  known: TopicInstances,
+): InstanceResolution {
+  const resolved = resolveInstance(batch, current, known);
+  if (resolved.kind === 'start' && resolved.instance === NO_GENESIS) {
+    throw new ForeignRecord(
+      batch.partition,
+      batch.records[0].offset,
+      'the partition does not open with a genesis record: no relay of this ledger wrote it',
+    );
   }
-  if (current === undefined) return { kind: 'rewind', reason: 'no checkpoint for this partition yet' };
+  if (resolved.kind !== 'continue') return resolved;
   for (const record of batch.records) {
     const claimed = record.headers[TOPIC_INSTANCE_HEADER];
     if (claimed === undefined) {
@@ -214,21 +176,15 @@ function resolveInstance(
         `the record has no ${TOPIC_INSTANCE_HEADER} header`,
       );
     }
-    if (claimed === current) continue;
-    if (memory.isForeign(batch.partition, claimed)) {
+    if (claimed !== resolved.instance) {
       throw new ForeignRecord(
         batch.partition,
         record.offset,
-        `written for topic instance ${claimed}; the partition opens with ${current}`,
+        `written for topic instance ${claimed}; the partition opens with ${resolved.instance}`,
       );
     }
-    memory.suspect(batch.partition, claimed);
-    return {
-      kind: 'rewind',
-      reason: `a record of topic instance ${claimed}, not of the partition's ${current}`,
-    };
   }
-  return { kind: 'continue', instance: current };
+  return resolved;
 }
 
 async function applyRecords(
@@ -251,7 +207,7 @@ async function applyRecords(
   let genesis = 0;
   const events: { record: StoredRecord; event: RecordedEnvelope }[] = [];
   for (const record of records) {
-    if (genesisOf(record, batch.partition) === instance) {
+    if (genesisInstance(record, batch.partition) === instance) {
       genesis += 1;
       continue;
     }

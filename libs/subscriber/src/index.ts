@@ -8,6 +8,7 @@ export {
   type RefusalReason,
 } from './errors';
 export { installSubscriberTables, subscriberTablesSql } from './tables';
-export { applyBatch, InstanceMemory, storedOffsets } from './apply-batch';
+export { applyBatch, storedOffsets } from './apply-batch';
+export { TopicInstances } from '@ledger/messaging';
 export type { AppliedBatch, ApplyOptions, BatchAnswer, SubscriberBatch } from './apply-batch';
 export { SubscriberMetrics } from './metrics';

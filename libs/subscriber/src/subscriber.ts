@@ -6,12 +6,13 @@ import {
   heartbeatingWhile,
   pauseHeartbeating,
   retryPauseMs,
+  TopicInstances,
   type BatchControl,
   type BatchVerdict,
   type ConsumedBatch,
   type Kafka,
 } from '@ledger/messaging';
-import { InstanceMemory, applyBatch, storedOffsets, type BatchAnswer } from './apply-batch';
+import { applyBatch, storedOffsets, type BatchAnswer } from './apply-batch';
 import { SubscriberRefusal } from './errors';
 import type { EventHandlers } from './handlers';
 import { SubscriberMetrics } from './metrics';
@@ -51,7 +52,7 @@ export interface SubscriberHooks {
 export class Subscriber {
   private readonly consumer: BatchConsumer;
   private readonly metrics: SubscriberMetrics;
-  private readonly memory = new InstanceMemory();
+  private readonly memory = new TopicInstances();
   private readonly schema: string;
   private settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
   private stopping: Promise<void> | undefined;
