@@ -20,7 +20,11 @@ export interface NotifierConfig {
   readonly pollMs: number;
   /** A receiver that has not answered within this is counted a failed attempt. */
   readonly timeoutMs: number;
+  /** The pino level of its logs, as for the ledger's apps (`LOG_LEVEL`). */
+  readonly logLevel: string;
 }
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** A configuration problem: start-up stops and says which variable. */
 export class NotifierConfigError extends Error {
@@ -48,6 +52,12 @@ export function notifierConfig(env: NodeJS.ProcessEnv = process.env): NotifierCo
   const apiKey = required(env, 'NOTIFIER_API_KEY');
   if (apiKey.length < 16) throw new NotifierConfigError('NOTIFIER_API_KEY must be at least 16 characters');
   const mechanism = env.KAFKA_SASL_MECHANISM ?? 'scram-sha-512';
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new NotifierConfigError(
+      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not ${JSON.stringify(logLevel)}`,
+    );
+  }
   return {
     port: positiveInteger(env, 'NOTIFIER_PORT', 3003),
     databaseUrl: env.NOTIFIER_DATABASE_URL || required(env, 'DATABASE_URL'),
@@ -72,5 +82,6 @@ export function notifierConfig(env: NodeJS.ProcessEnv = process.env): NotifierCo
     retryMaxMs: positiveInteger(env, 'NOTIFIER_RETRY_MAX_MS', 3_600_000),
     pollMs: positiveInteger(env, 'NOTIFIER_POLL_MS', 500),
     timeoutMs: positiveInteger(env, 'NOTIFIER_TIMEOUT_MS', 10_000),
+    logLevel,
   };
 }

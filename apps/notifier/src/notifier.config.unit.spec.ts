@@ -26,6 +26,12 @@ describe('notifier settings', () => {
     expect(() => notifierConfig({ ...base, NOTIFIER_API_KEY: 'short' })).toThrow(NotifierConfigError);
     expect(() => notifierConfig({ ...base, NOTIFIER_MAX_ATTEMPTS: '0' })).toThrow(/NOTIFIER_MAX_ATTEMPTS/);
     expect(() => notifierConfig({ ...base, KAFKA_SASL_PASSWORD: undefined })).toThrow(/KAFKA_SASL_PASSWORD/);
+    expect(() => notifierConfig({ ...base, LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL must be one of/);
+  });
+
+  it('logs at info unless LOG_LEVEL says otherwise', () => {
+    expect(notifierConfig(base).logLevel).toBe('info');
+    expect(notifierConfig({ ...base, LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
   });
 
   it('backs off exponentially up to the cap', () => {

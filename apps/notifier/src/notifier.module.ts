@@ -1,7 +1,8 @@
 import { Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
 import { Pool } from 'pg';
-import { ProblemDetailsFilter, strictValidationPipe } from '@ledger/http';
+import { ProblemDetailsFilter, loggerParams, strictValidationPipe } from '@ledger/http';
 import { createKafka } from '@ledger/messaging';
 import { NotifierApiKeyGuard } from './api-key.guard';
 import { DeliveryWorker } from './delivery-worker';
@@ -20,6 +21,7 @@ class PoolCloser implements OnApplicationShutdown {
 }
 
 @Module({
+  imports: [LoggerModule.forRootAsync({ useFactory: () => loggerParams(notifierConfig(), 'notifier') })],
   controllers: [WebhooksController, OperationsController],
   providers: [
     { provide: NOTIFIER_CONFIG, useFactory: () => notifierConfig() },

@@ -40,7 +40,7 @@ function requestLine(request: IncomingMessage, response: ServerResponse, duratio
   };
 }
 
-export function loggerParams(config: LedgerConfig, app: string): Params {
+export function loggerParams(config: Pick<LedgerConfig, 'logLevel'>, app: string): Params {
   return {
     pinoHttp: {
       level: config.logLevel,
