@@ -86,11 +86,19 @@ describe('relay: crashes, failover and changed topics lose nothing and publish n
     expect(await restarted.metric('relay_events_already_on_topic_total')).toBeGreaterThan(0);
   });
 
-  it('publishes an append that committed while an older transaction was open once that one ends, though its end notifies nothing', async () => {
+  it('publishes an append that committed while an older transaction was open once that one ends, though its end notifies nothing; held back too long, it is not ready and says why', async () => {
     await appendBurst(journal, 2, 1, 'settle');
     // Without a notification the relay would look again only after a minute.
-    const relay = await startRelay({ RELAY_POLL_MS: '60000' });
+    const relay = await startRelay({ RELAY_POLL_MS: '60000', RELAY_WAIT_ALARM_MS: '1000' });
     await untilPublished();
+    const readiness = async () => {
+      const response = await fetch(`http://127.0.0.1:${relay.port}/health/ready`);
+      return {
+        status: response.status,
+        body: (await response.json()) as { error: { publishing: { heldBackMs: number } } },
+      };
+    };
+    expect((await readiness()).status).toBe(200);
     const older = await ledger.db.pool.connect();
     try {
       await older.query('BEGIN');
@@ -100,6 +108,18 @@ describe('relay: crashes, failover and changed topics lose nothing and publish n
         expect(await relay.metric('relay_waiting_for_older_transactions')).toBe(1),
       );
       expect(await publishedPosition(journal, ledger.topic)).toBeLessThan(await journal.headPosition());
+      await eventually(async () => {
+        const { status, body } = await readiness();
+        expect(status).toBe(503);
+        expect(body.error.publishing).toMatchObject({
+          status: 'down',
+          reason: 'held-back-by-an-open-transaction',
+          head: await journal.headPosition(),
+        });
+        expect(body.error.publishing.heldBackMs).toBeGreaterThan(1000);
+      });
+      // Set at each look, which comes at most a second apart while events wait.
+      expect(await relay.metric('relay_held_back_seconds')).toBeGreaterThan(0);
     } finally {
       await older.query('ROLLBACK');
       older.release();
@@ -110,6 +130,8 @@ describe('relay: crashes, failover and changed topics lose nothing and publish n
       timeoutMs: 30_000,
     });
     await eventually(async () => expect(await relay.metric('relay_waiting_for_older_transactions')).toBe(0));
+    expect(await relay.metric('relay_held_back_seconds')).toBe(0);
+    await eventually(async () => expect((await readiness()).status).toBe(200));
     await expectTopicMirrorsJournal(ledger.kafka, ledger.topic, journal);
   });
 

@@ -90,6 +90,8 @@ export class OutboxPublisher {
   private nextOffsets = new Map<number, bigint>();
   private committedBatches = 0;
   private waitingToSettle = false;
+  /** Since when committed events have waited, with nothing published meanwhile; undefined when none wait. */
+  private heldBackSince: Date | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -148,6 +150,15 @@ export class OutboxPublisher {
     return this.waitingToSettle;
   }
 
+  /**
+   * Since when publishing has been held back: committed events wait for an older transaction
+   * and nothing was published since they began to. Undefined while nothing waits or the relay
+   * makes progress (under a steady load some transaction is always in flight; that is no stall).
+   */
+  get heldBack(): Date | undefined {
+    return this.heldBackSince;
+  }
+
   /** Publishes every settled event after `published`; returns how many events were sent. */
   async publishPending(): Promise<number> {
     const instance = this.instance;
@@ -182,6 +193,8 @@ export class OutboxPublisher {
       this.metrics.published.inc(fresh.length);
       sent += fresh.length;
     }
+    if (!this.waitingToSettle || sent > 0) this.heldBackSince = undefined;
+    else this.heldBackSince ??= new Date();
     return sent;
   }
 

@@ -17,6 +17,10 @@ export class RelayMetrics {
     'relay_waiting_for_older_transactions',
     '1 while committed events wait for an older transaction to end before they can be published (leader only).',
   );
+  readonly heldBack = gauge(
+    'relay_held_back_seconds',
+    'How long committed events have waited for an older open transaction with nothing published meanwhile; 0 when none wait (leader only).',
+  );
   readonly isLeader = gauge('relay_is_leader', '1 while this relay holds the publishing lock.');
   readonly refusing = gauge(
     'relay_refusing',

@@ -25,6 +25,8 @@ export type RelayState =
       readonly topicInstance?: string;
       readonly published?: number;
       readonly head?: number;
+      /** Since when an older open transaction has held publishing back (see OutboxPublisher.heldBack). */
+      readonly heldBackSince?: Date;
     }
   | { readonly role: 'refusing'; readonly reason: string; readonly detail: string }
   | { readonly role: 'failing'; readonly reason: string; readonly detail: string };
@@ -151,6 +153,8 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
     const head = await this.journal.headPosition();
     this.metrics.lag.set(Math.max(0, head - (progress?.published ?? 0)));
     this.metrics.settling.set(publisher.settling ? 1 : 0);
+    const heldBack = publisher.heldBack;
+    this.metrics.heldBack.set(heldBack ? (Date.now() - heldBack.getTime()) / 1000 : 0);
     this.metrics.refusing.reset();
     this.setState({
       role: 'leader',
@@ -158,6 +162,7 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
       topicInstance: progress?.instance.topicInstance,
       published: progress?.published,
       head,
+      heldBackSince: heldBack,
     });
   }
 

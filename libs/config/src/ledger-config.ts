@@ -321,6 +321,17 @@ class LedgerEnvironment {
   @IsInt({ message: 'RELAY_LEASE_MS must be an integer' })
   RELAY_LEASE_MS = 10_000;
 
+  /**
+   * How long the relay may be held back, publishing nothing, by a transaction still open on the
+   * PostgreSQL server (committed events wait for every older transaction) before its readiness
+   * fails and names the wait.
+   */
+  @Transform(toInt)
+  @Max(86_400_000)
+  @Min(100)
+  @IsInt({ message: 'RELAY_WAIT_ALARM_MS must be an integer' })
+  RELAY_WAIT_ALARM_MS = 60_000;
+
   /** Ed25519 private key (PEM, or base64 of PKCS#8 DER) with which the relay signs checkpoints. */
   @IsOptional()
   @IsString()
@@ -459,6 +470,8 @@ export interface LedgerConfig {
     readonly batchSize: number;
     readonly pollMs: number;
     readonly leaseMs: number;
+    /** Held back by an older open transaction longer than this, the relay is not ready. */
+    readonly waitAlarmMs: number;
     /** Test-only: kill the process after Kafka acknowledged batch number `afterBatches` + 1. */
     readonly fault?: { readonly step: 'kill-after-send'; readonly afterBatches: number };
   };
@@ -563,6 +576,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       batchSize: parsed.RELAY_BATCH_SIZE,
       pollMs: parsed.RELAY_POLL_MS,
       leaseMs: parsed.RELAY_LEASE_MS,
+      waitAlarmMs: parsed.RELAY_WAIT_ALARM_MS,
       fault: parsed.RELAY_FAULT
         ? Object.freeze({ step: parsed.RELAY_FAULT, afterBatches: parsed.RELAY_FAULT_AFTER_BATCHES })
         : undefined,
