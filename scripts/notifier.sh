@@ -45,6 +45,9 @@ if [[ -z "${NOTIFIER_API_KEY:-}" ]]; then
   echo "[notifier] API key in .cache/run/notifier.env" >&2
 fi
 
+# Run by hand next to a local stack, it may deliver to receivers on this machine; a deployed
+# notifier reaches only public addresses unless NOTIFIER_ALLOWED_NETWORKS opens others.
+export NOTIFIER_ALLOWED_NETWORKS="${NOTIFIER_ALLOWED_NETWORKS-127.0.0.0/8,::1/128}"
 if [[ ! -f dist/apps/notifier/src/main.js ]]; then npm run --silent build; fi
 echo "[notifier] listening on http://127.0.0.1:${NOTIFIER_PORT:-3003}" >&2
 exec node dist/apps/notifier/src/main.js

@@ -7,8 +7,10 @@ import {
 } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { Counter, register } from 'prom-client';
+import { fetch, type Agent } from 'undici';
 import { Webhook } from 'standardwebhooks';
 import { NOTIFIER_CONFIG, type NotifierConfig } from './notifier.config';
+import { deliveryAgent } from './target-policy';
 import { NOTIFIER_POOL } from './tokens';
 
 interface DueDelivery {
@@ -51,11 +53,15 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  /** Connects only to addresses the target policy allows, judged on the address connected to. */
+  private readonly dispatcher: Agent;
 
   constructor(
     @Inject(NOTIFIER_POOL) private readonly pool: Pool,
     @Inject(NOTIFIER_CONFIG) private readonly config: NotifierConfig,
-  ) {}
+  ) {
+    this.dispatcher = deliveryAgent(config.targets);
+  }
 
   onApplicationBootstrap(): void {
     this.schedule();
@@ -66,6 +72,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    await this.dispatcher.close();
   }
 
   private schedule(): void {
@@ -101,7 +108,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
+      this.config.targets.checkUrl(delivery.url);
       const response = await fetch(delivery.url, {
+        dispatcher: this.dispatcher,
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -117,7 +126,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       await response.body?.cancel();
       if (statusCode < 200 || statusCode >= 300) error = `answered ${statusCode}`;
     } catch (caught) {
-      error = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
+      // fetch wraps what failed the connection (a refused target among them) as its cause.
+      const cause = caught instanceof Error && caught.cause instanceof Error ? caught.cause : caught;
+      error = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
     }
     const delivered = error === null;
     const outcome = delivered ? 'delivered' : attempt >= this.config.maxAttempts ? 'failed' : 'retry';

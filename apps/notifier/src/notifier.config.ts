@@ -1,4 +1,5 @@
 import type { KafkaSettings } from '@ledger/messaging';
+import { TargetPolicy } from './target-policy';
 
 export const NOTIFIER_CONFIG = Symbol('NOTIFIER_CONFIG');
 
@@ -20,6 +21,8 @@ export interface NotifierConfig {
   readonly pollMs: number;
   /** A receiver that has not answered within this is counted a failed attempt. */
   readonly timeoutMs: number;
+  /** Where webhooks may be delivered: public addresses and NOTIFIER_ALLOWED_NETWORKS. */
+  readonly targets: TargetPolicy;
   /** The pino level of its logs, as for the ledger's apps (`LOG_LEVEL`). */
   readonly logLevel: string;
 }
@@ -53,6 +56,12 @@ export function notifierConfig(env: NodeJS.ProcessEnv = process.env): NotifierCo
   if (apiKey.length < 16) throw new NotifierConfigError('NOTIFIER_API_KEY must be at least 16 characters');
   const mechanism = env.KAFKA_SASL_MECHANISM ?? 'scram-sha-512';
   const logLevel = env.LOG_LEVEL || 'info';
+  let targets: TargetPolicy;
+  try {
+    targets = TargetPolicy.parse(env.NOTIFIER_ALLOWED_NETWORKS);
+  } catch (error) {
+    throw new NotifierConfigError(`NOTIFIER_ALLOWED_NETWORKS: ${(error as Error).message}`);
+  }
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new NotifierConfigError(
       `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not ${JSON.stringify(logLevel)}`,
@@ -82,6 +91,7 @@ export function notifierConfig(env: NodeJS.ProcessEnv = process.env): NotifierCo
     retryMaxMs: positiveInteger(env, 'NOTIFIER_RETRY_MAX_MS', 3_600_000),
     pollMs: positiveInteger(env, 'NOTIFIER_POLL_MS', 500),
     timeoutMs: positiveInteger(env, 'NOTIFIER_TIMEOUT_MS', 10_000),
+    targets,
     logLevel,
   };
 }

@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { Problem } from '@ledger/http';
+import { Problem, validationProblem } from '@ledger/http';
+import { NOTIFIER_CONFIG, type NotifierConfig } from './notifier.config';
+import { TargetRefused } from './target-policy';
 import { NOTIFIER_POOL } from './tokens';
 import { RegisterWebhookDto } from './webhook.dto';
 
@@ -33,11 +35,20 @@ interface DeliveryRow {
 
 @Controller('v1')
 export class WebhooksController {
-  constructor(@Inject(NOTIFIER_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(NOTIFIER_POOL) private readonly pool: Pool,
+    @Inject(NOTIFIER_CONFIG) private readonly config: NotifierConfig,
+  ) {}
 
   /** Registers a webhook and answers its signing secret (`whsec_…`), which is shown this once. */
   @Post('webhooks')
   async register(@Body() body: RegisterWebhookDto) {
+    try {
+      this.config.targets.checkUrl(body.url);
+    } catch (error) {
+      if (error instanceof TargetRefused) throw validationProblem([{ field: 'url', message: error.message }]);
+      throw error;
+    }
     const id = randomUUID();
     const secret = `whsec_${randomBytes(32).toString('base64')}`;
     const watch = {

@@ -107,6 +107,8 @@ describe('notifier: webhooks for ledger events, end to end on the real broker', 
       NOTIFIER_GROUP_ID: uniqueName('subscriber-notifier-'),
       NOTIFIER_RETRY_BASE_MS: '200',
       NOTIFIER_POLL_MS: '100',
+      // The receivers listen on loopback, which the notifier reaches only when told it may.
+      NOTIFIER_ALLOWED_NETWORKS: '127.0.0.1/32',
     });
     app = await NestFactory.create(NotifierModule, { logger: ['error'] });
     app.enableShutdownHooks();
@@ -180,6 +182,17 @@ describe('notifier: webhooks for ledger events, end to end on the real broker', 
     expect((withSecret.body as { errors: { field: string }[] }).errors.map((error) => error.field)).toEqual([
       'secret',
     ]);
+    // Addresses inside the network that the operator did not open (here a cloud metadata service).
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::1]:8080/hook',
+      'http://10.0.0.7/',
+    ]) {
+      const inside = await http.post('/v1/webhooks').set(auth).send({ url }).expect(400);
+      expect((inside.body as { errors: { field: string; message: string }[] }).errors).toEqual([
+        { field: 'url', message: expect.stringContaining('NOTIFIER_ALLOWED_NETWORKS') },
+      ]);
+    }
     await http.get('/v1/webhooks/not-a-uuid/deliveries').set(auth).expect(400);
     await http.get('/v1/webhooks/6a3c1d2e-0000-4000-8000-000000000000/deliveries').set(auth).expect(404);
     await http.post('/v1/deliveries/6a3c1d2e-0000-4000-8000-000000000000/replay').set(auth).expect(404);
