@@ -115,8 +115,8 @@ const INDEX_RENAMES = `
     ON side.table_name = live.table_name AND side.definition = live.definition AND side.is_unique = live.is_unique
   WHERE live.schema = $1 AND side.schema = $2 AND side.index_name <> live.index_name`;
 
-/** Where the live projector stands in each partition: its current topic instance and next offset. */
-const LIVE_OFFSETS = `
+/** Where a group stands in each partition: its current topic instance and next offset. */
+const CURRENT_OFFSETS = `
   SELECT DISTINCT ON (partition) partition, topic_instance::text AS topic_instance,
          next_offset::text AS next_offset
   FROM projector.consumed_offsets
@@ -169,7 +169,7 @@ async function livePositions(
   topic: string,
 ): Promise<Map<number, LivePosition>> {
   const { rows } = await db.query<{ partition: number; topic_instance: string; next_offset: string }>(
-    LIVE_OFFSETS,
+    CURRENT_OFFSETS,
     [groupId, topic],
   );
   return new Map(
@@ -380,15 +380,17 @@ export async function rebuildInPlace(
       await onPhase?.('caught-up');
       const sideClient = await side.connect();
       try {
-        const { rows: instances } = await sideClient.query<{ partition: number; topic_instance: string }>(
-          LIVE_OFFSETS,
+        // Read through the side connection: the rebuild's own offsets, in projector_next.
+        const { rows } = await sideClient.query<{ partition: number; topic_instance: string }>(
+          CURRENT_OFFSETS,
           [groupId, topic],
         );
-        for (const { partition, topic_instance: instance } of instances) {
-          const expected = target.get(partition)?.topicInstance;
-          if (expected !== instance) {
+        const rebuilt = new Map(rows.map((row) => [row.partition, row.topic_instance]));
+        for (const [partition, { topicInstance, nextOffset }] of target) {
+          const instance = rebuilt.get(partition);
+          if (nextOffset > 0n && instance !== topicInstance) {
             throw new InPlaceRebuildRefused(
-              `partition ${partition}: the live projector reads topic instance ${expected ?? 'none'}, the rebuild read ${instance}; run it again once the projector has moved to the current instance`,
+              `partition ${partition}: the live projector reads topic instance ${topicInstance}, the rebuild read ${instance ?? 'none'}; run it again once the projector has moved to the current instance`,
             );
           }
         }
