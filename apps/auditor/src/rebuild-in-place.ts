@@ -54,9 +54,16 @@ const LOCK_REBUILD = `SELECT pg_try_advisory_lock(hashtextextended('ledger-rebui
 /** How many offsets of a partition are read (and projected) at a time. */
 const CHUNK = 10_000n;
 
-/** The switch waits this long for reads already under way on the live tables, then tries again. */
-const SWITCH_LOCK_TIMEOUT = '5s';
-const SWITCH_ATTEMPTS = 5;
+/**
+ * How long the switch waits for reads under way on the live tables before it lets go and tries
+ * again. Shorter than the server's deadlock_timeout (1 s by default): a read that locked one
+ * table and waits on another the switch holds is never made a deadlock victim, because the
+ * switch gives its locks up first. New reads queue behind the switch for at most this long.
+ */
+const SWITCH_LOCK_TIMEOUT = '200ms';
+const SWITCH_ATTEMPTS = 25;
+/** lock_not_available (the timeout above) and deadlock_detected: nothing renamed, try again. */
+const SWITCH_RETRY_CODES = new Set(['55P03', '40P01']);
 
 const SCHEMA_EXISTS = 'SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS present';
 
@@ -248,7 +255,8 @@ async function prepareSideSchemas(db: PoolClient): Promise<void> {
  * after the commit names the new tables and every one before it the old ones. The ACCESS
  * EXCLUSIVE locks wait for reads under way on the old tables (a transaction that read them sees
  * them to its end) and hold new ones back for the instant of the rename; those resolve
- * `read_models.…` again once they get the lock, and so reach the new tables.
+ * `read_models.…` again once they get the lock, and so reach the new tables. Without them a
+ * statement could resolve one table before the commit and another after it.
  */
 async function switchSchemas(db: PoolClient): Promise<void> {
   const { rows } = await db.query<{ name: string }>(TABLES_OF, [LIVE_SCHEMA]);
@@ -264,8 +272,8 @@ async function switchSchemas(db: PoolClient): Promise<void> {
       return;
     } catch (error) {
       await db.query('ROLLBACK');
-      // 55P03: a long read held a table past the lock timeout; nothing was renamed.
-      if ((error as { code?: string }).code !== '55P03' || attempt >= SWITCH_ATTEMPTS) throw error;
+      const code = (error as { code?: string }).code ?? '';
+      if (!SWITCH_RETRY_CODES.has(code) || attempt >= SWITCH_ATTEMPTS) throw error;
     }
   }
 }
