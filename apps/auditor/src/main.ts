@@ -9,6 +9,14 @@ import { listDeadLetters, redriveDeadLetters } from '@ledger/projection';
 import { readModelChecksums } from '@ledger/read-models';
 import { differences } from './diff';
 import { rebuildReadModels, type RebuildReport } from './rebuild';
+import {
+  InPlaceRebuildRefused,
+  NEXT_SCHEMA,
+  PREVIOUS_SCHEMA,
+  dropPreviousReadModels,
+  rebuildInPlace,
+  type InPlaceReport,
+} from './rebuild-in-place';
 import { EXIT_CODES, humanReport, jsonReport, verdictOf } from './verify/findings';
 import { VERIFY_STEPS, verifyLedger } from './verify/verify-ledger';
 
@@ -113,6 +121,66 @@ async function rebuildInto(
   }
 }
 
+interface RebuildCommandOptions {
+  readonly databaseUrl: string;
+  readonly reset?: boolean;
+  readonly inPlace?: boolean;
+  readonly verifyBeforeSwitch?: boolean;
+  /** Commander's --no-switch: true unless given. */
+  readonly switch: boolean;
+  readonly dropOld?: boolean;
+  readonly json?: boolean;
+}
+
+async function rebuildInPlaceCommand(options: RebuildCommandOptions): Promise<void> {
+  if (options.reset)
+    throw new UsageError('--in-place always builds into empty side schemas; --reset does not apply');
+  if (options.dropOld && !options.switch)
+    throw new UsageError('--drop-old needs the switch; leave out --no-switch');
+  const config = loadConfig();
+  const bar = progressBar(options.json, 'projected |{bar}| {value}/{total} records  {eta_formatted} left');
+  let report: InPlaceReport;
+  try {
+    report = await rebuildInPlace(createKafka(config.kafka), config.kafka.topic, options.databaseUrl, {
+      liveGroupId: config.projector.groupId,
+      verify: options.verifyBeforeSwitch ?? false,
+      switch: options.switch,
+      dropOld: options.dropOld ?? false,
+      onProgress: (done, total) => {
+        if (bar && !bar.isActive) bar.start(total, 0);
+        bar?.update(done);
+      },
+    });
+  } catch (error) {
+    if (error instanceof InPlaceRebuildRefused) throw new UsageError(error.message);
+    throw error;
+  } finally {
+    bar?.stop();
+  }
+  // A difference found before the switch is a finding, as with diff: exit 1, nothing switched.
+  exitCode = report.differences.length === 0 ? 0 : 1;
+  if (options.json) {
+    printJson(report);
+    return;
+  }
+  print(
+    `rebuilt in ${NEXT_SCHEMA} from ${report.records} records: ${report.applied} applied, ${report.duplicates} duplicates skipped, ${report.deadLettered} dead-lettered`,
+  );
+  for (const { table, live: a, other: b } of report.differences) {
+    print(
+      `differs: ${table} (live ${a?.rows ?? '-'} rows ${a?.checksum ?? '-'}, rebuilt ${b?.rows ?? '-'} rows ${b?.checksum ?? '-'})`,
+    );
+  }
+  if (report.verified && report.differences.length === 0) print('verified: every table equals the live one');
+  if (report.differences.length > 0)
+    print(`not switched: ${report.differences.length} table(s) differ; the rebuild stays in ${NEXT_SCHEMA}`);
+  else if (report.switched) {
+    print(
+      `switched: the rebuilt read models are live (projector paused ${report.projectionPausedMs} ms); the old ones are ${report.droppedOld ? 'dropped' : `in ${PREVIOUS_SCHEMA}`}`,
+    );
+  } else print(`not switched (--no-switch): the rebuild stays in ${NEXT_SCHEMA}`);
+}
+
 function program(): Command {
   const cli = new Command('auditor')
     .description('Checks the trade-policy ledger: journal, topic, read models and signed checkpoints.')
@@ -182,11 +250,36 @@ function program(): Command {
 
   cli
     .command('rebuild')
-    .description('project the whole topic into another (migrated) database with the projector’s own code')
-    .requiredOption('--database-url <url>', 'the database to project into')
+    .description(
+      'project the whole topic with the projector’s own code: into another (migrated) database, or --in-place beside the live read models and then in their stead',
+    )
+    .requiredOption(
+      '--database-url <url>',
+      'the database to project into; with --in-place the live one, as the superuser the migrations connect as',
+    )
     .option('--reset', 'empty its read models first')
+    .option(
+      '--in-place',
+      'build into the side schema read_models_next of the live database while the live read models serve, then switch atomically',
+    )
+    .option(
+      '--verify-before-switch',
+      'with --in-place: switch only if every table’s checksum equals the live one’s',
+    )
+    .option(
+      '--no-switch',
+      'with --in-place: build (and verify) only; leave the new read models in read_models_next',
+    )
+    .option('--drop-old', 'with --in-place: drop the replaced read models right after the switch')
     .option('--json', 'JSON on stdout')
-    .action(async (options: { databaseUrl: string; reset?: boolean; json?: boolean }) => {
+    .action(async (options: RebuildCommandOptions) => {
+      if (options.inPlace) {
+        await rebuildInPlaceCommand(options);
+        return;
+      }
+      if (options.verifyBeforeSwitch || !options.switch || options.dropOld) {
+        throw new UsageError('--verify-before-switch, --no-switch and --drop-old go with --in-place');
+      }
       const report = await rebuildInto(loadConfig(), options.databaseUrl, options);
       if (options.json) printJson(report);
       else {
@@ -218,6 +311,15 @@ function program(): Command {
           `replayed up to position ${position} from ${report.records} records: ${report.applied} applied, ${report.beyond} later events left out, ${report.deadLettered} dead-lettered`,
         );
       }
+    });
+
+  cli
+    .command('drop-old-read-models')
+    .description('drop the read models a rebuild --in-place replaced (schema read_models_previous)')
+    .requiredOption('--database-url <url>', 'the live database, as the superuser the migrations connect as')
+    .action(async (options: { databaseUrl: string }) => {
+      const dropped = await withPool(options.databaseUrl, dropPreviousReadModels);
+      print(dropped ? `dropped ${PREVIOUS_SCHEMA}` : `no ${PREVIOUS_SCHEMA} to drop`);
     });
 
   const deadLetters = cli.command('dead-letters').description('records the projector set aside');

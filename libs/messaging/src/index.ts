@@ -2,7 +2,13 @@ export { assertEventTopic, createKafka, ensureEventTopic, KafkaCredentialsMissin
 export type { KafkaSettings, TopicSettings } from './kafka';
 export { EventProducer, partitionOf } from './event-producer';
 export type { OutgoingRecord } from './event-producer';
-export { readFirstRecords, readLastRecords, readTopic, topicWatermarks } from './topic-reader';
+export {
+  readFirstRecords,
+  readLastRecords,
+  readTopic,
+  readTopicRanges,
+  topicWatermarks,
+} from './topic-reader';
 export type { Watermarks } from './topic-reader';
 export type { StoredRecord } from './stored-record';
 export { NO_GENESIS, TopicInstances, genesisInstance, resolveInstance } from './topic-instance';

@@ -135,6 +135,19 @@ export async function readTopic(
   return [...read].sort(([a], [b]) => a - b).flatMap(([, records]) => records);
 }
 
+/**
+ * Reads the committed records of each partition's [from, to) in offset order (`to` at most the
+ * last stable offset). Used by the auditor to project a topic range by range; commits nothing.
+ */
+export function readTopicRanges(
+  kafka: Kafka,
+  topic: string,
+  ranges: ReadonlyMap<number, { readonly from: bigint; readonly to: bigint }>,
+  { groupPrefix = 'ledger-reader' }: { groupPrefix?: string } = {},
+): Promise<Map<number, StoredRecord[]>> {
+  return readRanges(kafka, topic, groupPrefix, ranges);
+}
+
 /** How far back (or forward) a search first looks; it widens fourfold each time it finds nothing. */
 const FIRST_WINDOW = 16n;
 
