@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Client, Pool, type ClientConfig, type PoolClient } from 'pg';
 import { readTopicRanges, type Kafka } from '@ledger/messaging';
-import { projectBatch } from '@ledger/projection';
+import { PROJECTION_LOCK, projectBatch } from '@ledger/projection';
 import { readModelChecksums } from '@ledger/read-models';
 import { differences, type TableDifference } from './diff';
 
@@ -44,8 +44,6 @@ class SideSchemaClient extends Client {
   }
 }
 
-/** 'project' in ASCII: the projection lock every projector batch takes (libs/projection settle.ts). */
-const PROJECTION_LOCK = `x'70726f6a656374'::bigint`;
 const LOCK_PROJECTION = `SELECT pg_advisory_lock(${PROJECTION_LOCK})`;
 const UNLOCK_PROJECTION = `SELECT pg_advisory_unlock(${PROJECTION_LOCK})`;
 /** One in-place rebuild at a time: both would build into the same side schemas. */

@@ -11,3 +11,4 @@ export { DEAD_LETTER_KINDS, deadLetterSummary, listDeadLetters, pageDeadLetters 
 export type { DeadLetter, DeadLetterKind, DeadLetterSummary } from './dead-letters';
 export { redriveDeadLetters } from './redrive';
 export type { RedriveReport } from './redrive';
+export { PROJECTION_LOCK } from './settle';

@@ -25,8 +25,11 @@ import { isTransientError } from './transient';
  * proceed side by side; wide ones (a rebuild, a catch-up) take turns.
  */
 const STREAM_LOCKS_MAX = 32;
-/** 'project' in ASCII, in the key space of the single-key advisory locks. */
-const PROJECTION_LOCK = `x'70726f6a656374'::bigint`;
+/**
+ * 'project' in ASCII, in the key space of the single-key advisory locks. Whoever holds it
+ * exclusively (a session lock of an in-place rebuild's switch) holds every projector batch back.
+ */
+export const PROJECTION_LOCK = `x'70726f6a656374'::bigint`;
 const LOCK_PROJECTION_SHARED = `SELECT pg_advisory_xact_lock_shared(${PROJECTION_LOCK})`;
 const LOCK_PROJECTION = `SELECT pg_advisory_xact_lock(${PROJECTION_LOCK})`;
 const LOCK_STREAMS = `
