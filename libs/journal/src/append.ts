@@ -13,7 +13,7 @@ import {
   type JournalEvent,
   type StreamType,
 } from '@ledger/contracts';
-import { EventRejected, IdempotencyKeyReused, StreamVersionConflict } from './errors';
+import { BatchAppendRefused, EventRejected, IdempotencyKeyReused, StreamVersionConflict } from './errors';
 import { EVENT_COLUMNS, ISO_MILLISECONDS, toEnvelope, type EventRow } from './event-row';
 
 export interface AppendRequest {
@@ -197,6 +197,49 @@ export async function reservePositions(
   };
 }
 
+/**
+ * The turns of several streams at once (see LOCK_STREAM_APPENDS), in the order of their lock
+ * keys, so two batches sharing streams never each hold a turn the other waits for.
+ */
+const LOCK_STREAMS_APPENDS = `
+  SELECT pg_current_xact_id_if_assigned()::text AS tx_id,
+         (SELECT count(pg_advisory_xact_lock(x'6a726e6c'::int, turn.key))
+          FROM (SELECT DISTINCT hashtext(id) AS key FROM unnest($1::text[]) AS id ORDER BY key) AS turn
+         ) AS locked`;
+
+/**
+ * reservePositions for the appends of a batch in one transaction: every stream's turn, then
+ * all the positions in one take under the shared lock, with the transaction id, as one append
+ * takes them. Each append gets the next run of positions, in the order given.
+ */
+export async function reserveBatchPositions(
+  client: Queryable,
+  appends: readonly { readonly streamId: string; readonly count: number }[],
+): Promise<PositionReservation[]> {
+  for (const { count } of appends) {
+    if (!Number.isSafeInteger(count) || count < 1) throw new Error(`cannot reserve ${count} positions`);
+  }
+  const total = appends.reduce((sum, { count }) => sum + count, 0);
+  if (total === 0) throw new Error('cannot reserve positions for no appends');
+  const streamIds = [...new Set(appends.map(({ streamId }) => streamId))];
+  const assigned = await client.query<{ tx_id: string | null }>(LOCK_STREAMS_APPENDS, [streamIds]);
+  if (assigned.rows[0].tx_id !== null) {
+    throw new Error('journal positions must be reserved before the transaction writes anything');
+  }
+  const results = (await client.query(takePositions(total))) as unknown as QueryResult<{
+    tx_id: string;
+    position: string;
+  }>[];
+  const taken = results[2];
+  const positions = taken.rows.map((row) => Number(row.position)).sort((a, b) => a - b);
+  let next = 0;
+  return appends.map(({ streamId, count }) => {
+    const slice = positions.slice(next, next + count);
+    next += count;
+    return { streamId, txId: taken.rows[0].tx_id, positions: slice };
+  });
+}
+
 type UnplacedEnvelope = Omit<AnyEventEnvelope, 'position'>;
 
 /**
@@ -204,8 +247,8 @@ type UnplacedEnvelope = Omit<AnyEventEnvelope, 'position'>;
  * on seeing what the transaction waited for). The caller commits; until then nothing is
  * visible, and readers of the journal stop before this append's positions (and every later
  * one), so keep the rest of the transaction short. Appends to other streams neither wait for
- * it nor are waited for. One append per transaction: the positions belong to its transaction
- * id. The append is the transaction's first write unless the caller reserved its positions
+ * it nor are waited for. One append per transaction (appendBatchInTransaction for several): the
+ * positions belong to its transaction id. The append is the transaction's first write unless the caller reserved its positions
  * (reservePositions). Throws StreamVersionConflict or IdempotencyKeyReused; the caller must
  * then roll back.
  */
@@ -221,31 +264,99 @@ export async function appendInTransaction(
     const replay = await replayOf(client, request.idempotency);
     if (replay) return replay;
   }
-  const { streamId, positions } =
-    reservation ?? (await reservePositions(client, request.streamId, request.events.length));
+  const taken = reservation ?? (await reservePositions(client, request.streamId, request.events.length));
+  assertReservedFor(request, taken);
+  const ids = request.events.map(() => uuidv7());
+
+  if (request.idempotency) {
+    const replay = await claimIdempotencyKey(client, request.idempotency, request.streamId, ids);
+    if (replay) return replay;
+  }
+  const events = await appendReserved(client, request, taken.positions, ids);
+  await client.query(NOTIFY_APPENDED, [String(events[events.length - 1].position)]);
+  return { replayed: false, events };
+}
+
+/**
+ * Appends to several streams, or several times to one (each request's expectedVersion the
+ * version the one before leaves), all or nothing in the caller's transaction, which must not
+ * have written anything yet. The positions of every request are taken at once, with the
+ * transaction id (reserveBatchPositions), in request order: the events come out in request
+ * order, and a stream's positions still increase with its versions. The idempotency claim
+ * covers the whole batch. Throws BatchAppendRefused (naming the request) or IdempotencyKeyReused;
+ * the caller must then roll back.
+ */
+export async function appendBatchInTransaction(
+  client: Queryable,
+  requests: readonly AppendRequest[],
+  idempotency?: IdempotencyClaim,
+): Promise<AppendResult> {
+  if (requests.length === 0) throw new Error('a batch append has no requests');
+  for (const request of requests) {
+    assertAppendable(request);
+    if (request.idempotency) throw new Error('a batch append is idempotent as a whole, not by request');
+  }
+  if (idempotency) {
+    const replay = await replayOf(client, idempotency);
+    if (replay) return replay;
+  }
+  const reservations = await reserveBatchPositions(
+    client,
+    requests.map((request) => ({ streamId: request.streamId, count: request.events.length })),
+  );
+  const ids = requests.map((request) => request.events.map(() => uuidv7()));
+  if (idempotency) {
+    // The key names the batch's first stream: the column is the stream of a single append,
+    // and the answer is found by the event ids, which cover every stream.
+    const replay = await claimIdempotencyKey(client, idempotency, requests[0].streamId, ids.flat());
+    if (replay) return replay;
+  }
+  const events: AnyEventEnvelope[] = [];
+  for (const [index, request] of requests.entries()) {
+    assertReservedFor(request, reservations[index]);
+    try {
+      events.push(...(await appendReserved(client, request, reservations[index].positions, ids[index])));
+    } catch (error) {
+      if (error instanceof StreamVersionConflict || error instanceof EventRejected) {
+        throw new BatchAppendRefused(index, error);
+      }
+      throw error;
+    }
+  }
+  await client.query(NOTIFY_APPENDED, [String(events[events.length - 1].position)]);
+  return { replayed: false, events };
+}
+
+function assertReservedFor(request: AppendRequest, { streamId, positions }: PositionReservation): void {
   if (streamId !== request.streamId || positions.length !== request.events.length) {
     throw new Error(
       `${positions.length} positions reserved in ${streamId} for ${request.events.length} events in ${request.streamId}`,
     );
   }
-  const ids = request.events.map(() => uuidv7());
+}
 
-  if (request.idempotency) {
-    const { keyId, key, fingerprint } = request.idempotency;
-    const claimed = await client.query(CLAIM_IDEMPOTENCY_KEY, [
-      keyId,
-      key,
-      fingerprint,
-      request.streamId,
-      ids,
-    ]);
-    if (claimed.rowCount === 0) {
-      const replay = await replayOf(client, request.idempotency);
-      if (!replay) throw new IdempotencyKeyReused(key);
-      return replay;
-    }
-  }
+/** Claims the key for these events; the first answer instead when another request holds it. */
+async function claimIdempotencyKey(
+  client: Queryable,
+  claim: IdempotencyClaim,
+  streamId: string,
+  ids: readonly string[],
+): Promise<AppendResult | null> {
+  const { keyId, key, fingerprint } = claim;
+  const claimed = await client.query(CLAIM_IDEMPOTENCY_KEY, [keyId, key, fingerprint, streamId, ids]);
+  if (claimed.rowCount !== 0) return null;
+  const replay = await replayOf(client, claim);
+  if (!replay) throw new IdempotencyKeyReused(key);
+  return replay;
+}
 
+/** Version check, hash chain, contract check and insert of one append whose positions are taken. */
+async function appendReserved(
+  client: Queryable,
+  request: AppendRequest,
+  positions: readonly number[],
+  ids: readonly string[],
+): Promise<AnyEventEnvelope[]> {
   const { lastRecordedAt, prevHash } = await advanceStream(client, request);
   const unplaced = hashChain(request, ids, lastRecordedAt, prevHash);
 
@@ -272,8 +383,7 @@ export async function appendInTransaction(
     events.map((event) => event.hash),
     events.map((event) => JSON.stringify(event.data)),
   ]);
-  await client.query(NOTIFY_APPENDED, [String(positions[positions.length - 1])]);
-  return { replayed: false, events };
+  return events;
 }
 
 /** The first answer to this key, null if there is none; IdempotencyKeyReused if it answered another request. */
