@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import { validateSync } from 'class-validator';
 import type { Citation } from '@ledger/contracts';
 import {
   ApiProblems,
@@ -70,7 +70,7 @@ export class BatchesController {
     @Body() body: BatchDto,
     @Exchange() { request, response, caller }: WriteExchange,
   ): Promise<BatchAnswerDto> {
-    const items = await batchItems(body.items);
+    const items = batchItems(body.items);
     const outcome = await this.commands.execute(
       new RecordPolicyBatch(items, {
         caller,
@@ -92,26 +92,25 @@ export class BatchesController {
 }
 
 /** Each item's body checked with its single route's DTO; 400 naming every bad field of every item. */
-async function batchItems(items: readonly BatchItemDto[]): Promise<BatchItem[]> {
-  const checked = await Promise.all(
-    items.map(async (item, index) => {
-      const body = plainToInstance(COMMAND_BODIES[item.command], item.body) as {
-        citation: object;
-        id?: string;
-      };
-      const problems = await validate(body, {
-        whitelist: true,
-        forbidNonWhitelisted: true,
-        forbidUnknownValues: true,
-        validationError: { target: false, value: false },
-      });
-      const errors: FieldError[] = fieldErrors(problems, `items.${index}.body`);
-      if (body.id !== undefined && body.id !== item.streamId) {
-        errors.push({ field: `items.${index}.body.id`, message: 'id must be the same as the item streamId' });
-      }
-      return { item, body, errors };
-    }),
-  );
+function batchItems(items: readonly BatchItemDto[]): BatchItem[] {
+  // Synchronously: every body validator is synchronous, and a thousand promises cost more than the checks.
+  const checked = items.map((item, index) => {
+    const body = plainToInstance(COMMAND_BODIES[item.command], item.body) as {
+      citation: object;
+      id?: string;
+    };
+    const problems = validateSync(body, {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      validationError: { target: false, value: false },
+    });
+    const errors: FieldError[] = fieldErrors(problems, `items.${index}.body`);
+    if (body.id !== undefined && body.id !== item.streamId) {
+      errors.push({ field: `items.${index}.body.id`, message: 'id must be the same as the item streamId' });
+    }
+    return { item, body, errors };
+  });
   const errors = checked.flatMap((checkedItem) => checkedItem.errors);
   if (errors.length > 0) throw validationProblem(errors);
   return checked.map(({ item, body: { citation, id, ...fields } }) => ({
