@@ -13,6 +13,7 @@ import {
 } from '@ledger/contracts';
 import { EventProducer, createKafka, ensureEventTopic, type Kafka } from '@ledger/messaging';
 import { measureAppendThroughput } from './append-throughput';
+import { measureBatchImport } from './batch-import';
 import { createMigratedDatabase, databaseUrlFor, dropDatabase } from './databases';
 import {
   measureConsumeOnly,
@@ -23,7 +24,7 @@ import {
 } from './measurements';
 import { generatePolicyLedger } from './policy-ledger';
 import { seededRandom } from './random';
-import { formatAppendReport, formatReport } from './report';
+import { formatAppendReport, formatBatchImportReport, formatReport } from './report';
 import { measureRelayLatency } from './relay-latency';
 import { measureTariffLatency, tariffQueries } from './tariff-latency';
 
@@ -32,12 +33,13 @@ import { measureTariffLatency, tariffQueries } from './tariff-latency';
  * [--appends-only]`: puts N events on a fresh topic and measures, in one run, the projector's
  * rebuild against a naive baseline and against what Kafka and Postgres can do at best, then the
  * tariff query's latency, the relay's latency and the journal's append throughput with 1, 4 and
- * 32 concurrent writers against Postgres's own commit rate (A events per run). `--appends-only`
- * measures the appends alone.
+ * 32 concurrent writers against Postgres's own commit rate (A events per run), and a batch import
+ * of B events through POST /v1/batches against COPY of the same rows. `--appends-only` measures
+ * the appends and the batch import alone.
  */
 
 const USAGE =
-  'usage: npm run bench -- [--events N] [--baseline-events M] [--queries Q] [--seed S] [--appends A] [--appends-only]';
+  'usage: npm run bench -- [--events N] [--baseline-events M] [--queries Q] [--seed S] [--appends A] [--batch-events B] [--appends-only]';
 const PARTITIONS = 6;
 /** Records per producer request: a few hundred KB per partition, under the broker's 1 MB batch limit. */
 const PRODUCE_BATCH = 1_000;
@@ -57,6 +59,7 @@ interface Options {
   readonly queries: number;
   readonly seed: number;
   readonly appends: number;
+  readonly batchEvents: number;
   readonly appendsOnly: boolean;
 }
 
@@ -77,6 +80,7 @@ function parseOptions(args: readonly string[]): Options {
       queries: { type: 'string' },
       seed: { type: 'string' },
       appends: { type: 'string' },
+      'batch-events': { type: 'string' },
       'appends-only': { type: 'boolean' },
     },
     strict: true,
@@ -88,6 +92,7 @@ function parseOptions(args: readonly string[]): Options {
     queries: positiveInteger('queries', values.queries, 500),
     seed: positiveInteger('seed', values.seed, 20250402),
     appends: positiveInteger('appends', values.appends, 1_200),
+    batchEvents: positiveInteger('batch-events', values['batch-events'], 20_000),
     appendsOnly: values['appends-only'] ?? false,
   };
 }
@@ -172,15 +177,30 @@ async function openDatabase(cleanup: Cleanup, serverUrl: string, name: string): 
   return pool;
 }
 
-/** The journal's append throughput with concurrent writers, in a database of its own. */
+/**
+ * The journal's append throughput with concurrent writers, then the batch import against COPY,
+ * each in databases of their own.
+ */
 async function appendThroughput(options: Options, cleanup: Cleanup, runId: string): Promise<string> {
   const { databaseUrl } = loadConfig();
   const name = `ledger_bench_${runId}_appends`;
   await openDatabase(cleanup, databaseUrl, name);
   log(`append throughput: ${options.appends} events per run ...`);
-  return formatAppendReport(
+  const appends = formatAppendReport(
     await measureAppendThroughput(databaseUrlFor(databaseUrl, name), options.appends, runId, log),
   );
+
+  const batchesName = `ledger_bench_${runId}_batches`;
+  const batchesDb = await openDatabase(cleanup, databaseUrl, batchesName);
+  const copyDb = await openDatabase(cleanup, databaseUrl, `ledger_bench_${runId}_batches_copy`);
+  log(`batch import: ${options.batchEvents} events through POST /v1/batches, then COPY of the same rows ...`);
+  const batchImport = await measureBatchImport(
+    { url: databaseUrlFor(databaseUrl, batchesName), pool: batchesDb },
+    copyDb,
+    options.batchEvents,
+    runId,
+  );
+  return `${appends}\n\n${formatBatchImportReport(batchImport)}`;
 }
 
 async function bench(options: Options, cleanup: Cleanup): Promise<string> {

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { WRITER_COUNTS, type AppendMode, type AppendThroughput } from './append-throughput';
+import type { BatchImportThroughput } from './batch-import';
 import type { Measurement } from './measurements';
 import type { RelayLatency } from './relay-latency';
 import type { LatencySummary } from './tariff-latency';
@@ -89,4 +90,16 @@ export function formatAppendReport(results: readonly AppendThroughput[]): string
   return [`append throughput, events/s (${os.availableParallelism()} CPUs here):`, header, ...rows].join(
     '\n',
   );
+}
+
+/** The batch route next to COPY of the rows it wrote, both in events/s. */
+export function formatBatchImportReport({ batches, copy }: BatchImportThroughput): string {
+  const batchRate = batches.events / batches.seconds;
+  const copyRate = copy.events / copy.seconds;
+  return [
+    `batch import, events/s (${batches.events} events, ${os.availableParallelism()} CPUs here):`,
+    `${'batch import (POST /v1/batches, 1000 commands a request)'.padEnd(58)}${number(batchRate).padStart(12)}`,
+    `${'PG COPY of the same rows (journal.streams, journal.events)'.padEnd(58)}${number(copyRate).padStart(12)}`,
+    `${'batch import / COPY'.padEnd(58)}${`${(batchRate / copyRate).toFixed(2)}x`.padStart(12)}`,
+  ].join('\n');
 }

@@ -692,6 +692,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record up to 1000 commands across streams, all or none
+         * @description Each item is a command with the body of its single write route, checked the same way and decided against its stream as the items before it leave it. Any refused item refuses the batch: nothing is recorded, and the problem names the item (`items.<index>` in its field errors). expectedVersion is the If-Match of an item. With Idempotency-Key, a retry with the same key and body answers the first answer again (Idempotent-Replayed: true).
+         */
+        post: operations["batchesAppend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tariffs": {
         parameters: {
             query?: never;
@@ -1497,6 +1517,50 @@ export interface components {
             retractedEventId: string;
             /** @example Entered against the wrong measure */
             reason: string;
+        };
+        BatchItemDto: {
+            /**
+             * @example ChangeTariffRate
+             * @enum {string}
+             */
+            command: "ImposeTariff" | "ChangeTariffRate" | "SuspendTariff" | "LiftTariff" | "ChangeTariffValidity" | "AnnounceTariff" | "WithdrawTariff" | "PostponeTariff" | "SuspendTariffPoints" | "AmendTariffProducts" | "ImposeExportControl" | "AmendExportControlItems" | "SuspendExportControl" | "LiftExportControl" | "ChangeExportControlValidity" | "ReportExportLicences" | "ApplyForLicence" | "ApproveLicence" | "DenyLicence" | "RevokeLicence" | "ConcludeAgreement" | "RetractEvent";
+            /** @example us-ieepa-reciprocal-cn */
+            streamId: string;
+            /**
+             * @description The stream version the item is based on, as If-Match on a single write (0 = a new stream); an earlier item of the batch on the same stream counts
+             * @example 1
+             */
+            expectedVersion?: number;
+            /**
+             * @description The body of the command's single write route (for a creation, `id` may only repeat streamId)
+             * @example {
+             *       "citation": {
+             *         "reference": "Executive Order 14259"
+             *       },
+             *       "rate": 84,
+             *       "validFrom": "2025-04-09T04:01:00Z"
+             *     }
+             */
+            body: {
+                [key: string]: unknown;
+            };
+        };
+        BatchDto: {
+            items: components["schemas"]["BatchItemDto"][];
+        };
+        BatchEventDto: {
+            /** @example us-ieepa-reciprocal-cn */
+            streamId: string;
+            /** @example 2 */
+            streamVersion: number;
+            /** @example 1207 */
+            position: number;
+            /** Format: uuid */
+            eventId: string;
+        };
+        BatchAnswerDto: {
+            /** @description The recorded events, in item order */
+            events: components["schemas"]["BatchEventDto"][];
         };
         ProductScopeDto: {
             /** @enum {string} */
@@ -6303,6 +6367,138 @@ export interface operations {
                 };
             };
             /** @description Body larger than HTTP_BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests from this key or address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or too busy (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    batchesAppend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Recorded on every event */
+                "X-Correlation-Id"?: string;
+                /** @description A retry with the same key and body returns the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchDto"];
+            };
+        };
+        responses: {
+            /** @description The recorded events, in item order */
+            201: {
+                headers: {
+                    /** @description The last event position: send it on a read to read this batch */
+                    "Consistency-Token"?: string;
+                    /** @description `true` when the answer is that of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchAnswerDto"];
+                };
+            };
+            /** @description Malformed or invalid items, more than 1000 items, or an event breaking the event schema (field errors name the item) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The key has no role allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description An item names an unknown stream */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A business rule forbids an item, or an item's stream kept changing under the batch */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description An item's expectedVersion is stale (ETag: the stream's current version) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Body larger than HTTP_BATCH_BODY_LIMIT */
             413: {
                 headers: {
                     [name: string]: unknown;

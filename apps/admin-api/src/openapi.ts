@@ -16,12 +16,14 @@ export const ADMIN_API_DOCUMENT: HttpAppOptions = {
     { name: 'licences', description: 'Record export licence applications and decisions' },
     { name: 'agreements', description: 'Record concluded trade agreements' },
     { name: 'corrections', description: 'Retract an event recorded in error' },
+    { name: 'batches', description: 'Record many commands across streams at once, all or none' },
     { name: 'views', description: 'Read the bitemporal views: what applies at asOf, as known at knownAt' },
     { name: 'audit', description: 'Check the journal against the signed checkpoints' },
     { name: 'ledger', description: 'The event contract and the checkpoint public key' },
     { name: 'keys', description: 'Issue, rotate, revoke and list API keys' },
     { name: 'operations', description: 'Liveness, readiness and metrics' },
   ],
+  batchPaths: ['/v1/batches'],
 };
 
 /**

@@ -1,12 +1,14 @@
 import { DomainError, type DomainErrorKind } from '@ledger/domain';
 import { ApiKeyNotLive, InvalidKeyChange, Problem, UnknownApiKey, type ProblemMapper } from '@ledger/http';
 import { EventRejected, IdempotencyKeyReused, StreamVersionConflict } from '@ledger/journal';
+import { BatchItemRefused } from './writes/record-policy-batch.command';
 import { StaleStreamVersion } from './writes/record-policy-event.command';
 
 const DOMAIN_STATUS: Record<DomainErrorKind, number> = { invalid: 400, conflict: 409, 'not-found': 404 };
 
 /** The one table from the admin API's errors to HTTP answers. */
 export const adminApiProblems: ProblemMapper = (error) => {
+  if (error instanceof BatchItemRefused) return batchItemProblem(error);
   if (error instanceof DomainError) {
     const status = DOMAIN_STATUS[error.kind];
     const errors = error.field ? [{ field: error.field, message: error.message }] : undefined;
@@ -41,3 +43,24 @@ export const adminApiProblems: ProblemMapper = (error) => {
   }
   return undefined;
 };
+
+/**
+ * The problem the item would have met as a single write, its fields named under the item
+ * (`items.3.body.rate`), or the item itself when the problem names no field.
+ */
+function batchItemProblem({ index, reason }: BatchItemRefused): Problem | undefined {
+  const problem = adminApiProblems(reason);
+  if (!problem) return undefined;
+  const item = `items.${index}`;
+  const errors = problem.errors?.map(({ field, message }) => ({
+    field: `${item}.body.${field}`,
+    message,
+  })) ?? [{ field: item, message: problem.detail }];
+  return new Problem(
+    problem.status,
+    problem.code,
+    `Item ${index}: ${problem.detail}`,
+    errors,
+    problem.headers,
+  );
+}

@@ -206,6 +206,13 @@ class LedgerEnvironment {
   @IsInt({ message: 'HTTP_BODY_LIMIT must be an integer (bytes)' })
   HTTP_BODY_LIMIT = 256 * 1024;
 
+  /** Largest body of a batch route (POST /v1/batches: up to 1000 commands), refused with 413 the same way. */
+  @Transform(toInt)
+  @Max(64 * 1024 * 1024)
+  @Min(1024)
+  @IsInt({ message: 'HTTP_BATCH_BODY_LIMIT must be an integer (bytes)' })
+  HTTP_BATCH_BODY_LIMIT = 8 * 1024 * 1024;
+
   /** Time a client has to send its request headers; slow-header clients (Slowloris) are cut off. */
   @Transform(toInt)
   @Max(600_000)
@@ -444,6 +451,7 @@ export interface LedgerConfig {
     readonly host: string;
     readonly opsHost: string;
     readonly bodyLimitBytes: number;
+    readonly batchBodyLimitBytes: number;
     readonly headersTimeoutMs: number;
     readonly requestTimeoutMs: number;
     readonly keepAliveTimeoutMs: number;
@@ -550,6 +558,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       host: parsed.HTTP_HOST,
       opsHost: parsed.OPS_HOST,
       bodyLimitBytes: parsed.HTTP_BODY_LIMIT,
+      batchBodyLimitBytes: parsed.HTTP_BATCH_BODY_LIMIT,
       headersTimeoutMs: parsed.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: parsed.HTTP_KEEP_ALIVE_TIMEOUT_MS,

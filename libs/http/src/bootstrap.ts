@@ -3,6 +3,7 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
+import { json, type OptionsJson } from 'body-parser';
 import type { Request } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -124,7 +125,10 @@ function refuseNulCharacters(
   next(fields.length > 0 ? validationProblem(fields) : undefined);
 }
 
-export type HttpAppOptions = ApiDocumentOptions;
+export interface HttpAppOptions extends ApiDocumentOptions {
+  /** Routes whose bodies may be as large as HTTP_BATCH_BODY_LIMIT instead of HTTP_BODY_LIMIT. */
+  readonly batchPaths?: readonly string[];
+}
 
 /** Builds (without listening) an HTTP app with the ledger's common settings. */
 export async function createHttpApp(
@@ -139,13 +143,17 @@ export async function createHttpApp(
   const config = app.get<LedgerConfig>(LEDGER_CONFIG);
   app.use(SECURITY_HEADERS);
   app.use(refuseBeforeParsing);
-  app.useBodyParser('json', {
-    limit: config.http.bodyLimitBytes,
-    // Bodies are small JSON: a compressed one is refused (415), so no inflating of untrusted data.
+  const parsing: OptionsJson = {
+    // Bodies are JSON of bounded size: a compressed one is refused (415), so no inflating of untrusted data.
     inflate: false,
     type: ['application/json', 'application/*+json'],
     reviver: refusePrototypeKeys,
-  });
+  };
+  // A body parsed here is not parsed again by the parser below (body-parser skips a parsed request).
+  for (const path of options.batchPaths ?? []) {
+    app.use(path, json({ ...parsing, limit: config.http.batchBodyLimitBytes }));
+  }
+  app.useBodyParser('json', { ...parsing, limit: config.http.bodyLimitBytes });
   app.use(parseErrorsAsProblems);
   app.use(refuseNulCharacters);
   app.enableShutdownHooks();

@@ -29,7 +29,7 @@ export {
 } from './auth/api-key.guard';
 export { THROTTLERS } from './edge/throttling';
 export { AuthModule } from './auth/auth.module';
-export { Problem, validationProblem, type FieldError } from './problems/problem';
+export { Problem, fieldErrors, validationProblem, type FieldError } from './problems/problem';
 export {
   ApiProblems,
   FieldErrorDto,

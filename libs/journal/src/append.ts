@@ -13,7 +13,7 @@ import {
   type JournalEvent,
   type StreamType,
 } from '@ledger/contracts';
-import { EventRejected, IdempotencyKeyReused, StreamVersionConflict } from './errors';
+import { BatchAppendRefused, EventRejected, IdempotencyKeyReused, StreamVersionConflict } from './errors';
 import { EVENT_COLUMNS, ISO_MILLISECONDS, toEnvelope, type EventRow } from './event-row';
 
 export interface AppendRequest {
@@ -152,6 +152,46 @@ const INSERT_EVENTS = `
               $13::text[], $14::text[], $15::jsonb[])
        AS e(position, id, stream_version, type, schema_version, recorded_at, prev_hash, hash, data)`;
 
+/** CREATE_STREAM for the new streams of a batch; those not returned exist already. */
+const CREATE_STREAMS = `
+  INSERT INTO journal.streams (stream_id, stream_type, version, last_recorded_at)
+  SELECT id, type, version, date_trunc('milliseconds', clock_timestamp())
+  FROM unnest($1::text[], $2::text[], $3::int[]) AS stream(id, type, version)
+  ON CONFLICT DO NOTHING
+  RETURNING stream_id, to_char(last_recorded_at AT TIME ZONE 'UTC', ${ISO_MILLISECONDS}) AS last_recorded_at`;
+
+/** LOCK_STREAM for the existing streams of a batch, in a fixed order. */
+const LOCK_STREAMS = `
+  SELECT stream_id, stream_type, version FROM journal.streams
+  WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE`;
+
+/** ADVANCE_STREAM for the existing streams of a batch, each by its number of new events. */
+const ADVANCE_STREAMS = `
+  UPDATE journal.streams AS stream
+  SET version = stream.version + advance.count,
+      last_recorded_at = greatest(date_trunc('milliseconds', clock_timestamp()),
+                                  stream.last_recorded_at + advance.count * interval '1 millisecond')
+  FROM unnest($1::text[], $2::int[]) AS advance(id, count)
+  WHERE stream.stream_id = advance.id
+  RETURNING stream.stream_id,
+            to_char(stream.last_recorded_at AT TIME ZONE 'UTC', ${ISO_MILLISECONDS}) AS last_recorded_at`;
+
+/** LAST_HASH of each existing stream of a batch. */
+const LAST_HASHES = `
+  SELECT event.stream_id, event.hash
+  FROM journal.events AS event
+  JOIN unnest($1::text[], $2::int[]) AS head(id, version)
+    ON event.stream_id = head.id AND event.stream_version = head.version`;
+
+/** INSERT_EVENTS for the events of a whole batch: every column per event. */
+const INSERT_BATCH_EVENTS = `
+  INSERT INTO journal.events (
+    position, id, stream_id, stream_type, stream_version, type, schema_version, recorded_at,
+    actor, correlation_id, causation_id, citation, prev_hash, hash, data)
+  SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::text[],
+                       $7::int[], $8::timestamptz[], $9::jsonb[], $10::text[], $11::text[],
+                       $12::jsonb[], $13::text[], $14::text[], $15::jsonb[])`;
+
 const NOTIFY_APPENDED = `SELECT pg_notify('${JOURNAL_APPENDED_CHANNEL}', $1)`;
 
 type Queryable = Pick<ClientBase, 'query'>;
@@ -197,6 +237,49 @@ export async function reservePositions(
   };
 }
 
+/**
+ * The turns of several streams at once (see LOCK_STREAM_APPENDS), in the order of their lock
+ * keys, so two batches sharing streams never each hold a turn the other waits for.
+ */
+const LOCK_STREAMS_APPENDS = `
+  SELECT pg_current_xact_id_if_assigned()::text AS tx_id,
+         (SELECT count(pg_advisory_xact_lock(x'6a726e6c'::int, turn.key))
+          FROM (SELECT DISTINCT hashtext(id) AS key FROM unnest($1::text[]) AS id ORDER BY key) AS turn
+         ) AS locked`;
+
+/**
+ * reservePositions for the appends of a batch in one transaction: every stream's turn, then
+ * all the positions in one take under the shared lock, with the transaction id, as one append
+ * takes them. Each append gets the next run of positions, in the order given.
+ */
+export async function reserveBatchPositions(
+  client: Queryable,
+  appends: readonly { readonly streamId: string; readonly count: number }[],
+): Promise<PositionReservation[]> {
+  for (const { count } of appends) {
+    if (!Number.isSafeInteger(count) || count < 1) throw new Error(`cannot reserve ${count} positions`);
+  }
+  const total = appends.reduce((sum, { count }) => sum + count, 0);
+  if (total === 0) throw new Error('cannot reserve positions for no appends');
+  const streamIds = [...new Set(appends.map(({ streamId }) => streamId))];
+  const assigned = await client.query<{ tx_id: string | null }>(LOCK_STREAMS_APPENDS, [streamIds]);
+  if (assigned.rows[0].tx_id !== null) {
+    throw new Error('journal positions must be reserved before the transaction writes anything');
+  }
+  const results = (await client.query(takePositions(total))) as unknown as QueryResult<{
+    tx_id: string;
+    position: string;
+  }>[];
+  const taken = results[2];
+  const positions = taken.rows.map((row) => Number(row.position)).sort((a, b) => a - b);
+  let next = 0;
+  return appends.map(({ streamId, count }) => {
+    const slice = positions.slice(next, next + count);
+    next += count;
+    return { streamId, txId: taken.rows[0].tx_id, positions: slice };
+  });
+}
+
 type UnplacedEnvelope = Omit<AnyEventEnvelope, 'position'>;
 
 /**
@@ -204,8 +287,8 @@ type UnplacedEnvelope = Omit<AnyEventEnvelope, 'position'>;
  * on seeing what the transaction waited for). The caller commits; until then nothing is
  * visible, and readers of the journal stop before this append's positions (and every later
  * one), so keep the rest of the transaction short. Appends to other streams neither wait for
- * it nor are waited for. One append per transaction: the positions belong to its transaction
- * id. The append is the transaction's first write unless the caller reserved its positions
+ * it nor are waited for. One append per transaction (appendBatchInTransaction for several): the
+ * positions belong to its transaction id. The append is the transaction's first write unless the caller reserved its positions
  * (reservePositions). Throws StreamVersionConflict or IdempotencyKeyReused; the caller must
  * then roll back.
  */
@@ -221,31 +304,241 @@ export async function appendInTransaction(
     const replay = await replayOf(client, request.idempotency);
     if (replay) return replay;
   }
-  const { streamId, positions } =
-    reservation ?? (await reservePositions(client, request.streamId, request.events.length));
+  const taken = reservation ?? (await reservePositions(client, request.streamId, request.events.length));
+  assertReservedFor(request, taken);
+  const ids = request.events.map(() => uuidv7());
+
+  if (request.idempotency) {
+    const replay = await claimIdempotencyKey(client, request.idempotency, request.streamId, ids);
+    if (replay) return replay;
+  }
+  const events = await appendReserved(client, request, taken.positions, ids);
+  await client.query(NOTIFY_APPENDED, [String(events[events.length - 1].position)]);
+  return { replayed: false, events };
+}
+
+/**
+ * Appends to several streams, or several times to one (each request's expectedVersion the
+ * version the one before leaves), all or nothing in the caller's transaction, which must not
+ * have written anything yet. The positions of every request are taken at once, with the
+ * transaction id (reserveBatchPositions), in request order: the events come out in request
+ * order, and a stream's positions still increase with its versions. The idempotency claim
+ * covers the whole batch. Throws BatchAppendRefused (naming the request) or IdempotencyKeyReused;
+ * the caller must then roll back.
+ */
+export async function appendBatchInTransaction(
+  client: Queryable,
+  requests: readonly AppendRequest[],
+  idempotency?: IdempotencyClaim,
+): Promise<AppendResult> {
+  if (requests.length === 0) throw new Error('a batch append has no requests');
+  for (const request of requests) {
+    assertAppendable(request);
+    if (request.idempotency) throw new Error('a batch append is idempotent as a whole, not by request');
+  }
+  if (idempotency) {
+    const replay = await replayOf(client, idempotency);
+    if (replay) return replay;
+  }
+  const reservations = await reserveBatchPositions(
+    client,
+    requests.map((request) => ({ streamId: request.streamId, count: request.events.length })),
+  );
+  const ids = requests.map((request) => request.events.map(() => uuidv7()));
+  if (idempotency) {
+    // The key names the batch's first stream: the column is the stream of a single append,
+    // and the answer is found by the event ids, which cover every stream.
+    const replay = await claimIdempotencyKey(client, idempotency, requests[0].streamId, ids.flat());
+    if (replay) return replay;
+  }
+  requests.forEach((request, index) => assertReservedFor(request, reservations[index]));
+  const streams = await advanceStreams(client, requests);
+
+  const events: AnyEventEnvelope[] = [];
+  for (const [index, request] of requests.entries()) {
+    const stream = streams.get(request.streamId)!;
+    // The stream's new events, over all its requests, are stamped as one append's would be.
+    const remaining = stream.count - stream.appended - request.events.length;
+    const lastRecordedAt = new Date(stream.lastMillis - remaining).toISOString();
+    const appended = hashChain(request, ids[index], lastRecordedAt, stream.prevHash).map((envelope, offset) =>
+      placeAt(envelope, reservations[index].positions[offset]),
+    );
+    const violations = appended.flatMap((event) => validateEnvelope(event));
+    if (violations.length > 0) throw new BatchAppendRefused(index, new EventRejected(violations));
+    stream.appended += request.events.length;
+    stream.prevHash = appended[appended.length - 1].hash;
+    events.push(...appended);
+  }
+  await client.query(INSERT_BATCH_EVENTS, [
+    events.map((event) => event.position),
+    events.map((event) => event.id),
+    events.map((event) => event.streamId),
+    events.map((event) => event.streamType),
+    events.map((event) => event.streamVersion),
+    events.map((event) => event.type),
+    events.map((event) => event.schemaVersion),
+    events.map((event) => event.recordedAt),
+    events.map((event) => JSON.stringify(event.actor)),
+    events.map((event) => event.correlationId),
+    events.map((event) => event.causationId),
+    events.map((event) => (event.citation === null ? null : JSON.stringify(event.citation))),
+    events.map((event) => event.prevHash),
+    events.map((event) => event.hash),
+    events.map((event) => JSON.stringify(event.data)),
+  ]);
+  await client.query(NOTIFY_APPENDED, [String(events[events.length - 1].position)]);
+  return { replayed: false, events };
+}
+
+/** A stream of a batch: where its new events start and how they are stamped and chained. */
+interface BatchStream {
+  readonly streamType: StreamType;
+  /** The version the stream's first request expects. */
+  readonly base: number;
+  /** The index of the stream's first request. */
+  readonly first: number;
+  /** New events in all the stream's requests. */
+  count: number;
+  /** Of them, those already chained. */
+  appended: number;
+  lastMillis: number;
+  prevHash: string | null;
+}
+
+/**
+ * advanceStream for every stream of a batch at once, in a few statements whatever the number
+ * of streams: creates the new ones, checks and advances the others, and reads the hash each
+ * chain continues from. A stream's later requests must expect the version its earlier ones
+ * leave. Throws BatchAppendRefused for the first request (in batch order) whose version is
+ * not the stream's.
+ */
+async function advanceStreams(
+  client: Queryable,
+  requests: readonly AppendRequest[],
+): Promise<Map<string, BatchStream>> {
+  const streams = new Map<string, BatchStream>();
+  const conflicts: { index: number; conflict: StreamVersionConflict }[] = [];
+  for (const [index, request] of requests.entries()) {
+    const stream = streams.get(request.streamId);
+    if (!stream) {
+      streams.set(request.streamId, {
+        streamType: request.streamType,
+        base: request.expectedVersion,
+        first: index,
+        count: request.events.length,
+        appended: 0,
+        lastMillis: 0,
+        prevHash: null,
+      });
+      continue;
+    }
+    if (stream.streamType !== request.streamType) {
+      throw new Error(
+        `stream ${request.streamId} is a ${stream.streamType} stream, not ${request.streamType}`,
+      );
+    }
+    const version = stream.base + stream.count;
+    if (request.expectedVersion !== version) {
+      conflicts.push({
+        index,
+        conflict: new StreamVersionConflict(request.streamId, request.expectedVersion, version),
+      });
+    }
+    stream.count += request.events.length;
+  }
+  const created = [...streams].filter(([, stream]) => stream.base === 0);
+  const existing = [...streams].filter(([, stream]) => stream.base > 0);
+
+  if (created.length > 0) {
+    const { rows } = await client.query<{ stream_id: string; last_recorded_at: string }>(CREATE_STREAMS, [
+      created.map(([id]) => id),
+      created.map(([, stream]) => stream.streamType),
+      created.map(([, stream]) => stream.count),
+    ]);
+    const made = new Map(rows.map((row) => [row.stream_id, Date.parse(row.last_recorded_at)]));
+    for (const [id, stream] of created) {
+      const lastMillis = made.get(id);
+      if (lastMillis === undefined) {
+        const current = await client.query<{ version: number }>(CURRENT_VERSION, [id]);
+        conflicts.push({
+          index: stream.first,
+          conflict: new StreamVersionConflict(id, 0, current.rows[0]?.version ?? 0),
+        });
+      } else {
+        stream.lastMillis = lastMillis;
+      }
+    }
+  }
+
+  if (existing.length > 0) {
+    const ids = existing.map(([id]) => id);
+    const locked = await client.query<{ stream_id: string; stream_type: StreamType; version: number }>(
+      LOCK_STREAMS,
+      [ids],
+    );
+    const found = new Map(locked.rows.map((row) => [row.stream_id, row]));
+    for (const [id, stream] of existing) {
+      const row = found.get(id);
+      if (!row || row.version !== stream.base) {
+        conflicts.push({
+          index: stream.first,
+          conflict: new StreamVersionConflict(id, stream.base, row?.version ?? 0),
+        });
+      } else if (row.stream_type !== stream.streamType) {
+        throw new Error(`stream ${id} is a ${row.stream_type} stream, not ${stream.streamType}`);
+      }
+    }
+  }
+
+  const firstConflict = conflicts.sort((a, b) => a.index - b.index).at(0);
+  if (firstConflict) throw new BatchAppendRefused(firstConflict.index, firstConflict.conflict);
+
+  if (existing.length > 0) {
+    const advanced = await client.query<{ stream_id: string; last_recorded_at: string }>(ADVANCE_STREAMS, [
+      existing.map(([id]) => id),
+      existing.map(([, stream]) => stream.count),
+    ]);
+    for (const row of advanced.rows)
+      streams.get(row.stream_id)!.lastMillis = Date.parse(row.last_recorded_at);
+    const heads = await client.query<{ stream_id: string; hash: string }>(LAST_HASHES, [
+      existing.map(([id]) => id),
+      existing.map(([, stream]) => stream.base),
+    ]);
+    for (const row of heads.rows) streams.get(row.stream_id)!.prevHash = row.hash;
+  }
+  return streams;
+}
+
+function assertReservedFor(request: AppendRequest, { streamId, positions }: PositionReservation): void {
   if (streamId !== request.streamId || positions.length !== request.events.length) {
     throw new Error(
       `${positions.length} positions reserved in ${streamId} for ${request.events.length} events in ${request.streamId}`,
     );
   }
-  const ids = request.events.map(() => uuidv7());
+}
 
-  if (request.idempotency) {
-    const { keyId, key, fingerprint } = request.idempotency;
-    const claimed = await client.query(CLAIM_IDEMPOTENCY_KEY, [
-      keyId,
-      key,
-      fingerprint,
-      request.streamId,
-      ids,
-    ]);
-    if (claimed.rowCount === 0) {
-      const replay = await replayOf(client, request.idempotency);
-      if (!replay) throw new IdempotencyKeyReused(key);
-      return replay;
-    }
-  }
+/** Claims the key for these events; the first answer instead when another request holds it. */
+async function claimIdempotencyKey(
+  client: Queryable,
+  claim: IdempotencyClaim,
+  streamId: string,
+  ids: readonly string[],
+): Promise<AppendResult | null> {
+  const { keyId, key, fingerprint } = claim;
+  const claimed = await client.query(CLAIM_IDEMPOTENCY_KEY, [keyId, key, fingerprint, streamId, ids]);
+  if (claimed.rowCount !== 0) return null;
+  const replay = await replayOf(client, claim);
+  if (!replay) throw new IdempotencyKeyReused(key);
+  return replay;
+}
 
+/** Version check, hash chain, contract check and insert of one append whose positions are taken. */
+async function appendReserved(
+  client: Queryable,
+  request: AppendRequest,
+  positions: readonly number[],
+  ids: readonly string[],
+): Promise<AnyEventEnvelope[]> {
   const { lastRecordedAt, prevHash } = await advanceStream(client, request);
   const unplaced = hashChain(request, ids, lastRecordedAt, prevHash);
 
@@ -272,8 +565,7 @@ export async function appendInTransaction(
     events.map((event) => event.hash),
     events.map((event) => JSON.stringify(event.data)),
   ]);
-  await client.query(NOTIFY_APPENDED, [String(positions[positions.length - 1])]);
-  return { replayed: false, events };
+  return events;
 }
 
 /** The first answer to this key, null if there is none; IdempotencyKeyReused if it answered another request. */

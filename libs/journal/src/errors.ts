@@ -28,3 +28,15 @@ export class EventRejected extends Error {
     super(`events rejected by the contract: ${violations.join('; ')}`);
   }
 }
+
+/** One request of a batch append failed (`reason`): nothing of the batch was written. */
+export class BatchAppendRefused extends Error {
+  override readonly name = 'BatchAppendRefused';
+
+  constructor(
+    readonly index: number,
+    readonly reason: StreamVersionConflict | EventRejected,
+  ) {
+    super(`request ${index} of the batch: ${reason.message}`);
+  }
+}

@@ -1,7 +1,13 @@
 export { Journal, readEventsInStreamOrder } from './journal';
 export type { JournalPage, Publication, StoredStream, StreamCursor, TopicInstance } from './journal';
 export { JournalModule } from './journal.module';
-export { JOURNAL_APPENDED_CHANNEL, appendInTransaction, reservePositions } from './append';
+export {
+  JOURNAL_APPENDED_CHANNEL,
+  appendBatchInTransaction,
+  appendInTransaction,
+  reserveBatchPositions,
+  reservePositions,
+} from './append';
 export type {
   AppendRequest,
   AppendResult,
@@ -9,6 +15,6 @@ export type {
   IdempotentAnswer,
   PositionReservation,
 } from './append';
-export { EventRejected, IdempotencyKeyReused, StreamVersionConflict } from './errors';
+export { BatchAppendRefused, EventRejected, IdempotencyKeyReused, StreamVersionConflict } from './errors';
 export { Doorbell } from './doorbell';
 export { toEnvelope, type EventRow } from './event-row';

@@ -7,16 +7,22 @@ import {
 } from '@ledger/contracts';
 import { inTransaction } from '@ledger/database';
 import {
+  appendBatchInTransaction,
   appendInTransaction,
   findIdempotentAnswer,
   type AppendRequest,
   type AppendResult,
+  type IdempotencyClaim,
   type IdempotentAnswer,
 } from './append';
 import { EVENT_COLUMNS, toEnvelope, type EventRow } from './event-row';
 
 const STREAM_EVENTS = `
   SELECT ${EVENT_COLUMNS} FROM journal.events WHERE stream_id = $1 ORDER BY stream_version`;
+
+const EVENTS_OF_STREAMS = `
+  SELECT ${EVENT_COLUMNS} FROM journal.events WHERE stream_id = ANY($1::text[])
+  ORDER BY stream_id, stream_version`;
 
 const STREAM_TYPES_OF = `
   SELECT stream_id, stream_type FROM journal.streams WHERE stream_id = ANY($1::text[])`;
@@ -197,6 +203,11 @@ export class Journal {
     return inTransaction(this.pool, (client) => appendInTransaction(client, request));
   }
 
+  /** One transaction: all the appends or none (appendBatchInTransaction). */
+  appendBatch(requests: readonly AppendRequest[], idempotency?: IdempotencyClaim): Promise<AppendResult> {
+    return inTransaction(this.pool, (client) => appendBatchInTransaction(client, requests, idempotency));
+  }
+
   findIdempotent(keyId: string, key: string): Promise<IdempotentAnswer | null> {
     return findIdempotentAnswer(this.pool, keyId, key);
   }
@@ -211,6 +222,20 @@ export class Journal {
       version: events[events.length - 1].streamVersion,
       events,
     };
+  }
+
+  /** readStream of each existing stream among streamIds, in one query; unknown ids are absent. */
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, StoredStream>> {
+    const { rows } = await this.pool.query<EventRow>(EVENTS_OF_STREAMS, [streamIds]);
+    const streams = new Map<string, StoredStream>();
+    for (const event of rows.map(toEnvelope)) {
+      const stream = streams.get(event.streamId);
+      if (stream) stream.events.push(event);
+      else streams.set(event.streamId, { streamType: event.streamType, version: 0, events: [event] });
+    }
+    return new Map(
+      [...streams].map(([id, stream]) => [id, { ...stream, version: stream.events.at(-1)!.streamVersion }]),
+    );
   }
 
   /** The type of each existing stream among streamIds; unknown ids are absent from the map. */

@@ -99,7 +99,7 @@ export class PolicyWrites {
   }
 }
 
-function ifMatchOf(request: Request): number | undefined {
+export function ifMatchOf(request: Request): number | undefined {
   const header = request.headers['if-match'];
   if (header === undefined) return undefined;
   const match = IF_MATCH.exec(header);
@@ -109,7 +109,7 @@ function ifMatchOf(request: Request): number | undefined {
   return Number(match[1]);
 }
 
-function idempotencyOf(request: Request): { key: string; fingerprint: string } | undefined {
+export function idempotencyOf(request: Request): { key: string; fingerprint: string } | undefined {
   const key = request.headers['idempotency-key'];
   if (key === undefined) return undefined;
   if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {

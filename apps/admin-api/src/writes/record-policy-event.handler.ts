@@ -46,12 +46,8 @@ export class RecordPolicyEventHandler implements ICommandHandler<RecordPolicyEve
     }
   }
 
-  private async firstAnswer({ caller, idempotency }: WriteContext): Promise<WriteOutcome | undefined> {
-    if (!idempotency) return undefined;
-    const first = await this.journal.findIdempotent(caller.keyId, idempotency.key);
-    if (!first) return undefined;
-    if (first.fingerprint !== idempotency.fingerprint) throw new IdempotencyKeyReused(idempotency.key);
-    return { replayed: true, events: first.events };
+  private firstAnswer(context: WriteContext): Promise<WriteOutcome | undefined> {
+    return firstAnswerOf(this.journal, context);
   }
 
   private async decideAndAppend(command: Command, context: WriteContext): Promise<WriteOutcome> {
@@ -112,11 +108,23 @@ export class RecordPolicyEventHandler implements ICommandHandler<RecordPolicyEve
   }
 }
 
+/** The answer to an earlier request with the same Idempotency-Key; 422 when its body differed. */
+export async function firstAnswerOf(
+  journal: Journal,
+  { caller, idempotency }: Pick<WriteContext, 'caller' | 'idempotency'>,
+): Promise<WriteOutcome | undefined> {
+  if (!idempotency) return undefined;
+  const first = await journal.findIdempotent(caller.keyId, idempotency.key);
+  if (!first) return undefined;
+  if (first.fingerprint !== idempotency.fingerprint) throw new IdempotencyKeyReused(idempotency.key);
+  return { replayed: true, events: first.events };
+}
+
 /**
  * The events of a policy stream (the caller has ruled out the ledger's own stream), upcast to
  * the current schema versions the deciders know.
  */
-function policyEvents(events: readonly RecordedEnvelope[]): RecordedEvent[] {
+export function policyEvents(events: readonly RecordedEnvelope[]): RecordedEvent[] {
   return events
     .map(upcastEnvelope)
     .filter((event): event is AnyEventEnvelope & RecordedEvent => event.type !== 'LedgerCheckpointSigned');

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { JournalModule } from '@ledger/journal';
 import { AgreementsController } from './agreements.controller';
+import { BatchesController } from './batches.controller';
 import { ExportControlsController } from './export-controls.controller';
 import { LicencesController } from './licences.controller';
 import { PolicyWrites } from './policy-writes';
+import { RecordPolicyBatchHandler } from './record-policy-batch.handler';
 import { RecordPolicyEventHandler } from './record-policy-event.handler';
 import { StreamsController } from './streams.controller';
 import { TariffMeasuresController } from './tariff-measures.controller';
@@ -16,7 +18,8 @@ import { TariffMeasuresController } from './tariff-measures.controller';
     LicencesController,
     AgreementsController,
     StreamsController,
+    BatchesController,
   ],
-  providers: [PolicyWrites, RecordPolicyEventHandler],
+  providers: [PolicyWrites, RecordPolicyEventHandler, RecordPolicyBatchHandler],
 })
 export class WritesModule {}

@@ -98,7 +98,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return new Problem(
         413,
         'payload-too-large',
-        `The request body is larger than ${parserError.limit ?? 'the limit of'} bytes (HTTP_BODY_LIMIT)`,
+        `The request body is larger than ${parserError.limit ?? 'the limit of'} bytes, the limit of this route`,
       );
     }
     if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported') {
