@@ -255,7 +255,8 @@ export interface PartyListCreated {
 /**
  * A party put on the list from `validFrom` on, with what the US Consolidated Screening List says
  * of it: names, addresses, why it is listed, what licence its exports need and how applications
- * are reviewed, and the notice that listed it (`citation`, e.g. a Federal Register reference).
+ * are reviewed. The notice that listed it (a Federal Register reference…) is the envelope's
+ * citation, which every write carries.
  */
 export interface PartyListed {
   /** The party's id within the list: a slug, stable across delisting and relisting. */
@@ -268,15 +269,13 @@ export interface PartyListed {
   readonly reason: string;
   readonly licenceRequirement: string;
   readonly licenceReviewPolicy: string;
-  readonly citation: string;
   readonly validFrom: Instant;
 }
 
-/** A listed party taken off the list from `validFrom` on, by the notice `citation`. */
+/** A listed party taken off the list from `validFrom` on, by the notice the envelope cites. */
 export interface PartyDelisted {
   readonly partyId: string;
   readonly validFrom: Instant;
-  readonly citation: string;
 }
 
 // ---- any stream -----------------------------------------------------------------------------

@@ -284,7 +284,6 @@ const DATA_BODIES: { readonly [K in EventType]: Schema } = {
       'reason',
       'licenceRequirement',
       'licenceReviewPolicy',
-      'citation',
       'validFrom',
     ],
     {
@@ -296,15 +295,10 @@ const DATA_BODIES: { readonly [K in EventType]: Schema } = {
       reason: prose,
       licenceRequirement: label,
       licenceReviewPolicy: label,
-      citation: label,
       validFrom: instant,
     },
   ),
-  PartyDelisted: object(['partyId', 'validFrom', 'citation'], {
-    partyId: streamId,
-    validFrom: instant,
-    citation: label,
-  }),
+  PartyDelisted: object(['partyId', 'validFrom'], { partyId: streamId, validFrom: instant }),
   EventRetracted: object(['retractedEventId', 'reason'], { retractedEventId: eventId, reason: prose }),
   LedgerCheckpointSigned: object(
     ['journalId', 'position', 'eventCount', 'streamCount', 'merkleRoot', 'algorithm', 'keyId', 'signature'],

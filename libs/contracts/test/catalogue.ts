@@ -139,6 +139,5 @@ export const illustrativeParty: PartyListed = {
   reason: 'Illustrative listing: no real party or notice',
   licenceRequirement: 'For all items subject to the EAR',
   licenceReviewPolicy: 'Presumption of denial',
-  citation: 'Illustrative entry, not a real instrument',
   validFrom: '2025-03-25T04:00:00.000Z',
 };

@@ -16,11 +16,7 @@ export type LicenceState = StreamStateOf<'licence', Licence>;
 export type AgreementState = StreamStateOf<'agreement', Agreement>;
 export type PartyListingState = StreamStateOf<'party-listing', PartyList>;
 export type StreamState =
-  | TariffMeasureState
-  | ExportControlState
-  | LicenceState
-  | AgreementState
-  | PartyListingState;
+  TariffMeasureState | ExportControlState | LicenceState | AgreementState | PartyListingState;
 
 /**
  * A retraction can undo any earlier event, so the state is derived afresh from the events that

@@ -3,6 +3,7 @@ import { JournalModule } from '@ledger/journal';
 import { AgreementsController } from './agreements.controller';
 import { ExportControlsController } from './export-controls.controller';
 import { LicencesController } from './licences.controller';
+import { PartyListsController } from './party-lists.controller';
 import { PolicyWrites } from './policy-writes';
 import { RecordPolicyEventHandler } from './record-policy-event.handler';
 import { StreamsController } from './streams.controller';
@@ -15,6 +16,7 @@ import { TariffMeasuresController } from './tariff-measures.controller';
     ExportControlsController,
     LicencesController,
     AgreementsController,
+    PartyListsController,
     StreamsController,
   ],
   providers: [PolicyWrites, RecordPolicyEventHandler],

@@ -84,7 +84,6 @@ function changePartyList(
           `validFrom (${validFrom}) must be after the party's listing (${standing.since})`,
         );
       }
-      requireText(command.data.citation, 'citation');
       return { type: 'PartyDelisted', data: command.data };
   }
 }
@@ -104,5 +103,4 @@ function checkParty(party: PartyListed): void {
   requireText(party.reason, 'reason');
   requireText(party.licenceRequirement, 'licenceRequirement');
   requireText(party.licenceReviewPolicy, 'licenceReviewPolicy');
-  requireText(party.citation, 'citation');
 }

@@ -10,7 +10,6 @@ const listed: PolicyEvent = { type: 'PartyListed', data: illustrativeParty };
 const delisting: PartyDelisted = {
   partyId: illustrativeParty.partyId,
   validFrom: '2025-09-01T04:00:00.000Z',
-  citation: 'Illustrative removal, not a real instrument',
 };
 const delisted: PolicyEvent = { type: 'PartyDelisted', data: delisting };
 
@@ -96,7 +95,6 @@ describe('party listing', () => {
       ['reason', { reason: ' ' }],
       ['licenceRequirement', { licenceRequirement: '' }],
       ['licenceReviewPolicy', { licenceReviewPolicy: '' }],
-      ['citation', { citation: '' }],
       ['aliases.1', { aliases: ['A', ' '] }],
       ['addresses.0', { addresses: [''] }],
     ])('refuses an empty %s', (field, data) => {
@@ -133,12 +131,6 @@ describe('party listing', () => {
       given([created, listed])
         .when(delist({ validFrom: illustrativeParty.validFrom }))
         .thenThrows('delisting-not-after-listing');
-    });
-
-    it('refuses a delisting without a citation', () => {
-      given([created, listed])
-        .when(delist({ citation: '' }))
-        .thenThrows('text-empty', 'citation');
     });
 
     it('refuses a party whose listing was retracted', () => {
