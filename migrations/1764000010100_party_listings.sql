@@ -9,6 +9,11 @@
 -- libs/read-models/src/party-search-key.ts), so unaccent is not needed.
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
+-- The journal takes streams of the new type.
+ALTER TABLE journal.streams DROP CONSTRAINT streams_stream_type_check;
+ALTER TABLE journal.streams ADD CONSTRAINT streams_stream_type_check
+  CHECK (stream_type IN ('tariff-measure', 'export-control', 'licence', 'agreement', 'party-listing', 'ledger'));
+
 -- Each list's creation (PartyListCreated): normally one per list; if a creation is retracted
 -- and re-entered, the latest known one names the list.
 CREATE TABLE read_models.party_lists (
@@ -60,6 +65,10 @@ GRANT SELECT ON read_models.party_lists, read_models.party_listings TO ledger_wr
 GRANT SELECT, INSERT, UPDATE ON read_models.party_lists, read_models.party_listings TO ledger_projector;
 
 -- Down Migration
+-- Streams of the type already in the journal stay (it is append-only): the check holds for new rows.
+ALTER TABLE journal.streams DROP CONSTRAINT streams_stream_type_check;
+ALTER TABLE journal.streams ADD CONSTRAINT streams_stream_type_check
+  CHECK (stream_type IN ('tariff-measure', 'export-control', 'licence', 'agreement', 'ledger')) NOT VALID;
 DROP TABLE IF EXISTS read_models.party_listings;
 DROP TABLE IF EXISTS read_models.party_lists;
 -- Nothing else in the ledger uses pg_trgm.
