@@ -77,6 +77,7 @@ function planStreams(total: number, random: Random): StreamPlan[] {
       'export-control': 20,
       licence: 30,
       agreement: 5,
+      'party-listing': 5,
     });
     // Licences: applied, then mostly decided, sometimes revoked or corrected.
     const wanted =
@@ -88,7 +89,13 @@ function planStreams(total: number, random: Random): StreamPlan[] {
     const length = Math.min(wanted, remaining);
     remaining -= length;
     const start = random.next() * 0.95;
-    const prefix = { 'tariff-measure': 'tm', 'export-control': 'ec', licence: 'lic', agreement: 'agr' }[kind];
+    const prefix = {
+      'tariff-measure': 'tm',
+      'export-control': 'ec',
+      licence: 'lic',
+      agreement: 'agr',
+      'party-listing': 'pl',
+    }[kind];
     plans.push({
       kind,
       id: `${prefix}-${String(plans.length + 1).padStart(7, '0')}`,
@@ -349,6 +356,27 @@ function agreementEvent(recordedAt: number, random: Random, measures: readonly s
   };
 }
 
+/** A list, then one new party per event, each listed at the time it is recorded. */
+function partyListingEvent(version: number, recordedAt: number, random: Random): PolicyEvent {
+  if (version === 1) {
+    return { type: 'PartyListCreated', data: { imposer: random.pick(PARTNERS), name: 'Restricted parties' } };
+  }
+  return {
+    type: 'PartyListed',
+    data: {
+      partyId: `party-${version}`,
+      name: `Example Trading Company ${version}`,
+      aliases: [],
+      country: random.pick(PARTNERS),
+      addresses: [],
+      reason: 'Activities contrary to the national security of the imposer',
+      licenceRequirement: 'For all items subject to the regulations',
+      licenceReviewPolicy: 'Presumption of denial',
+      validFrom: instant(recordedAt),
+    },
+  };
+}
+
 export function generatePolicyLedger(total: number, random: Random): PolicyLedger {
   const plans = planStreams(total, random);
   const states = plans.map((plan): StreamState => ({
@@ -382,6 +410,9 @@ export function generatePolicyLedger(total: number, random: Random): PolicyLedge
         break;
       case 'agreement':
         policyEvent = agreementEvent(recordedAt, random, measures);
+        break;
+      case 'party-listing':
+        policyEvent = partyListingEvent(version, recordedAt, random);
         break;
     }
     const unhashed = {

@@ -184,6 +184,41 @@ describe('write path: admin API → journal → relay → Kafka', () => {
         },
         '"2"',
       ],
+      [
+        '/v1/parties/lists',
+        {
+          id: 'write-path-list',
+          imposer: 'US',
+          name: 'Illustrative list',
+          citation: { reference: 'Illustration' },
+        },
+        '"1"',
+      ],
+      [
+        '/v1/parties/lists/write-path-list/listings',
+        {
+          partyId: 'example-party',
+          name: 'Example Party Ltd.',
+          aliases: [],
+          country: 'CN',
+          addresses: [],
+          reason: 'Illustration',
+          licenceRequirement: 'For all items subject to the EAR',
+          licenceReviewPolicy: 'Presumption of denial',
+          validFrom: '2025-03-25T00:00:00-04:00',
+          citation: { reference: 'Illustration' },
+        },
+        '"2"',
+      ],
+      [
+        '/v1/parties/lists/write-path-list/delistings',
+        {
+          partyId: 'example-party',
+          validFrom: '2025-10-01T00:00:00-04:00',
+          citation: { reference: 'Illustration' },
+        },
+        '"3"',
+      ],
       ['/v1/licences', licenceApplication('licence-dy-1', 'cn-rare-earths'), '"1"'],
       [
         '/v1/licences/licence-dy-1/approval',

@@ -672,6 +672,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/parties/lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a list of restricted parties, such as the Entity List (PartyListCreated)
+         * @description Records one event, checked against the stream's rules and the published event schema. With If-Match, the write applies only if the stream is still at that version (else 412 with the current ETag). With Idempotency-Key, a retry with the same key and body answers the first answer again (Idempotent-Replayed: true). The answer is the recorded event; Consistency-Token, sent back on a read, makes the read wait for this write.
+         */
+        post: operations["partyListsCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/parties/lists/{id}/listings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put a party on the list from validFrom on (PartyListed)
+         * @description Records one event, checked against the stream's rules and the published event schema. With If-Match, the write applies only if the stream is still at that version (else 412 with the current ETag). With Idempotency-Key, a retry with the same key and body answers the first answer again (Idempotent-Replayed: true). The answer is the recorded event; Consistency-Token, sent back on a read, makes the read wait for this write.
+         */
+        post: operations["partyListsList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/parties/lists/{id}/delistings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a listed party off the list from validFrom on (PartyDelisted)
+         * @description Records one event, checked against the stream's rules and the published event schema. With If-Match, the write applies only if the stream is still at that version (else 412 with the current ETag). With Idempotency-Key, a retry with the same key and body answers the first answer again (Idempotent-Replayed: true). The answer is the recorded event; Consistency-Token, sent back on a read, makes the read wait for this write.
+         */
+        post: operations["partyListsDelist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/streams/{id}/retractions": {
         parameters: {
             query?: never;
@@ -800,10 +860,50 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Any stream (measure, control, licence, agreement): state, status and version at (asOf, knownAt)
+         * Any stream (measure, control, licence, agreement, party list): state, status and version at (asOf, knownAt)
          * @description The ETag header is the version, for If-Match on the next write to the stream. With a Consistency-Token header (a write's), waits until the read models include that write.
          */
         get: operations["readsMeasure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/parties/screen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Screen a name against the parties listed at (asOf, knownAt): candidates with a score, best first
+         * @description Names and aliases are compared by trigrams after folding both to ASCII (accents dropped, other scripts romanised, umlaut spellings and legal forms such as Co., Ltd. set aside). The score is in [0, 1]; candidates from `threshold` up are returned, at most `limit`. With a Consistency-Token header (a write's), waits until the read models include that write.
+         */
+        get: operations["readsScreenParties"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/parties/lists/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The parties on a list at (asOf, knownAt), by party id
+         * @description The ETag header is the list's version, for If-Match on the next write to it. With a Consistency-Token header (a write's), waits until the read models include that write.
+         */
+        get: operations["readsPartyList"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1080,7 +1180,7 @@ export interface components {
              * @example TariffImposed
              * @enum {string}
              */
-            type: "TariffImposed" | "TariffRateChanged" | "TariffSuspended" | "TariffLifted" | "TariffValidityChanged" | "TariffAnnounced" | "TariffWithdrawn" | "TariffPostponed" | "TariffPointsSuspended" | "TariffProductsAmended" | "ExportControlImposed" | "ExportControlItemsAmended" | "ExportControlSuspended" | "ExportControlLifted" | "ExportControlValidityChanged" | "ExportLicencesReported" | "LicenceApplied" | "LicenceApproved" | "LicenceDenied" | "LicenceRevoked" | "AgreementConcluded" | "EventRetracted" | "LedgerCheckpointSigned" | "ApiKeyCreated" | "ApiKeyRotated" | "ApiKeyExpirySet" | "ApiKeyRevoked";
+            type: "TariffImposed" | "TariffRateChanged" | "TariffSuspended" | "TariffLifted" | "TariffValidityChanged" | "TariffAnnounced" | "TariffWithdrawn" | "TariffPostponed" | "TariffPointsSuspended" | "TariffProductsAmended" | "ExportControlImposed" | "ExportControlItemsAmended" | "ExportControlSuspended" | "ExportControlLifted" | "ExportControlValidityChanged" | "ExportLicencesReported" | "LicenceApplied" | "LicenceApproved" | "LicenceDenied" | "LicenceRevoked" | "AgreementConcluded" | "PartyListCreated" | "PartyListed" | "PartyDelisted" | "EventRetracted" | "LedgerCheckpointSigned" | "ApiKeyCreated" | "ApiKeyRotated" | "ApiKeyExpirySet" | "ApiKeyRevoked";
             /** @example 1 */
             schemaVersion: number;
             /** @example us-ieepa-cn-2025-04 */
@@ -1089,7 +1189,7 @@ export interface components {
              * @example tariff-measure
              * @enum {string}
              */
-            streamType: "tariff-measure" | "export-control" | "licence" | "agreement" | "ledger";
+            streamType: "tariff-measure" | "export-control" | "licence" | "agreement" | "party-listing" | "ledger";
             /** @example 1 */
             streamVersion: number;
             /**
@@ -1511,6 +1611,63 @@ export interface components {
              */
             relatedMeasureIds: string[];
         };
+        CreatePartyListDto: {
+            citation: components["schemas"]["CitationDto"];
+            /** @example us-ieepa-reciprocal-cn */
+            id?: string;
+            /**
+             * @description The jurisdiction that keeps the list
+             * @example US
+             */
+            imposer: string;
+            /** @example Entity List */
+            name: string;
+        };
+        ListPartyDto: {
+            citation: components["schemas"]["CitationDto"];
+            /** @example example-photonics */
+            partyId: string;
+            /** @example Example Photonics Co., Ltd. */
+            name: string;
+            /**
+             * @example [
+             *       "Example Optics"
+             *     ]
+             */
+            aliases: string[];
+            /**
+             * @description Where the party is established (ISO 3166-1 alpha-2)
+             * @example CN
+             */
+            country: string;
+            /**
+             * @example [
+             *       "1 Example Road, Shenzhen"
+             *     ]
+             */
+            addresses: string[];
+            /** @example Activities contrary to the national security of the United States */
+            reason: string;
+            /** @example For all items subject to the EAR */
+            licenceRequirement: string;
+            /** @example Presumption of denial */
+            licenceReviewPolicy: string;
+            /**
+             * @description Listed from (valid time)
+             * @example 2025-03-25T04:00:00Z
+             */
+            validFrom: string;
+        };
+        DelistPartyDto: {
+            citation: components["schemas"]["CitationDto"];
+            /** @example example-photonics */
+            partyId: string;
+            /**
+             * @description Off the list from (valid time)
+             * @example 2025-09-01T04:00:00Z
+             */
+            validFrom: string;
+        };
         RetractionDto: {
             citation: components["schemas"]["CitationDto"];
             /** Format: uuid */
@@ -1523,7 +1680,7 @@ export interface components {
              * @example ChangeTariffRate
              * @enum {string}
              */
-            command: "ImposeTariff" | "ChangeTariffRate" | "SuspendTariff" | "LiftTariff" | "ChangeTariffValidity" | "AnnounceTariff" | "WithdrawTariff" | "PostponeTariff" | "SuspendTariffPoints" | "AmendTariffProducts" | "ImposeExportControl" | "AmendExportControlItems" | "SuspendExportControl" | "LiftExportControl" | "ChangeExportControlValidity" | "ReportExportLicences" | "ApplyForLicence" | "ApproveLicence" | "DenyLicence" | "RevokeLicence" | "ConcludeAgreement" | "RetractEvent";
+            command: "ImposeTariff" | "ChangeTariffRate" | "SuspendTariff" | "LiftTariff" | "ChangeTariffValidity" | "AnnounceTariff" | "WithdrawTariff" | "PostponeTariff" | "SuspendTariffPoints" | "AmendTariffProducts" | "ImposeExportControl" | "AmendExportControlItems" | "SuspendExportControl" | "LiftExportControl" | "ChangeExportControlValidity" | "ReportExportLicences" | "ApplyForLicence" | "ApproveLicence" | "DenyLicence" | "RevokeLicence" | "ConcludeAgreement" | "CreatePartyList" | "ListParty" | "DelistParty" | "RetractEvent";
             /** @example us-ieepa-reciprocal-cn */
             streamId: string;
             /**
@@ -2204,6 +2361,139 @@ export interface components {
             /** @enum {string} */
             status: "concluded";
             state: components["schemas"]["AgreementStateDto"];
+        };
+        PartyListRefDto: {
+            /** @example us-entity-list */
+            id: string;
+            /**
+             * @description The jurisdiction that keeps the list
+             * @example US
+             */
+            imposer: string;
+            /** @example Entity List */
+            name: string;
+        };
+        ListedPartyDto: {
+            /** @description The list the party is on */
+            list: components["schemas"]["PartyListRefDto"];
+            /** @example example-photonics */
+            partyId: string;
+            /** @example Example Photonics Co., Ltd. */
+            name: string;
+            /**
+             * @example [
+             *       "Example Optics"
+             *     ]
+             */
+            aliases: string[];
+            /**
+             * @description ISO 3166-1 alpha-2
+             * @example CN
+             */
+            country: string;
+            /**
+             * @example [
+             *       "1 Example Road, Shenzhen"
+             *     ]
+             */
+            addresses: string[];
+            /** @example Activities contrary to the national security of the United States */
+            reason: string;
+            /** @example For all items subject to the EAR */
+            licenceRequirement: string;
+            /** @example Presumption of denial */
+            licenceReviewPolicy: string;
+            /** @description The citation of the listing: the notice that put the party on the list */
+            citation: components["schemas"]["CitationDto"] | null;
+            /**
+             * Format: date-time
+             * @description Since when the party is on the list (valid time)
+             * @example 2025-04-09T04:01:00.000Z
+             */
+            listedFrom: string;
+        };
+        PartyListStateDto: {
+            /** @example US */
+            imposer: string;
+            /** @example Entity List */
+            name: string;
+            /** @description The parties on the list at asOf, by party id */
+            parties: components["schemas"]["ListedPartyDto"][];
+        };
+        PartyListViewDto: {
+            /** @example us-ieepa-cn-2025-04 */
+            id: string;
+            /**
+             * @description The highest version recorded at knownAt (also the ETag)
+             * @example 3
+             */
+            version: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            streamType: "party-listing";
+            /** @enum {string} */
+            status: "kept";
+            state: components["schemas"]["PartyListStateDto"];
+        };
+        PartyMatchDto: {
+            /** @description The list the party is on */
+            list: components["schemas"]["PartyListRefDto"];
+            /** @example example-photonics */
+            partyId: string;
+            /** @example Example Photonics Co., Ltd. */
+            name: string;
+            /**
+             * @example [
+             *       "Example Optics"
+             *     ]
+             */
+            aliases: string[];
+            /**
+             * @description ISO 3166-1 alpha-2
+             * @example CN
+             */
+            country: string;
+            /**
+             * @example [
+             *       "1 Example Road, Shenzhen"
+             *     ]
+             */
+            addresses: string[];
+            /** @example Activities contrary to the national security of the United States */
+            reason: string;
+            /** @example For all items subject to the EAR */
+            licenceRequirement: string;
+            /** @example Presumption of denial */
+            licenceReviewPolicy: string;
+            /** @description The citation of the listing: the notice that put the party on the list */
+            citation: components["schemas"]["CitationDto"] | null;
+            /**
+             * Format: date-time
+             * @description Since when the party is on the list (valid time)
+             * @example 2025-04-09T04:01:00.000Z
+             */
+            listedFrom: string;
+            /**
+             * @description 1: the same name once folded
+             * @example 0.94
+             */
+            score: number;
+            /**
+             * @description The name or alias that scored best
+             * @example Example Photonics Co., Ltd.
+             */
+            matchedName: string;
+        };
+        PartyScreeningDto: {
+            /** @description Best first */
+            matches: components["schemas"]["PartyMatchDto"][];
+        };
+        PartyListPartiesDto: {
+            list: components["schemas"]["PartyListRefDto"];
+            /** @description The parties on the list at asOf, by party id */
+            parties: components["schemas"]["ListedPartyDto"][];
         };
         EventListDto: {
             /** @description In version order, retractions included */
@@ -6273,6 +6563,424 @@ export interface operations {
             };
         };
     };
+    partyListsCreate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the stream version the write is based on, e.g. "3" */
+                "If-Match"?: string;
+                /** @description A retry with the same key and body returns the first answer */
+                "Idempotency-Key"?: string;
+                /** @description Recorded on the event */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePartyListDto"];
+            };
+        };
+        responses: {
+            /** @description The recorded event */
+            201: {
+                headers: {
+                    /** @description The stream: /v1/measures/{streamId} */
+                    Location?: string;
+                    /** @description The stream version after the write, e.g. "4" */
+                    ETag?: string;
+                    /** @description The event position: send it on a read to read this write */
+                    "Consistency-Token"?: string;
+                    /** @description `true` when the answer is that of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedEnvelopeDto"];
+                };
+            };
+            /** @description Malformed or invalid input, or an event breaking the event schema (problem+json with field errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The key has no role allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unknown stream */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A business rule forbids this write, or the stream kept changing under it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description If-Match names a stale version (ETag: the current one) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Body larger than HTTP_BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests from this key or address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or too busy (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    partyListsList: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the stream version the write is based on, e.g. "3" */
+                "If-Match"?: string;
+                /** @description A retry with the same key and body returns the first answer */
+                "Idempotency-Key"?: string;
+                /** @description Recorded on the event */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListPartyDto"];
+            };
+        };
+        responses: {
+            /** @description The recorded event */
+            201: {
+                headers: {
+                    /** @description The stream: /v1/measures/{streamId} */
+                    Location?: string;
+                    /** @description The stream version after the write, e.g. "4" */
+                    ETag?: string;
+                    /** @description The event position: send it on a read to read this write */
+                    "Consistency-Token"?: string;
+                    /** @description `true` when the answer is that of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedEnvelopeDto"];
+                };
+            };
+            /** @description Malformed or invalid input, or an event breaking the event schema (problem+json with field errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The key has no role allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unknown stream */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A business rule forbids this write, or the stream kept changing under it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description If-Match names a stale version (ETag: the current one) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Body larger than HTTP_BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests from this key or address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or too busy (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    partyListsDelist: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the stream version the write is based on, e.g. "3" */
+                "If-Match"?: string;
+                /** @description A retry with the same key and body returns the first answer */
+                "Idempotency-Key"?: string;
+                /** @description Recorded on the event */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DelistPartyDto"];
+            };
+        };
+        responses: {
+            /** @description The recorded event */
+            201: {
+                headers: {
+                    /** @description The stream: /v1/measures/{streamId} */
+                    Location?: string;
+                    /** @description The stream version after the write, e.g. "4" */
+                    ETag?: string;
+                    /** @description The event position: send it on a read to read this write */
+                    "Consistency-Token"?: string;
+                    /** @description `true` when the answer is that of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedEnvelopeDto"];
+                };
+            };
+            /** @description Malformed or invalid input, or an event breaking the event schema (problem+json with field errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The key has no role allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unknown stream */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A business rule forbids this write, or the stream kept changing under it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description If-Match names a stale version (ETag: the current one) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Body larger than HTTP_BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests from this key or address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or too busy (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     streamsRetract: {
         parameters: {
             query?: never;
@@ -6938,7 +7646,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TariffMeasureViewDto"] | components["schemas"]["ExportControlViewDto"] | components["schemas"]["LicenceViewDto"] | components["schemas"]["AgreementViewDto"];
+                    "application/json": components["schemas"]["TariffMeasureViewDto"] | components["schemas"]["ExportControlViewDto"] | components["schemas"]["LicenceViewDto"] | components["schemas"]["AgreementViewDto"] | components["schemas"]["PartyListViewDto"];
                 };
             };
             /** @description A query parameter or the Consistency-Token is invalid (problem+json with field errors) */
@@ -6969,6 +7677,175 @@ export interface operations {
                 };
             };
             /** @description No such stream is known at knownAt */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests from this key or address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /**
+             * @description The Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)
+             *
+             *     The database is unavailable or too busy (Retry-After)
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    readsScreenParties: {
+        parameters: {
+            query: {
+                /** @description valid time T (default now) */
+                asOf?: string;
+                /** @description transaction time K: what the ledger knew then (default now) */
+                knownAt?: string;
+                /** @description The name to screen: any script, any accents */
+                name: string;
+                /** @description Only parties established in this country */
+                country?: string;
+                threshold?: number;
+                limit?: number;
+            };
+            header?: {
+                /** @description The Consistency-Token of a write: the read waits until the read models include it */
+                "Consistency-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyScreeningDto"];
+                };
+            };
+            /** @description A query parameter or the Consistency-Token is invalid (problem+json with field errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The key has no role allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests from this key or address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /**
+             * @description The Consistency-Token was not projected within CONSISTENCY_WAIT_MS (Retry-After)
+             *
+             *     The database is unavailable or too busy (Retry-After)
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    readsPartyList: {
+        parameters: {
+            query?: {
+                /** @description valid time T (default now) */
+                asOf?: string;
+                /** @description transaction time K: what the ledger knew then (default now) */
+                knownAt?: string;
+            };
+            header?: {
+                /** @description The Consistency-Token of a write: the read waits until the read models include it */
+                "Consistency-Token"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyListPartiesDto"];
+                };
+            };
+            /** @description A query parameter or the Consistency-Token is invalid (problem+json with field errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The key has no role allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such list is known at knownAt */
             404: {
                 headers: {
                     [name: string]: unknown;

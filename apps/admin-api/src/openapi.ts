@@ -15,6 +15,7 @@ export const ADMIN_API_DOCUMENT: HttpAppOptions = {
     },
     { name: 'licences', description: 'Record export licence applications and decisions' },
     { name: 'agreements', description: 'Record concluded trade agreements' },
+    { name: 'parties', description: 'Record lists of restricted parties and who is on them' },
     { name: 'corrections', description: 'Retract an event recorded in error' },
     { name: 'batches', description: 'Record many commands across streams at once, all or none' },
     { name: 'views', description: 'Read the bitemporal views: what applies at asOf, as known at knownAt' },

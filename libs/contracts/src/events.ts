@@ -13,7 +13,13 @@ export type HsCode = string;
 export type Heading = string;
 
 /** Streams of policy: what the admin API writes and the views answer about. */
-export const POLICY_STREAM_TYPES = ['tariff-measure', 'export-control', 'licence', 'agreement'] as const;
+export const POLICY_STREAM_TYPES = [
+  'tariff-measure',
+  'export-control',
+  'licence',
+  'agreement',
+  'party-listing',
+] as const;
 export type PolicyStreamType = (typeof POLICY_STREAM_TYPES)[number];
 
 /**
@@ -235,6 +241,43 @@ export interface AgreementConcluded {
   readonly relatedMeasureIds: readonly string[];
 }
 
+// ---- party-listing -------------------------------------------------------------------------
+
+/**
+ * A list of parties a jurisdiction restricts trade with (the US Entity List, China's Unreliable
+ * Entity List…): one stream per list, whose events add and remove parties in valid time.
+ */
+export interface PartyListCreated {
+  readonly imposer: Jurisdiction;
+  readonly name: string;
+}
+
+/**
+ * A party put on the list from `validFrom` on, with what the US Consolidated Screening List says
+ * of it: names, addresses, why it is listed, what licence its exports need and how applications
+ * are reviewed. The notice that listed it (a Federal Register reference…) is the envelope's
+ * citation, which every write carries.
+ */
+export interface PartyListed {
+  /** The party's id within the list: a slug, stable across delisting and relisting. */
+  readonly partyId: string;
+  readonly name: string;
+  readonly aliases: readonly string[];
+  /** Where the party is established: ISO 3166-1 alpha-2 (never `*`). */
+  readonly country: Jurisdiction;
+  readonly addresses: readonly string[];
+  readonly reason: string;
+  readonly licenceRequirement: string;
+  readonly licenceReviewPolicy: string;
+  readonly validFrom: Instant;
+}
+
+/** A listed party taken off the list from `validFrom` on, by the notice the envelope cites. */
+export interface PartyDelisted {
+  readonly partyId: string;
+  readonly validFrom: Instant;
+}
+
 // ---- any stream -----------------------------------------------------------------------------
 
 export interface EventRetracted {
@@ -314,6 +357,9 @@ export interface EventDataByType {
   LicenceDenied: LicenceDenied;
   LicenceRevoked: LicenceRevoked;
   AgreementConcluded: AgreementConcluded;
+  PartyListCreated: PartyListCreated;
+  PartyListed: PartyListed;
+  PartyDelisted: PartyDelisted;
   EventRetracted: EventRetracted;
   LedgerCheckpointSigned: LedgerCheckpointSigned;
   ApiKeyCreated: ApiKeyCreated;
@@ -365,6 +411,9 @@ const EVENT_STREAMS = {
   LicenceDenied: ['licence'],
   LicenceRevoked: ['licence'],
   AgreementConcluded: ['agreement'],
+  PartyListCreated: ['party-listing'],
+  PartyListed: ['party-listing'],
+  PartyDelisted: ['party-listing'],
   EventRetracted: POLICY_STREAM_TYPES,
   LedgerCheckpointSigned: ['ledger'],
   ApiKeyCreated: ['ledger'],
@@ -424,6 +473,9 @@ export const SCHEMA_VERSIONS: { readonly [K in EventType]: number } = {
   LicenceDenied: 1,
   LicenceRevoked: 1,
   AgreementConcluded: 1,
+  PartyListCreated: 1,
+  PartyListed: 1,
+  PartyDelisted: 1,
   EventRetracted: 1,
   LedgerCheckpointSigned: 1,
   ApiKeyCreated: 1,

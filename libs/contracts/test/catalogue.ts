@@ -4,6 +4,8 @@ import type {
   ControlledItem,
   ExportControlImposed,
   LicenceApplied,
+  PartyListCreated,
+  PartyListed,
   TariffImposed,
 } from '../src/index';
 
@@ -120,4 +122,22 @@ export const genevaStatement: AgreementConcluded = {
   summary:
     'From 2025-05-14, for 90 days, the US cuts its additional duties on Chinese goods from 145% to 30% and China cuts its duties on US goods from 125% to 10%.',
   relatedMeasureIds: [US_RECIPROCAL_CN, US_FENTANYL_CN],
+};
+
+export const US_ENTITY_LIST = 'us-entity-list';
+
+/** The US Entity List (15 CFR part 744, supplement no. 4), as a stream of listings. */
+export const usEntityList: PartyListCreated = { imposer: 'US', name: 'Entity List' };
+
+/** A made-up party, with an accented name and a transliterated alias, for screening by name. */
+export const illustrativeParty: PartyListed = {
+  partyId: 'mueller-optik',
+  name: 'Müller Optik GmbH (illustrative)',
+  aliases: ['Mueller Optics'],
+  country: 'DE',
+  addresses: ['Beispielstraße 1, 10115 Berlin'],
+  reason: 'Illustrative listing: no real party or notice',
+  licenceRequirement: 'For all items subject to the EAR',
+  licenceReviewPolicy: 'Presumption of denial',
+  validFrom: '2025-03-25T04:00:00.000Z',
 };

@@ -29,6 +29,7 @@ import {
   MOFCOM_18,
   TARIFF_COMMISSION,
   US_RECIPROCAL_CN,
+  illustrativeParty,
 } from './catalogue';
 
 interface Entry {
@@ -483,6 +484,28 @@ export const US_RECIPROCAL_BASELINE = chainStream('tariff-measure', 'us-ieepa-re
   },
 ]);
 
+/** A made-up list and party (no real listing is cited), listed and then delisted. */
+export const ILLUSTRATIVE_PARTY_LIST = chainStream('party-listing', 'illustrative-party-list', [
+  {
+    recordedAt: '2025-03-20T12:00:00.000Z',
+    citation: ILLUSTRATIVE,
+    event: { type: 'PartyListCreated', data: { imposer: 'US', name: 'Illustrative party list' } },
+  },
+  {
+    recordedAt: '2025-03-24T12:00:00.000Z',
+    citation: ILLUSTRATIVE,
+    event: { type: 'PartyListed', data: illustrativeParty },
+  },
+  {
+    recordedAt: '2025-09-01T12:00:00.000Z',
+    citation: ILLUSTRATIVE,
+    event: {
+      type: 'PartyDelisted',
+      data: { partyId: illustrativeParty.partyId, validFrom: '2025-09-01T04:00:00.000Z' },
+    },
+  },
+]);
+
 const POLICY_STREAMS = [
   RARE_EARTH_CONTROLS,
   STRATEGIC_METAL_CONTROLS,
@@ -495,6 +518,7 @@ const POLICY_STREAMS = [
   US_THREAT_ON_CN,
   CN_COUNTERMEASURE_ON_US,
   US_RECIPROCAL_BASELINE,
+  ILLUSTRATIVE_PARTY_LIST,
 ];
 
 /** A fixed Ed25519 key (PKCS#8 DER of a 32-byte seed) for fixtures; never a real ledger's key. */

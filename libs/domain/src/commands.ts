@@ -3,6 +3,7 @@ import { AGREEMENT_COMMANDS, type AgreementCommand } from './agreement/commands'
 import type { CreatingIn, StreamCommands } from './command-of';
 import { EXPORT_CONTROL_COMMANDS, type ExportControlCommand } from './export-control/commands';
 import { LICENCE_COMMANDS, type LicenceCommand } from './licence/commands';
+import { PARTY_LISTING_COMMANDS, type PartyListingCommand } from './party-listing/commands';
 import { RETRACTION_COMMANDS, type RetractionCommand } from './retraction/commands';
 import { TARIFF_MEASURE_COMMANDS, type TariffMeasureCommand } from './tariff-measure/commands';
 
@@ -12,6 +13,7 @@ interface CommandsOfStream {
   'export-control': ExportControlCommand;
   licence: LicenceCommand;
   agreement: AgreementCommand;
+  'party-listing': PartyListingCommand;
   any: RetractionCommand;
 }
 
@@ -25,6 +27,7 @@ const COMMANDS_BY_STREAM_TYPE = {
   'export-control': EXPORT_CONTROL_COMMANDS,
   licence: LICENCE_COMMANDS,
   agreement: AGREEMENT_COMMANDS,
+  'party-listing': PARTY_LISTING_COMMANDS,
   any: RETRACTION_COMMANDS,
 } as const satisfies { readonly [S in PolicyStreamType | 'any']: StreamCommands<CommandsOfStream[S]> };
 

@@ -29,6 +29,7 @@ describe('commands', () => {
       'agreement',
       'export-control',
       'licence',
+      'party-listing',
       'tariff-measure',
       'tariff-measure',
     ]);

@@ -4,6 +4,7 @@ import type { Command, CommandStreamType, CommandType } from './commands';
 import type { Decider } from './decider';
 import { exportControlDecider } from './export-control/decider';
 import { licenceDecider } from './licence/decider';
+import { partyListingDecider } from './party-listing/decider';
 import { retractionDecider } from './retraction/decider';
 import { tariffMeasureDecider } from './tariff-measure/decider';
 
@@ -13,6 +14,7 @@ export const DECIDERS = {
   'export-control': exportControlDecider,
   licence: licenceDecider,
   agreement: agreementDecider,
+  'party-listing': partyListingDecider,
   any: retractionDecider,
 } as const satisfies {
   readonly [S in PolicyStreamType | 'any']: Pick<Decider<CommandOn<S>, PolicyEvent, unknown>, 'decide'>;

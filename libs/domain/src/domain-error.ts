@@ -38,6 +38,7 @@ export const DOMAIN_ERROR_KINDS = {
   'referenced-stream-missing': 'invalid',
   'referenced-stream-wrong-type': 'invalid',
   'references-duplicated': 'invalid',
+  'aliases-duplicated': 'invalid',
   // business rules that depend on what the stream already holds
   'measure-lifted': 'conflict',
   'measure-withdrawn': 'conflict',
@@ -56,6 +57,10 @@ export const DOMAIN_ERROR_KINDS = {
   'amendment-empties-measure': 'conflict',
   'licence-not-pending': 'conflict',
   'licence-not-approved': 'conflict',
+  'party-already-listed': 'conflict',
+  'party-not-listed': 'conflict',
+  'listing-before-delisting': 'conflict',
+  'delisting-not-after-listing': 'conflict',
   'retracted-event-unknown': 'conflict',
   'event-already-retracted': 'conflict',
   'retraction-not-retractable': 'conflict',

@@ -4,6 +4,7 @@ export type {
   AgreementState,
   ExportControlState,
   LicenceState,
+  PartyListingState,
   RecordedEvent,
   StreamState,
   TariffMeasureState,
@@ -14,6 +15,7 @@ export type * from './tariff-measure/commands';
 export type * from './export-control/commands';
 export type * from './licence/commands';
 export type * from './agreement/commands';
+export type * from './party-listing/commands';
 export type * from './retraction/commands';
 export type { Decider } from './decider';
 export { DOMAIN_ERROR_KINDS, DomainError } from './domain-error';
@@ -22,3 +24,4 @@ export type { TariffMeasure, TariffMeasureStage } from './tariff-measure/decider
 export type { ExportControl } from './export-control/decider';
 export type { Licence, LicenceStatus } from './licence/decider';
 export type { Agreement } from './agreement/decider';
+export type { PartyList, PartyStanding } from './party-listing/decider';

@@ -5,6 +5,7 @@ import { DECIDERS, type AnyDecider } from './deciders';
 import { streamEventGuard } from './event-guard';
 import type { ExportControl } from './export-control/decider';
 import type { Licence } from './licence/decider';
+import type { PartyList } from './party-listing/decider';
 import type { TariffMeasure } from './tariff-measure/decider';
 
 export type { RecordedEvent } from './decider';
@@ -13,7 +14,9 @@ export type TariffMeasureState = StreamStateOf<'tariff-measure', TariffMeasure>;
 export type ExportControlState = StreamStateOf<'export-control', ExportControl>;
 export type LicenceState = StreamStateOf<'licence', Licence>;
 export type AgreementState = StreamStateOf<'agreement', Agreement>;
-export type StreamState = TariffMeasureState | ExportControlState | LicenceState | AgreementState;
+export type PartyListingState = StreamStateOf<'party-listing', PartyList>;
+export type StreamState =
+  TariffMeasureState | ExportControlState | LicenceState | AgreementState | PartyListingState;
 
 /**
  * A retraction can undo any earlier event, so the state is derived afresh from the events that

@@ -9,6 +9,7 @@ import {
 } from '@ledger/contracts';
 import { foldLicenceState, type LicenceSummary } from '@ledger/views';
 import type { PoolClient } from 'pg';
+import { partySearchKey } from './party-search-key';
 import type { Queryable } from './tables';
 
 /**
@@ -85,6 +86,34 @@ interface ProductCodeRow {
   readonly description: string | null;
 }
 
+interface PartyListRow {
+  readonly list_id: string;
+  readonly version: number;
+  readonly event_id: string;
+  readonly recorded_at: string;
+  readonly imposer: string;
+  readonly name: string;
+}
+
+interface PartyListingRow {
+  readonly list_id: string;
+  readonly version: number;
+  readonly event_id: string;
+  readonly recorded_at: string;
+  readonly party_id: string;
+  readonly listed: boolean;
+  readonly valid_from: string;
+  readonly citation: unknown;
+  readonly name?: string;
+  readonly aliases?: readonly string[];
+  readonly country?: string;
+  readonly addresses?: readonly string[];
+  readonly reason?: string;
+  readonly licence_requirement?: string;
+  readonly licence_review_policy?: string;
+  readonly search_keys?: readonly string[];
+}
+
 interface RetractionRow {
   readonly retraction_event_id: string;
   readonly retracted_event_id: string;
@@ -102,6 +131,8 @@ interface BatchPlan {
   readonly timeline: TimelineRow[];
   readonly items: ItemRow[];
   readonly productCodes: ProductCodeRow[];
+  readonly partyLists: PartyListRow[];
+  readonly partyListings: PartyListingRow[];
   readonly retractions: RetractionRow[];
   readonly licenceIds: Set<string>;
   readonly streams: Map<string, StreamRange>;
@@ -159,6 +190,24 @@ const INSERT_PRODUCT_CODES = `
     measure_id text, version integer, op text, ordinal integer, event_id uuid,
     recorded_at timestamptz, valid_from timestamptz, code text, list text, description text)`;
 
+const INSERT_PARTY_LISTS = `
+  INSERT INTO read_models.party_lists (list_id, version, event_id, recorded_at, imposer, name)
+  SELECT list_id, version, event_id, recorded_at, imposer, name
+  FROM jsonb_to_recordset($1::jsonb) AS l(
+    list_id text, version integer, event_id uuid, recorded_at timestamptz, imposer text, name text)`;
+
+const INSERT_PARTY_LISTINGS = `
+  INSERT INTO read_models.party_listings
+    (list_id, version, event_id, recorded_at, party_id, listed, valid_from, citation, name, aliases,
+     country, addresses, reason, licence_requirement, licence_review_policy, search_keys)
+  SELECT list_id, version, event_id, recorded_at, party_id, listed, valid_from, citation, name, aliases,
+         country, addresses, reason, licence_requirement, licence_review_policy, search_keys
+  FROM jsonb_to_recordset($1::jsonb) AS p(
+    list_id text, version integer, event_id uuid, recorded_at timestamptz, party_id text,
+    listed boolean, valid_from timestamptz, citation jsonb, name text, aliases text[], country text,
+    addresses text[], reason text, licence_requirement text, licence_review_policy text,
+    search_keys text[])`;
+
 const INSERT_RETRACTIONS = `
   INSERT INTO read_models.retractions (retraction_event_id, retracted_event_id, recorded_at)
   SELECT retraction_event_id, retracted_event_id, recorded_at
@@ -198,6 +247,16 @@ const MARK_RETRACTED = `
     RETURNING 1
   ), product_codes_marked AS (
     UPDATE read_models.product_codes p SET retracted_at = r.retracted_at
+    FROM retracted r
+    WHERE p.event_id = r.event_id AND p.retracted_at IS DISTINCT FROM r.retracted_at
+    RETURNING 1
+  ), party_lists_marked AS (
+    UPDATE read_models.party_lists l SET retracted_at = r.retracted_at
+    FROM retracted r
+    WHERE l.event_id = r.event_id AND l.retracted_at IS DISTINCT FROM r.retracted_at
+    RETURNING 1
+  ), party_listings_marked AS (
+    UPDATE read_models.party_listings p SET retracted_at = r.retracted_at
     FROM retracted r
     WHERE p.event_id = r.event_id AND p.retracted_at IS DISTINCT FROM r.retracted_at
     RETURNING 1
@@ -298,6 +357,8 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
     timeline: [],
     items: [],
     productCodes: [],
+    partyLists: [],
+    partyListings: [],
     retractions: [],
     licenceIds: new Set(),
     streams: new Map(),
@@ -469,6 +530,50 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
           }),
         );
         break;
+      case 'PartyListCreated':
+        plan.partyLists.push({
+          list_id: event.streamId,
+          version: event.streamVersion,
+          event_id: event.id,
+          recorded_at: event.recordedAt,
+          imposer: event.data.imposer,
+          name: event.data.name,
+        });
+        break;
+      case 'PartyListed': {
+        const party = event.data;
+        plan.partyListings.push({
+          list_id: event.streamId,
+          version: event.streamVersion,
+          event_id: event.id,
+          recorded_at: event.recordedAt,
+          party_id: party.partyId,
+          listed: true,
+          valid_from: party.validFrom,
+          citation: event.citation,
+          name: party.name,
+          aliases: party.aliases,
+          country: party.country,
+          addresses: party.addresses,
+          reason: party.reason,
+          licence_requirement: party.licenceRequirement,
+          licence_review_policy: party.licenceReviewPolicy,
+          search_keys: [party.name, ...party.aliases].map(partySearchKey),
+        });
+        break;
+      }
+      case 'PartyDelisted':
+        plan.partyListings.push({
+          list_id: event.streamId,
+          version: event.streamVersion,
+          event_id: event.id,
+          recorded_at: event.recordedAt,
+          party_id: event.data.partyId,
+          listed: false,
+          valid_from: event.data.validFrom,
+          citation: event.citation,
+        });
+        break;
       case 'ExportLicencesReported':
       case 'AgreementConcluded':
       case 'LicenceApplied':
@@ -550,6 +655,8 @@ export async function applyEvents(client: PoolClient, batch: readonly RecordedEn
   await insertRows(client, INSERT_TIMELINE_ENTRIES, plan.timeline);
   await insertRows(client, INSERT_CONTROL_ITEMS, plan.items);
   await insertRows(client, INSERT_PRODUCT_CODES, plan.productCodes);
+  await insertRows(client, INSERT_PARTY_LISTS, plan.partyLists);
+  await insertRows(client, INSERT_PARTY_LISTINGS, plan.partyListings);
   await insertRows(client, INSERT_RETRACTIONS, plan.retractions);
   const possiblyRetracted = [
     ...plan.retractions.map((retraction) => retraction.retracted_event_id),

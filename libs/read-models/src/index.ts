@@ -13,3 +13,5 @@ export { measureState } from './measure-state.query';
 export { eventFeed, measureHistory, streamList, type EventPage, type ListedStream } from './event-feed.query';
 export { tariffList } from './tariff-list.query';
 export { tariffChangesBetween } from './tariff-changes.query';
+export { isScreenable, partyListings, screenParties } from './party-listings.query';
+export { partySearchKey } from './party-search-key';

@@ -28,6 +28,7 @@ import {
   knownAtK,
   productCodesAt,
 } from './measure-timeline.sql';
+import { partyListings } from './party-listings.query';
 import type { Queryable } from './tables';
 
 /** $1 stream id, $2 knownAt: the stream's type and highest version recorded by K. */
@@ -81,6 +82,14 @@ const EVENTS_KNOWN_AT = `
   FROM read_models.events e
   WHERE e.stream_id = $1 AND ${knownAtK('e')}
   ORDER BY e.stream_version`;
+
+/** $1 the list's id, $2 knownAt: the latest known creation of a party list. */
+const PARTY_LIST_KNOWN_AT = `
+  SELECT l.imposer, l.name
+  FROM read_models.party_lists l
+  WHERE l.list_id = $1 AND ${knownAtK('l')}
+  ORDER BY l.version DESC
+  LIMIT 1`;
 
 interface MeasureRow {
   readonly status: MeasureStatus;
@@ -231,6 +240,15 @@ export async function measureState(db: Queryable, id: string, at: Bitemporal): P
       }
       const licence = foldLicence(known, at.asOf);
       return licence && { id, streamType, status: licence.status, version, state: licence.state };
+    }
+    case 'party-listing': {
+      const { rows } = await db.query<{ imposer: string; name: string }>(PARTY_LIST_KNOWN_AT, [
+        id,
+        at.knownAt,
+      ]);
+      if (rows.length === 0) return null;
+      const parties = await partyListings(db, { ...at, listId: id });
+      return { id, streamType, status: 'kept', version, state: { ...rows[0], parties } };
     }
     case 'ledger':
       // The ledger's own stream is no measure; its events are read through the event feed.

@@ -13,6 +13,8 @@ export const READ_MODEL_TABLES: readonly string[] = [
   'read_models.control_items',
   'read_models.product_codes',
   'read_models.licences',
+  'read_models.party_lists',
+  'read_models.party_listings',
 ];
 
 const TRUNCATE_READ_MODELS = `TRUNCATE ${READ_MODEL_TABLES.join(', ')}`;

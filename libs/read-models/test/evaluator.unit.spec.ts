@@ -16,6 +16,9 @@ const NOT_SPECIFIED: Readonly<Partial<Record<EventType, string>>> = {
   ExportControlLifted: 'the random histories draw it; no scenario names it yet',
   ExportControlValidityChanged: 'the random histories draw it; no scenario names it yet',
   AgreementConcluded: 'agreements are in no view scenario yet',
+  PartyListCreated: 'party lists are specified in party-listings.int.spec.ts and party-screening.int.spec.ts',
+  PartyListed: 'party lists are specified in party-listings.int.spec.ts and party-screening.int.spec.ts',
+  PartyDelisted: 'party lists are specified in party-listings.int.spec.ts and party-screening.int.spec.ts',
 };
 
 /** The in-memory evaluator: the executable specification of docs/architecture.md §5. */

@@ -32,6 +32,9 @@ const SEED = 20_250_405;
 /** The event types of the policy streams that the generators leave out, and why. */
 const NOT_DRAWN: Readonly<Partial<Record<EventType, string>>> = {
   AgreementConcluded: 'agreements are in no property test yet',
+  PartyListCreated: 'party lists have a property test of their own (party-listings.int.spec.ts)',
+  PartyListed: 'party lists have a property test of their own (party-listings.int.spec.ts)',
+  PartyDelisted: 'party lists have a property test of their own (party-listings.int.spec.ts)',
 };
 
 /** Every event type a policy stream may hold that the property tests must draw. */

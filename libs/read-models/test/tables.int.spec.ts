@@ -57,7 +57,21 @@ function historyFillingEveryTable(): { ledger: Ledger; retractedEventIds: string
   };
   ledger.record('licence-kept', 'LicenceApplied', application);
   const withdrawn = ledger.record('licence-retracted', 'LicenceApplied', application);
-  const retracted = [rateChange, exclusion, imposition, withdrawn];
+  ledger.record('list-kept', 'PartyListCreated', { imposer: 'US', name: 'Entity List' });
+  const listCreation = ledger.record('list-retracted', 'PartyListCreated', { imposer: 'CN', name: 'List' });
+  const listing = ledger.record('list-kept', 'PartyListed', {
+    partyId: 'example-party',
+    name: 'Example Party',
+    aliases: [],
+    country: 'CN',
+    addresses: [],
+    reason: 'Synthetic',
+    licenceRequirement: 'For all items subject to the EAR',
+    licenceReviewPolicy: 'Presumption of denial',
+    validFrom: day('2025-03-01'),
+  });
+  ledger.record('list-kept', 'PartyDelisted', { partyId: 'example-party', validFrom: day('2025-06-01') });
+  const retracted = [rateChange, exclusion, imposition, withdrawn, listCreation, listing];
   for (const event of retracted) ledger.retract(event);
   return { ledger, retractedEventIds: retracted.map((event) => event.id) };
 }

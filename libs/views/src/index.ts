@@ -12,6 +12,7 @@ export { evaluateTariffList } from './tariff-list';
 export { evaluateExportControls } from './export-controls-active';
 export { evaluateLicences, foldLicence, foldLicenceState } from './licences';
 export { evaluateMeasure, foldAgreement } from './measure-state';
+export { evaluatePartyListings } from './party-listings';
 export {
   TARIFF_CHANGE_LIMITS,
   TariffChangesTooLarge,
@@ -34,6 +35,12 @@ export type {
   LicenceStatus as LicenceViewStatus,
   LicenceSummary,
   LicenceViewState,
+  ListedPartyView,
+  PartyListingQuery,
+  PartyMatch,
+  PartyScreenQuery,
+  PartyListRef,
+  PartyListViewState,
   Life,
   ListedTariff,
   ListedTariffStatus,

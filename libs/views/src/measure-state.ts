@@ -3,6 +3,7 @@ import { codesAt, coverageOf } from './coverage';
 import { itemsAt } from './export-control-items';
 import { byVersion, knownBy } from './known-events';
 import { foldLicence } from './licences';
+import { partiesListedAt } from './party-listings';
 import { timelineOf, statusAt, paintAt, lifeOf, partialSuspensionOf, windowsOf } from './timeline';
 import { at, instant } from './time';
 import type { Bitemporal, MeasureView } from './view-types';
@@ -95,6 +96,13 @@ export function evaluateMeasure(
     case 'agreement': {
       const agreement = foldAgreement(stream);
       return agreement && { id, streamType, status: 'concluded', version, state: agreement };
+    }
+    case 'party-listing': {
+      const creation = stream.filter((event) => event.type === 'PartyListCreated').at(-1);
+      if (creation?.type !== 'PartyListCreated') return null;
+      const { imposer, name } = creation.data;
+      const parties = partiesListedAt(id, stream, time);
+      return { id, streamType, status: 'kept', version, state: { imposer, name, parties } };
     }
     case 'ledger':
       // The ledger's own stream is no measure; its events are read through the event feed.

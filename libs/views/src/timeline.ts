@@ -159,6 +159,9 @@ export function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline
       case 'LicenceDenied':
       case 'LicenceRevoked':
       case 'AgreementConcluded':
+      case 'PartyListCreated':
+      case 'PartyListed':
+      case 'PartyDelisted':
       case 'EventRetracted':
       case 'LedgerCheckpointSigned':
       case 'ApiKeyCreated':

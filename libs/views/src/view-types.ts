@@ -234,7 +234,62 @@ export type MeasureView =
   | MeasureViewOf<'tariff-measure', MeasureStatus, TariffMeasureViewState>
   | MeasureViewOf<'export-control', MeasureStatus, ExportControlViewState>
   | MeasureViewOf<'licence', LicenceStatus, LicenceViewState>
-  | MeasureViewOf<'agreement', 'concluded', AgreementConcluded>;
+  | MeasureViewOf<'agreement', 'concluded', AgreementConcluded>
+  | MeasureViewOf<'party-listing', 'kept', PartyListViewState>;
+
+/** The parties on one list (`listId`), or on every list, at T as known at K. */
+export interface PartyListingQuery extends Bitemporal {
+  readonly listId?: string;
+}
+
+/** A list of restricted parties, as its creation names it. */
+export interface PartyListRef {
+  readonly id: string;
+  readonly imposer: Jurisdiction;
+  readonly name: string;
+}
+
+/** A party on a list at T: what its standing listing says, and since when it is listed. */
+export interface ListedPartyView {
+  readonly list: PartyListRef;
+  readonly partyId: string;
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly country: Jurisdiction;
+  readonly addresses: readonly string[];
+  readonly reason: string;
+  readonly licenceRequirement: string;
+  readonly licenceReviewPolicy: string;
+  /** The citation of the listing's event: the notice that listed the party. */
+  readonly citation: Citation | null;
+  readonly listedFrom: Instant;
+}
+
+/**
+ * A screening of a name against the parties listed at T as known at K (in SQL only: the
+ * evaluator has no trigrams). `country` narrows it to parties of one country; `threshold` is the
+ * lowest score returned, `limit` the most candidates.
+ */
+export interface PartyScreenQuery extends Bitemporal {
+  readonly name: string;
+  readonly country?: Jurisdiction;
+  readonly threshold: number;
+  readonly limit: number;
+}
+
+/** A listed party whose name or an alias resembles the screened name: `score` in [0, 1], 1 the same. */
+export interface PartyMatch extends ListedPartyView {
+  readonly score: number;
+  /** The party's name or alias that scored best. */
+  readonly matchedName: string;
+}
+
+/** A party list's state at T: its name and the parties on it, by party id. */
+export interface PartyListViewState {
+  readonly imposer: Jurisdiction;
+  readonly name: string;
+  readonly parties: readonly ListedPartyView[];
+}
 
 /** Every tariff of an imposer reaching an origin, at T as known at K; `program` narrows it to one program. */
 export interface TariffListQuery extends Bitemporal {

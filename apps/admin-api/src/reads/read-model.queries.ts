@@ -10,6 +10,8 @@ import type {
   ExportControlQuery,
   ListedTariff,
   MeasureView,
+  PartyMatch,
+  PartyScreenQuery,
   TariffChanges,
   TariffChangesQuery,
   TariffListQuery,
@@ -20,6 +22,7 @@ import {
   licences,
   measureHistory,
   measureState,
+  screenParties,
   tariffChangesBetween,
   tariffList,
   tariffsEffective,
@@ -69,6 +72,12 @@ export class GetMeasure extends Query<MeasureView | null> {
 
 export class GetMeasureHistory extends Query<RecordedEnvelope[]> {
   constructor(readonly id: string) {
+    super();
+  }
+}
+
+export class ScreenParties extends Query<PartyMatch[]> {
+  constructor(readonly query: PartyScreenQuery) {
     super();
   }
 }
@@ -139,6 +148,15 @@ export class GetMeasureHistoryHandler implements IQueryHandler<GetMeasureHistory
   }
 }
 
+@QueryHandler(ScreenParties)
+export class ScreenPartiesHandler implements IQueryHandler<ScreenParties, PartyMatch[]> {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  execute({ query }: ScreenParties): Promise<PartyMatch[]> {
+    return screenParties(this.pool, query);
+  }
+}
+
 export const READ_MODEL_QUERY_HANDLERS = [
   GetEffectiveTariffsHandler,
   ListTariffsHandler,
@@ -147,4 +165,5 @@ export const READ_MODEL_QUERY_HANDLERS = [
   ListLicencesHandler,
   GetMeasureHandler,
   GetMeasureHistoryHandler,
+  ScreenPartiesHandler,
 ];

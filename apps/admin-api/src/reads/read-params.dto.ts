@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateBy } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateBy,
+} from 'class-validator';
+import { isScreenable } from '@ledger/read-models';
 import { LICENCE_VIEW_STATUSES } from '@ledger/views';
 import { IsHsCode, IsJurisdiction, IsProgramId, SLUG, SLUG_MESSAGE, isInstant } from '../request-validators';
 
@@ -74,6 +86,45 @@ export class ExportControlsActiveQueryDto extends TimeQueryDto {
   @IsOptional()
   @IsJurisdiction({ allowAll: false })
   destination?: string;
+}
+
+/** The score a screening returns candidates from unless told otherwise (see README, "Screening parties"). */
+export const DEFAULT_SCREEN_THRESHOLD = 0.5;
+export const DEFAULT_SCREEN_LIMIT = 20;
+
+export class PartyScreenQueryDto extends TimeQueryDto {
+  @ApiProperty({ example: 'Huawei Technologies', description: 'The name to screen: any script, any accents' })
+  @IsString()
+  @Length(1, 500)
+  @ValidateBy({
+    name: 'isScreenable',
+    validator: {
+      validate: (value) => typeof value === 'string' && isScreenable(value),
+      defaultMessage: () => 'name must have letters or digits beyond legal forms such as Co., Ltd. or GmbH',
+    },
+  })
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'CN', description: 'Only parties established in this country' })
+  @IsOptional()
+  @IsJurisdiction({ allowAll: false })
+  country?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 1, default: DEFAULT_SCREEN_THRESHOLD })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'threshold must be a number' })
+  @Min(0)
+  @Max(1)
+  threshold?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: DEFAULT_SCREEN_LIMIT })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(100)
+  limit?: number;
 }
 
 export class PageQueryDto {

@@ -51,11 +51,15 @@ import {
   EventPageDto,
   ExportControlListDto,
   LicencePageDto,
+  PartyListPartiesDto,
+  PartyScreeningDto,
   TariffChangesDto,
   TariffListDto,
   type EventList,
   type EventPage,
   type ExportControlList,
+  type PartyListParties,
+  type PartyScreening,
   type TariffList,
 } from '../responses/views.dto';
 import { StreamIdPipe } from '../writes/policy-writes';
@@ -73,8 +77,11 @@ import { JournalTail } from './journal-tail';
 import { StreamAdmission } from './stream-admission';
 import {
   EventsQueryDto,
+  DEFAULT_SCREEN_LIMIT,
+  DEFAULT_SCREEN_THRESHOLD,
   ExportControlsActiveQueryDto,
   LicencesQueryDto,
+  PartyScreenQueryDto,
   TariffChangesQueryDto,
   TariffListQueryDto,
   TariffsEffectiveQueryDto,
@@ -89,6 +96,7 @@ import {
   GetTariffChanges,
   ListLicences,
   ListTariffs,
+  ScreenParties,
 } from './read-model.queries';
 
 const DEFAULT_PAGE = 100;
@@ -277,7 +285,7 @@ export class ReadsController {
   @Authorize(ROLE_SETS.read)
   @ApiOperation({
     summary:
-      'Any stream (measure, control, licence, agreement): state, status and version at (asOf, knownAt)',
+      'Any stream (measure, control, licence, agreement, party list): state, status and version at (asOf, knownAt)',
     description: 'The ETag header is the version, for If-Match on the next write to the stream. ' + GATED,
   })
   @ApiMeasureViewResponse('The stream, with an ETag header')
@@ -293,6 +301,57 @@ export class ReadsController {
     if (!view) throw new Problem(404, 'stream-not-found', `No stream ${id} is known at that time`);
     response.setHeader('ETag', `"${view.version}"`);
     return view;
+  }
+
+  @Get('parties/screen')
+  @Authorize(ROLE_SETS.read)
+  @ApiOperation({
+    summary:
+      'Screen a name against the parties listed at (asOf, knownAt): candidates with a score, best first',
+    description:
+      'Names and aliases are compared by trigrams after folding both to ASCII (accents dropped, other ' +
+      'scripts romanised, umlaut spellings and legal forms such as Co., Ltd. set aside). The score is in ' +
+      '[0, 1]; candidates from `threshold` up are returned, at most `limit`. ' +
+      GATED,
+  })
+  @ApiOkResponse({ type: PartyScreeningDto })
+  @ReadProblems()
+  async screenParties(@Query() query: PartyScreenQueryDto, @Req() request: Request): Promise<PartyScreening> {
+    await this.gate.waitFor(request);
+    const matches = await this.queries.execute(
+      new ScreenParties({
+        name: query.name,
+        country: query.country,
+        threshold: query.threshold ?? DEFAULT_SCREEN_THRESHOLD,
+        limit: query.limit ?? DEFAULT_SCREEN_LIMIT,
+        ...timeOf(query),
+      }),
+    );
+    return { matches };
+  }
+
+  @Get('parties/lists/:id')
+  @Authorize(ROLE_SETS.read)
+  @ApiOperation({
+    summary: 'The parties on a list at (asOf, knownAt), by party id',
+    description: "The ETag header is the list's version, for If-Match on the next write to it. " + GATED,
+  })
+  @ApiOkResponse({ type: PartyListPartiesDto })
+  @ReadProblems({ 404: 'No such list is known at knownAt' })
+  async partyList(
+    @Param('id', StreamIdPipe) id: string,
+    @Query() query: TimeQueryDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PartyListParties> {
+    await this.gate.waitFor(request);
+    const view = await this.queries.execute(new GetMeasure(id, timeOf(query)));
+    if (view?.streamType !== 'party-listing') {
+      throw new Problem(404, 'stream-not-found', `No party list ${id} is known at that time`);
+    }
+    response.setHeader('ETag', `"${view.version}"`);
+    const { imposer, name, parties } = view.state;
+    return { list: { id, imposer, name }, parties };
   }
 
   @Get('measures/:id/history')

@@ -21,7 +21,11 @@ import type {
   ListedTariff,
   ListedTariffStatus,
   LicenceSummary,
+  ListedPartyView,
   MeasureView,
+  PartyListRef,
+  PartyListViewState,
+  PartyMatch,
   PartialSuspension,
   ProductLine,
   RecordedTimeChange,
@@ -640,6 +644,103 @@ export class AgreementStateDto implements AgreementConcluded {
 }
 export type AgreementStateProof = Proven<Mirrors<AgreementStateDto, AgreementConcluded>>;
 
+export class PartyListRefDto implements PartyListRef {
+  @ApiProperty({ example: 'us-entity-list' })
+  readonly id!: string;
+
+  @ApiProperty({ example: 'US', description: 'The jurisdiction that keeps the list' })
+  readonly imposer!: string;
+
+  @ApiProperty({ example: 'Entity List' })
+  readonly name!: string;
+}
+export type PartyListRefProof = Proven<Mirrors<PartyListRefDto, PartyListRef>>;
+
+export class ListedPartyDto implements ListedPartyView {
+  @ApiProperty({ type: PartyListRefDto, description: 'The list the party is on' })
+  readonly list!: PartyListRefDto;
+
+  @ApiProperty({ example: 'example-photonics' })
+  readonly partyId!: string;
+
+  @ApiProperty({ example: 'Example Photonics Co., Ltd.' })
+  readonly name!: string;
+
+  @ApiProperty({ type: [String], example: ['Example Optics'] })
+  readonly aliases!: readonly string[];
+
+  @ApiProperty({ example: 'CN', description: 'ISO 3166-1 alpha-2' })
+  readonly country!: string;
+
+  @ApiProperty({ type: [String], example: ['1 Example Road, Shenzhen'] })
+  readonly addresses!: readonly string[];
+
+  @ApiProperty({ example: 'Activities contrary to the national security of the United States' })
+  readonly reason!: string;
+
+  @ApiProperty({ example: 'For all items subject to the EAR' })
+  readonly licenceRequirement!: string;
+
+  @ApiProperty({ example: 'Presumption of denial' })
+  readonly licenceReviewPolicy!: string;
+
+  @ApiProperty({
+    type: CitationDto,
+    nullable: true,
+    description: 'The citation of the listing: the notice that put the party on the list',
+  })
+  readonly citation!: CitationDto | null;
+
+  @Instant({ description: 'Since when the party is on the list (valid time)' })
+  readonly listedFrom!: string;
+}
+export type ListedPartyProof = Proven<Mirrors<ListedPartyDto, ListedPartyView>>;
+
+export class PartyMatchDto extends ListedPartyDto implements PartyMatch {
+  @ApiProperty({ example: 0.94, minimum: 0, maximum: 1, description: '1: the same name once folded' })
+  readonly score!: number;
+
+  @ApiProperty({ example: 'Example Photonics Co., Ltd.', description: 'The name or alias that scored best' })
+  readonly matchedName!: string;
+}
+export type PartyMatchProof = Proven<Mirrors<PartyMatchDto, PartyMatch>>;
+
+export interface PartyScreening {
+  readonly matches: readonly PartyMatch[];
+}
+
+export class PartyScreeningDto implements PartyScreening {
+  @ApiProperty({ type: [PartyMatchDto], description: 'Best first' })
+  readonly matches!: readonly PartyMatchDto[];
+}
+export type PartyScreeningProof = Proven<Mirrors<PartyScreeningDto, PartyScreening>>;
+
+export interface PartyListParties {
+  readonly list: PartyListRef;
+  readonly parties: readonly ListedPartyView[];
+}
+
+export class PartyListPartiesDto implements PartyListParties {
+  @ApiProperty({ type: PartyListRefDto })
+  readonly list!: PartyListRefDto;
+
+  @ApiProperty({ type: [ListedPartyDto], description: 'The parties on the list at asOf, by party id' })
+  readonly parties!: readonly ListedPartyDto[];
+}
+export type PartyListPartiesProof = Proven<Mirrors<PartyListPartiesDto, PartyListParties>>;
+
+export class PartyListStateDto implements PartyListViewState {
+  @ApiProperty({ example: 'US' })
+  readonly imposer!: string;
+
+  @ApiProperty({ example: 'Entity List' })
+  readonly name!: string;
+
+  @ApiProperty({ type: [ListedPartyDto], description: 'The parties on the list at asOf, by party id' })
+  readonly parties!: readonly ListedPartyDto[];
+}
+export type PartyListStateProof = Proven<Mirrors<PartyListStateDto, PartyListViewState>>;
+
 /** The view of one stream type: `ViewOf<'licence'>`. */
 type ViewOf<S extends MeasureView['streamType']> = Extract<MeasureView, { readonly streamType: S }>;
 
@@ -718,12 +819,25 @@ export class AgreementViewDto extends StreamViewDto implements ViewOf<'agreement
 }
 export type AgreementViewProof = Proven<Mirrors<AgreementViewDto, ViewOf<'agreement'>>>;
 
+export class PartyListViewDto extends StreamViewDto implements ViewOf<'party-listing'> {
+  @ApiProperty({ enum: ['party-listing'] })
+  readonly streamType!: 'party-listing';
+
+  @ApiProperty({ enum: ['kept'] })
+  readonly status!: ViewOf<'party-listing'>['status'];
+
+  @ApiProperty({ type: PartyListStateDto })
+  readonly state!: PartyListStateDto;
+}
+export type PartyListViewProof = Proven<Mirrors<PartyListViewDto, ViewOf<'party-listing'>>>;
+
 /** One view DTO per stream type: a stream type added to MeasureView and not here fails the build. */
 const MEASURE_VIEWS: { readonly [S in MeasureView['streamType']]: Type<{ readonly streamType: S }> } = {
   'tariff-measure': TariffMeasureViewDto,
   'export-control': ExportControlViewDto,
   licence: LicenceViewDto,
   agreement: AgreementViewDto,
+  'party-listing': PartyListViewDto,
 };
 
 /**

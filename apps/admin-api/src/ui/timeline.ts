@@ -41,6 +41,7 @@ const KIND_BY_TYPE: Readonly<Record<PolicyEventType, BandKind>> = {
   ExportControlImposed: 'rate',
   LicenceApproved: 'rate',
   AgreementConcluded: 'rate',
+  PartyListCreated: 'rate',
   TariffSuspended: 'suspension',
   TariffPointsSuspended: 'suspension',
   ExportControlSuspended: 'suspension',
@@ -48,6 +49,8 @@ const KIND_BY_TYPE: Readonly<Record<PolicyEventType, BandKind>> = {
   ExportControlLifted: 'lift',
   TariffProductsAmended: 'coverage',
   ExportControlItemsAmended: 'coverage',
+  PartyListed: 'coverage',
+  PartyDelisted: 'coverage',
   TariffValidityChanged: 'validity',
   ExportControlValidityChanged: 'validity',
   TariffPostponed: 'validity',
@@ -98,6 +101,7 @@ function labelOf(event: AnyEventEnvelope, retractedVersion: number | null): stri
   const parts: string[] = [event.type];
   if (typeof data.rate === 'number') parts.push(`${data.rate} %`);
   if (typeof data.points === 'number') parts.push(`−${data.points} pts`);
+  if (typeof data.partyId === 'string') parts.push(data.partyId);
   if (event.type === 'TariffValidityChanged' || event.type === 'ExportControlValidityChanged') {
     parts.push(data.validTo === null ? 'end removed' : 'new end');
   }

@@ -19,6 +19,7 @@ import { ConcludeAgreementDto } from './agreement.dto';
 import { LiftDto, RetractionDto, ValidityChangeDto, ValidityDto } from './common.dto';
 import { AmendItemsDto, ImposeExportControlDto, ReportLicencesDto } from './export-control.dto';
 import { ApplyForLicenceDto, ApproveLicenceDto, DenyLicenceDto, RevokeLicenceDto } from './licence.dto';
+import { CreatePartyListDto, DelistPartyDto, ListPartyDto } from './party-list.dto';
 import {
   AmendTariffProductsDto,
   AnnounceTariffDto,
@@ -55,6 +56,9 @@ export const COMMAND_BODIES: Readonly<Record<CommandType, new () => object>> = {
   DenyLicence: DenyLicenceDto,
   RevokeLicence: RevokeLicenceDto,
   ConcludeAgreement: ConcludeAgreementDto,
+  CreatePartyList: CreatePartyListDto,
+  ListParty: ListPartyDto,
+  DelistParty: DelistPartyDto,
   RetractEvent: RetractionDto,
 };
 

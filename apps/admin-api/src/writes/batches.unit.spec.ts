@@ -1,21 +1,14 @@
 import 'reflect-metadata';
 import { Reflector } from '@nestjs/core';
 import { accessRuleOf } from '@ledger/http';
-import { AgreementsController } from './agreements.controller';
 import { COMMAND_BODIES } from './batch.dto';
 import { BatchesController } from './batches.controller';
-import { ExportControlsController } from './export-controls.controller';
-import { LicencesController } from './licences.controller';
-import { StreamsController } from './streams.controller';
-import { TariffMeasuresController } from './tariff-measures.controller';
+import { WritesModule } from './writes.module';
 
-const SINGLE_WRITES = [
-  TariffMeasuresController,
-  ExportControlsController,
-  LicencesController,
-  AgreementsController,
-  StreamsController,
-];
+/** Every write route but the batch's, read from the module: a new controller cannot be left out. */
+const SINGLE_WRITES = (
+  Reflect.getMetadata('controllers', WritesModule) as (new (...args: never[]) => unknown)[]
+).filter((controller) => controller !== BatchesController);
 
 /** Every route handler of a controller with its parameter types. */
 function routesOf(controller: (typeof SINGLE_WRITES)[number]) {

@@ -23,6 +23,7 @@ const ID_PREFIX: Record<PolicyStreamType, string> = {
   'export-control': 'control',
   licence: 'licence',
   agreement: 'agreement',
+  'party-listing': 'parties',
 };
 
 /** A server-made stream id when the client names none, e.g. `tariff-0k3m9x2q7a1c`. */

@@ -4,6 +4,7 @@ import { AgreementsController } from './agreements.controller';
 import { BatchesController } from './batches.controller';
 import { ExportControlsController } from './export-controls.controller';
 import { LicencesController } from './licences.controller';
+import { PartyListsController } from './party-lists.controller';
 import { PolicyWrites } from './policy-writes';
 import { RecordPolicyBatchHandler } from './record-policy-batch.handler';
 import { RecordPolicyEventHandler } from './record-policy-event.handler';
@@ -17,6 +18,7 @@ import { TariffMeasuresController } from './tariff-measures.controller';
     ExportControlsController,
     LicencesController,
     AgreementsController,
+    PartyListsController,
     StreamsController,
     BatchesController,
   ],
