@@ -103,7 +103,7 @@ export const TARIFFS_EFFECTIVE = `
   programs AS (
     SELECT l.*, bool_or(l.names_origin) OVER (PARTITION BY l.program) AS program_names_origin
     FROM layers l
-  )
+  ),
   in_force AS (
     SELECT l.*,
       -- A rate cut under the suspended points levies nothing.
@@ -267,7 +267,11 @@ export function effectiveTariffsOf(
     partialLayers: layers.length - full.length,
     excludedLayers: layersOf(excludedRows).map((layer, index) => ({
       ...layer,
-      exclusions: excludedRows[index].exclusions.map(({ rule, measureId, program }) => ({ rule, measureId, program })),
+      exclusions: excludedRows[index].exclusions.map(({ rule, measureId, program }) => ({
+        rule,
+        measureId,
+        program,
+      })),
     })),
   };
 }
