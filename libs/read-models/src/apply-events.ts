@@ -41,7 +41,8 @@ interface MeasureRow {
 
 interface TimelineRow {
   readonly measure_id: string;
-  readonly kind: 'validity' | 'lift' | 'rate' | 'suspension' | 'postponement' | 'withdrawal' | 'points' | 'stacking';
+  readonly kind:
+    'validity' | 'lift' | 'rate' | 'suspension' | 'postponement' | 'withdrawal' | 'points' | 'stacking';
   readonly version: number;
   readonly event_id: string;
   readonly recorded_at: string;

@@ -14,7 +14,13 @@ import {
 } from './timeline';
 import { at, compareText, instant } from './time';
 import type { TariffStackingRulesSet } from '@ledger/contracts';
-import type { EffectiveTariffs, ExcludedTariffLayer, LayerExclusion, TariffLayer, TariffQuery } from './view-types';
+import type {
+  EffectiveTariffs,
+  ExcludedTariffLayer,
+  LayerExclusion,
+  TariffLayer,
+  TariffQuery,
+} from './view-types';
 
 interface Candidate {
   readonly layer: TariffLayer;
@@ -73,7 +79,10 @@ export function evaluateTariffs(events: readonly AnyEventEnvelope[], query: Tari
   );
   const layers = candidates
     .filter((candidate) => candidate.namesOrigin || !programsNamingOrigin.has(candidate.layer.program))
-    .sort((a, b) => compareText(a.layer.program, b.layer.program) || compareText(a.layer.measureId, b.layer.measureId));
+    .sort(
+      (a, b) =>
+        compareText(a.layer.program, b.layer.program) || compareText(a.layer.measureId, b.layer.measureId),
+    );
   const { applied, excluded } = stacked(layers);
   const full = applied.filter((layer) => layer.coverage === 'full');
   return {
@@ -100,19 +109,35 @@ function stacked(layers: readonly Candidate[]): { applied: TariffLayer[]; exclud
       .filter((other) => other.layer.measureId !== layer.measureId)
       .flatMap((other): LayerExclusion[] => [
         ...(other.rules?.displaces?.includes(layer.program)
-          ? [{ rule: 'displaced-by' as const, measureId: other.layer.measureId, program: other.layer.program }]
+          ? [
+              {
+                rule: 'displaced-by' as const,
+                measureId: other.layer.measureId,
+                program: other.layer.program,
+              },
+            ]
           : []),
         ...(rules?.notStackedOn?.includes(other.layer.program)
-          ? [{ rule: 'not-stacked-on' as const, measureId: other.layer.measureId, program: other.layer.program }]
+          ? [
+              {
+                rule: 'not-stacked-on' as const,
+                measureId: other.layer.measureId,
+                program: other.layer.program,
+              },
+            ]
           : []),
       ])
       .sort(
         (a, b) =>
-          compareText(a.rule, b.rule) || compareText(a.program, b.program) || compareText(a.measureId, b.measureId),
+          compareText(a.rule, b.rule) ||
+          compareText(a.program, b.program) ||
+          compareText(a.measureId, b.measureId),
       );
     return { candidate, exclusions };
   });
-  const kept = withExclusions.filter((entry) => entry.exclusions.length === 0).map((entry) => entry.candidate);
+  const kept = withExclusions
+    .filter((entry) => entry.exclusions.length === 0)
+    .map((entry) => entry.candidate);
   const applied = kept.map(({ layer, rules }): TariffLayer => {
     const cap = rules?.cap;
     if (cap === undefined || cap === null) return layer;

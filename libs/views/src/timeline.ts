@@ -254,7 +254,9 @@ export function partialSuspensionAt(timeline: MeasureTimeline, time: number): Pa
 /** The latest-recorded stacking rules covering T, if any. */
 export function stackingRulesAt(timeline: MeasureTimeline, time: number): TariffStackingRulesSet | undefined {
   return timeline.stackingRules
-    .filter((rules) => inside({ from: at(rules.validFrom), to: rules.validTo ? at(rules.validTo) : null }, time))
+    .filter((rules) =>
+      inside({ from: at(rules.validFrom), to: rules.validTo ? at(rules.validTo) : null }, time),
+    )
     .at(-1);
 }
 

@@ -211,7 +211,8 @@ export class TariffLayerDto implements TariffLayer {
   @ApiProperty({
     type: LayerCapDto,
     nullable: true,
-    description: "The cap the layer's stacking rules hold it to at asOf; null when none (always for excluded layers)",
+    description:
+      "The cap the layer's stacking rules hold it to at asOf; null when none (always for excluded layers)",
   })
   readonly cap!: LayerCapDto | null;
 }
@@ -245,7 +246,10 @@ export class EffectiveTariffsDto implements EffectiveTariffs {
   @ApiProperty({ type: ProductLineDto, description: 'The queried code and its nomenclature' })
   readonly product!: ProductLineDto;
 
-  @ApiProperty({ type: [TariffLayerDto], description: 'The layers that apply, ordered by program, then measure id' })
+  @ApiProperty({
+    type: [TariffLayerDto],
+    description: 'The layers that apply, ordered by program, then measure id',
+  })
   readonly layers!: readonly TariffLayerDto[];
 
   @ApiProperty({ description: "The sum of the applied full layers' applied rates", example: 10 })

@@ -272,7 +272,11 @@ function checkStackingRules(data: TariffStackingRulesSet, program: string): Tari
   for (const [name, field] of named) {
     requireText(name, field);
     if (seen.has(name)) {
-      throw new DomainError('stacking-programs-overlap', `${name} is named more than once in the rules`, field);
+      throw new DomainError(
+        'stacking-programs-overlap',
+        `${name} is named more than once in the rules`,
+        field,
+      );
     }
     seen.add(name);
     if (name === program) {

@@ -722,7 +722,10 @@ describe('tariff measure', () => {
       given([imposed])
         .when(setRules({ cap: { total: 0.1 + 0.2, including: ['US-MFN'] } }))
         .then([
-          { type: 'TariffStackingRulesSet', data: { validFrom: APRIL_9, cap: { total: 0.3, including: ['US-MFN'] } } },
+          {
+            type: 'TariffStackingRulesSet',
+            data: { validFrom: APRIL_9, cap: { total: 0.3, including: ['US-MFN'] } },
+          },
         ]);
     });
 
@@ -730,7 +733,10 @@ describe('tariff measure', () => {
       given([imposed])
         .when(setRules({ notStackedOn: [], displaces: [], cap: null }))
         .then([
-          { type: 'TariffStackingRulesSet', data: { validFrom: APRIL_9, notStackedOn: [], displaces: [], cap: null } },
+          {
+            type: 'TariffStackingRulesSet',
+            data: { validFrom: APRIL_9, notStackedOn: [], displaces: [], cap: null },
+          },
         ]);
     });
 
