@@ -184,6 +184,15 @@ describe('write path: admin API → journal → relay → Kafka', () => {
         },
         '"2"',
       ],
+      [
+        '/v1/tariff-measures/us-reciprocal-cn-partly/stacking-rules',
+        {
+          validFrom: '2025-04-09T04:01:00Z',
+          notStackedOn: ['US-232-STEEL', 'US-232-ALUMINIUM'],
+          citation: { reference: 'Executive Order 14257' },
+        },
+        '"3"',
+      ],
       ['/v1/licences', licenceApplication('licence-dy-1', 'cn-rare-earths'), '"1"'],
       [
         '/v1/licences/licence-dy-1/approval',
