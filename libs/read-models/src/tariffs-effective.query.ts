@@ -110,7 +110,9 @@ export const TARIFFS_EFFECTIVE = `
       greatest(0, l.rate - coalesce(partial.points, 0)) AS uncapped_rate,
       partial.points AS suspended_points, partial.provision, partial.suspended_from,
       partial.suspended_to, partial.suspension_citation,
-      stacking.not_stacked_on, stacking.displaces, stacking.cap_total, stacking.cap_including
+      stacking.not_stacked_on, stacking.displaces, stacking.cap_total, stacking.cap_including,
+      -- Most answers have no rules at all: the passes below then skip their subqueries.
+      bool_or(stacking.not_stacked_on IS NOT NULL) OVER () AS any_rules
     FROM programs l
     LEFT JOIN LATERAL (
       SELECT e.points, e.provision, e.valid_from AS suspended_from, e.valid_to AS suspended_to,
@@ -135,7 +137,7 @@ export const TARIFFS_EFFECTIVE = `
   ),
   -- One pass over the layers in force: only full layers exclude, excluded or not themselves.
   stacked AS (
-    SELECT l.*, (
+    SELECT l.*, CASE WHEN l.any_rules THEN (
       SELECT coalesce(jsonb_agg(jsonb_build_object('rule', x.rule, 'measureId', x.measure_id, 'program', x.program)
                                 ORDER BY x.rule COLLATE "C", x.program COLLATE "C", x.measure_id COLLATE "C"), '[]')
       FROM (
@@ -147,7 +149,7 @@ export const TARIFFS_EFFECTIVE = `
         FROM in_force o
         WHERE o.measure_id <> l.measure_id AND o.coverage = 'full' AND o.program = ANY(l.not_stacked_on)
       ) x
-    ) AS exclusions
+    ) ELSE '[]' END AS exclusions
     FROM in_force l
   ),
   -- What the applied full layers of the included programs levy, before their own caps.
