@@ -61,6 +61,7 @@ describe('a suspension or a lift from before the measure takes effect, over HTTP
       layers: [],
       total: 0,
       partialLayers: 0,
+      excludedLayers: [],
     });
     expect((await duty('2025-02-04T05:01:00Z')).total).toBe(0);
     expect((await duty('2025-03-04T05:01:00Z')).layers).toMatchObject([

@@ -154,6 +154,7 @@ describe('product coverage amended in valid time, over HTTP', () => {
       ],
       total: 20,
       partialLayers: 1,
+      excludedLayers: [],
     });
   });
 

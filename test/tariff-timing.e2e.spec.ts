@@ -8,6 +8,7 @@ const NO_DUTY_ON_MAGNETS = {
   layers: [],
   total: 0,
   partialLayers: 0,
+  excludedLayers: [],
 };
 
 /**

@@ -185,6 +185,15 @@ describe('write path: admin API → journal → relay → Kafka', () => {
         '"2"',
       ],
       [
+        '/v1/tariff-measures/us-reciprocal-cn-partly/stacking-rules',
+        {
+          validFrom: '2025-04-09T04:01:00Z',
+          notStackedOn: ['US-232-STEEL', 'US-232-ALUMINIUM'],
+          citation: { reference: 'Executive Order 14257' },
+        },
+        '"3"',
+      ],
+      [
         '/v1/parties/lists',
         {
           id: 'write-path-list',

@@ -448,6 +448,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tariff-measures/{id}/stacking-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set how the layer stacks with other programs from validFrom, until validTo if given: programs it does not stack on, programs it displaces, a cap with the normal rate (TariffStackingRulesSet)
+         * @description Records one event, checked against the stream's rules and the published event schema. With If-Match, the write applies only if the stream is still at that version (else 412 with the current ETag). With Idempotency-Key, a retry with the same key and body answers the first answer again (Idempotent-Replayed: true). The answer is the recorded event; Consistency-Token, sent back on a read, makes the read wait for this write.
+         */
+        post: operations["tariffMeasuresSetStackingRules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/export-controls": {
         parameters: {
             query?: never;
@@ -1180,7 +1200,7 @@ export interface components {
              * @example TariffImposed
              * @enum {string}
              */
-            type: "TariffImposed" | "TariffRateChanged" | "TariffSuspended" | "TariffLifted" | "TariffValidityChanged" | "TariffAnnounced" | "TariffWithdrawn" | "TariffPostponed" | "TariffPointsSuspended" | "TariffProductsAmended" | "ExportControlImposed" | "ExportControlItemsAmended" | "ExportControlSuspended" | "ExportControlLifted" | "ExportControlValidityChanged" | "ExportLicencesReported" | "LicenceApplied" | "LicenceApproved" | "LicenceDenied" | "LicenceRevoked" | "AgreementConcluded" | "PartyListCreated" | "PartyListed" | "PartyDelisted" | "EventRetracted" | "LedgerCheckpointSigned" | "ApiKeyCreated" | "ApiKeyRotated" | "ApiKeyExpirySet" | "ApiKeyRevoked";
+            type: "TariffImposed" | "TariffRateChanged" | "TariffSuspended" | "TariffLifted" | "TariffValidityChanged" | "TariffAnnounced" | "TariffWithdrawn" | "TariffPostponed" | "TariffPointsSuspended" | "TariffProductsAmended" | "TariffStackingRulesSet" | "ExportControlImposed" | "ExportControlItemsAmended" | "ExportControlSuspended" | "ExportControlLifted" | "ExportControlValidityChanged" | "ExportLicencesReported" | "LicenceApplied" | "LicenceApproved" | "LicenceDenied" | "LicenceRevoked" | "AgreementConcluded" | "PartyListCreated" | "PartyListed" | "PartyDelisted" | "EventRetracted" | "LedgerCheckpointSigned" | "ApiKeyCreated" | "ApiKeyRotated" | "ApiKeyExpirySet" | "ApiKeyRevoked";
             /** @example 1 */
             schemaVersion: number;
             /** @example us-ieepa-cn-2025-04 */
@@ -1480,6 +1500,43 @@ export interface components {
             /** @example [] */
             reinclude?: string[];
         };
+        StackingCapDto: {
+            /**
+             * @description the most the layers levy together
+             * @example 15
+             */
+            total: number;
+            /**
+             * @description the programs counted towards the cap
+             * @example [
+             *       "EU-MFN"
+             *     ]
+             */
+            including: string[];
+        };
+        SetTariffStackingRulesDto: {
+            citation: components["schemas"]["CitationDto"];
+            /** @example 2025-04-09T04:01:00Z */
+            validFrom: string;
+            /**
+             * Format: date-time
+             * @example 2025-08-12T04:01:00Z
+             */
+            validTo?: string | null;
+            /**
+             * @description the layer is excluded where a full layer of one of these programs applies
+             * @example [
+             *       "US-232-STEEL"
+             *     ]
+             */
+            notStackedOn?: string[];
+            /**
+             * @description layers of these programs are excluded where this layer applies (as a full layer)
+             * @example []
+             */
+            displaces?: string[];
+            cap?: components["schemas"]["StackingCapDto"] | null;
+        };
         ItemDto: {
             /** @example Dy */
             element?: string;
@@ -1680,7 +1737,7 @@ export interface components {
              * @example ChangeTariffRate
              * @enum {string}
              */
-            command: "ImposeTariff" | "ChangeTariffRate" | "SuspendTariff" | "LiftTariff" | "ChangeTariffValidity" | "AnnounceTariff" | "WithdrawTariff" | "PostponeTariff" | "SuspendTariffPoints" | "AmendTariffProducts" | "ImposeExportControl" | "AmendExportControlItems" | "SuspendExportControl" | "LiftExportControl" | "ChangeExportControlValidity" | "ReportExportLicences" | "ApplyForLicence" | "ApproveLicence" | "DenyLicence" | "RevokeLicence" | "ConcludeAgreement" | "CreatePartyList" | "ListParty" | "DelistParty" | "RetractEvent";
+            command: "ImposeTariff" | "ChangeTariffRate" | "SuspendTariff" | "LiftTariff" | "ChangeTariffValidity" | "AnnounceTariff" | "WithdrawTariff" | "PostponeTariff" | "SuspendTariffPoints" | "AmendTariffProducts" | "SetTariffStackingRules" | "ImposeExportControl" | "AmendExportControlItems" | "SuspendExportControl" | "LiftExportControl" | "ChangeExportControlValidity" | "ReportExportLicences" | "ApplyForLicence" | "ApproveLicence" | "DenyLicence" | "RevokeLicence" | "ConcludeAgreement" | "CreatePartyList" | "ListParty" | "DelistParty" | "RetractEvent";
             /** @example us-ieepa-reciprocal-cn */
             streamId: string;
             /**
@@ -1891,6 +1948,25 @@ export interface components {
             /** @example null */
             description: string | null;
         };
+        LayerCapDto: {
+            /**
+             * @description The most the layer and the included layers levy together
+             * @example 15
+             */
+            total: number;
+            /**
+             * @description The programs counted towards the cap
+             * @example [
+             *       "EU-MFN"
+             *     ]
+             */
+            including: string[];
+            /**
+             * @description What the applied full layers of those programs levy
+             * @example 4.5
+             */
+            base: number;
+        };
         TariffLayerDto: {
             /** @example us-ieepa-cn-2025-04 */
             measureId: string;
@@ -1902,7 +1978,7 @@ export interface components {
              */
             rate: number;
             /**
-             * @description The rate less the points suspended at asOf, never below 0
+             * @description The rate less the points suspended at asOf, never below 0, held to the cap if any
              * @example 10
              */
             appliedRate: number;
@@ -1944,22 +2020,98 @@ export interface components {
             lines: components["schemas"]["ProductLineDto"][];
             /** @description Partial layers: the finer codes excluded */
             excludedLines: components["schemas"]["ExcludedProductLineDto"][];
+            /** @description The cap the layer's stacking rules hold it to at asOf; null when none (always for excluded layers) */
+            cap: components["schemas"]["LayerCapDto"] | null;
+        };
+        LayerExclusionDto: {
+            /**
+             * @description `not-stacked-on`: the layer's own rules exclude it where the other layer applies; `displaced-by`: the other layer's rules displace it
+             * @enum {string}
+             */
+            rule: "not-stacked-on" | "displaced-by";
+            /**
+             * @description The other (full) layer
+             * @example us-232-steel-2025
+             */
+            measureId: string;
+            /** @example US-232-STEEL */
+            program: string;
+        };
+        ExcludedTariffLayerDto: {
+            /** @example us-ieepa-cn-2025-04 */
+            measureId: string;
+            /** @example US-IEEPA-RECIPROCAL */
+            program: string;
+            /**
+             * @description The legal rate, ad valorem percentage points
+             * @example 34
+             */
+            rate: number;
+            /**
+             * @description The rate less the points suspended at asOf, never below 0, held to the cap if any
+             * @example 10
+             */
+            appliedRate: number;
+            /** @description The latest partial suspension covering asOf */
+            suspension: components["schemas"]["PartialSuspensionDto"] | null;
+            /**
+             * Format: date-time
+             * @example 2025-04-09T04:01:00.000Z
+             */
+            validFrom: string;
+            /**
+             * Format: date-time
+             * @description Where the rate in force ends, exclusive; null: open-ended
+             * @example null
+             */
+            validTo: string | null;
+            /** @example Executive Order 14257 */
+            legalInstrument: string;
+            /** @example Reciprocal tariff on goods of China */
+            title: string;
+            /** @description The citation of the event that set the rate in force */
+            citation: components["schemas"]["CitationDto"] | null;
+            /**
+             * @description The chapter 98/99 heading the rate is levied under
+             * @example 9903.01.63
+             */
+            heading: string | null;
+            /**
+             * @description The instrument that set the rate in force
+             * @example null
+             */
+            instrument: string | null;
+            /**
+             * @description `partial`: the layer covers only some lines under the queried code
+             * @enum {string}
+             */
+            coverage: "full" | "partial";
+            /** @description Partial layers: the finer codes covered */
+            lines: components["schemas"]["ProductLineDto"][];
+            /** @description Partial layers: the finer codes excluded */
+            excludedLines: components["schemas"]["ExcludedProductLineDto"][];
+            /** @description The cap the layer's stacking rules hold it to at asOf; null when none (always for excluded layers) */
+            cap: components["schemas"]["LayerCapDto"] | null;
+            /** @description Every reason, by rule, program and measure id */
+            exclusions: components["schemas"]["LayerExclusionDto"][];
         };
         EffectiveTariffsDto: {
             /** @description The queried code and its nomenclature */
             product: components["schemas"]["ProductLineDto"];
-            /** @description Ordered by program, then measure id */
+            /** @description The layers that apply, ordered by program, then measure id */
             layers: components["schemas"]["TariffLayerDto"][];
             /**
-             * @description The sum of the full layers' applied rates
+             * @description The sum of the applied full layers' applied rates
              * @example 10
              */
             total: number;
             /**
-             * @description How many partial layers are left out of total
+             * @description How many applied layers are partial and left out of total
              * @example 0
              */
             partialLayers: number;
+            /** @description Layers in force that the stacking rules exclude, with their reasons; not in total */
+            excludedLayers: components["schemas"]["ExcludedTariffLayerDto"][];
         };
         ControlledItemDto: {
             /**
@@ -4818,6 +4970,146 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["AmendTariffProductsDto"];
+            };
+        };
+        responses: {
+            /** @description The recorded event */
+            201: {
+                headers: {
+                    /** @description The stream: /v1/measures/{streamId} */
+                    Location?: string;
+                    /** @description The stream version after the write, e.g. "4" */
+                    ETag?: string;
+                    /** @description The event position: send it on a read to read this write */
+                    "Consistency-Token"?: string;
+                    /** @description `true` when the answer is that of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedEnvelopeDto"];
+                };
+            };
+            /** @description Malformed or invalid input, or an event breaking the event schema (problem+json with field errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The key has no role allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unknown stream */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A business rule forbids this write, or the stream kept changing under it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description If-Match names a stale version (ETag: the current one) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Body larger than HTTP_BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests from this key or address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or too busy (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    tariffMeasuresSetStackingRules: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the stream version the write is based on, e.g. "3" */
+                "If-Match"?: string;
+                /** @description A retry with the same key and body returns the first answer */
+                "Idempotency-Key"?: string;
+                /** @description Recorded on the event */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetTariffStackingRulesDto"];
             };
         };
         responses: {

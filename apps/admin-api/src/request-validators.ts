@@ -107,8 +107,9 @@ export const SLUG = STREAM_ID;
 export const SLUG_MESSAGE = 'must be a slug: 3–100 of a-z, 0-9 and -, starting with a letter or digit';
 
 /** A program (legal-basis) id: upper-case letters, digits and dashes, e.g. US-IEEPA-RECIPROCAL. */
-export function IsProgramId() {
+export function IsProgramId(options: ValidationOptions = {}) {
   return Matches(/^[A-Z0-9][A-Z0-9-]{1,79}$/, {
-    message: 'program must be an upper-case legal-basis id such as US-IEEPA-RECIPROCAL',
+    ...options,
+    message: `$property must be ${options.each ? 'upper-case legal-basis ids' : 'an upper-case legal-basis id'} such as US-IEEPA-RECIPROCAL`,
   });
 }

@@ -141,6 +141,29 @@ export interface TariffPointsSuspended {
   readonly validTo?: Instant | null;
 }
 
+/** A cap on the total of a layer and the layers of `including` (the normal, MFN, rate): "15 % all-in". */
+export interface StackingCap {
+  /** The most the capped layer and the included layers levy together, in percent. */
+  readonly total: number;
+  /** The programs whose layers count towards the cap (`MFN`). */
+  readonly including: readonly string[];
+}
+
+/**
+ * How the measure's layer stacks with layers of other programs on the same product, on
+ * [validFrom, validTo); replaces, where it covers, the rules recorded before it. `notStackedOn`:
+ * the layer is excluded where a layer of one of these programs applies (IEEPA reciprocal duties
+ * do not apply to goods under Section 232). `displaces`: layers of these programs are excluded
+ * where this one applies. `cap`: the layer levies at most the cap less the included layers.
+ */
+export interface TariffStackingRulesSet {
+  readonly validFrom: Instant;
+  readonly validTo?: Instant | null;
+  readonly notStackedOn?: readonly string[];
+  readonly displaces?: readonly string[];
+  readonly cap?: StackingCap | null;
+}
+
 /** A code taken out of a measure's coverage, optionally with the list it comes from ("Annex II"). */
 export interface ProductExclusion {
   readonly code: HsCode;
@@ -346,6 +369,7 @@ export interface EventDataByType {
   TariffPostponed: TariffPostponed;
   TariffPointsSuspended: TariffPointsSuspended;
   TariffProductsAmended: TariffProductsAmended;
+  TariffStackingRulesSet: TariffStackingRulesSet;
   ExportControlImposed: ExportControlImposed;
   ExportControlItemsAmended: ExportControlItemsAmended;
   ExportControlSuspended: ExportControlSuspended;
@@ -400,6 +424,7 @@ const EVENT_STREAMS = {
   TariffPostponed: ['tariff-measure'],
   TariffPointsSuspended: ['tariff-measure'],
   TariffProductsAmended: ['tariff-measure'],
+  TariffStackingRulesSet: ['tariff-measure'],
   ExportControlImposed: ['export-control'],
   ExportControlItemsAmended: ['export-control'],
   ExportControlSuspended: ['export-control'],
@@ -462,6 +487,7 @@ export const SCHEMA_VERSIONS: { readonly [K in EventType]: number } = {
   TariffPostponed: 1,
   TariffPointsSuspended: 1,
   TariffProductsAmended: 1,
+  TariffStackingRulesSet: 1,
   ExportControlImposed: 1,
   ExportControlItemsAmended: 1,
   ExportControlSuspended: 1,

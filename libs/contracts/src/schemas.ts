@@ -77,6 +77,8 @@ const rate: Schema = {
   description: 'ad valorem percentage points from 0 to 1000 with at most 2 decimals',
 };
 
+const programs: Schema = { type: 'array', items: label, uniqueItems: true };
+
 const controlledItem: Schema = {
   type: 'object',
   additionalProperties: false,
@@ -208,6 +210,18 @@ const DATA_BODIES: { readonly [K in EventType]: Schema } = {
     provision: label,
     validFrom: instant,
     validTo: instantOrOpen,
+  }),
+  TariffStackingRulesSet: object(['validFrom'], {
+    validFrom: instant,
+    validTo: instantOrOpen,
+    notStackedOn: programs,
+    displaces: programs,
+    cap: {
+      oneOf: [
+        { type: 'null' },
+        object(['total', 'including'], { total: rate, including: { ...programs, minItems: 1 } }),
+      ],
+    },
   }),
   TariffProductsAmended: object(['validFrom'], {
     validFrom: instant,

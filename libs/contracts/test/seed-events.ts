@@ -465,6 +465,15 @@ export const US_RECIPROCAL_BASELINE = chainStream('tariff-measure', 'us-ieepa-re
     },
   },
   {
+    // The order's reciprocal duties do not apply to articles subject to Section 232 duties.
+    recordedAt: '2025-04-03T14:30:00.000Z',
+    citation: EO_14257,
+    event: {
+      type: 'TariffStackingRulesSet',
+      data: { validFrom: '2025-04-05T04:01:00.000Z', notStackedOn: ['US-232-STEEL', 'US-232-ALUMINIUM'] },
+    },
+  },
+  {
     recordedAt: '2025-04-11T23:00:00.000Z',
     citation: EXCEPTIONS_MEMORANDUM,
     event: {

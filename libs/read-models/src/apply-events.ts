@@ -42,7 +42,8 @@ interface MeasureRow {
 
 interface TimelineRow {
   readonly measure_id: string;
-  readonly kind: 'validity' | 'lift' | 'rate' | 'suspension' | 'postponement' | 'withdrawal' | 'points';
+  readonly kind:
+    'validity' | 'lift' | 'rate' | 'suspension' | 'postponement' | 'withdrawal' | 'points' | 'stacking';
   readonly version: number;
   readonly event_id: string;
   readonly recorded_at: string;
@@ -57,6 +58,11 @@ interface TimelineRow {
   readonly provision: string | null;
   /** A withdrawal's reason. */
   readonly reason: string | null;
+  /** Stacking rules: the programs not stacked on and displaced (empty when none), and the cap. */
+  readonly not_stacked_on: readonly string[] | null;
+  readonly displaces: readonly string[] | null;
+  readonly cap_total: number | null;
+  readonly cap_including: readonly string[] | null;
 }
 
 interface ItemRow {
@@ -163,13 +169,14 @@ const INSERT_MEASURES = `
 const INSERT_TIMELINE_ENTRIES = `
   INSERT INTO read_models.timeline_entries
     (measure_id, kind, version, event_id, recorded_at, valid_from, valid_to, rate, citation,
-     heading, instrument, points, provision, reason)
+     heading, instrument, points, provision, reason, not_stacked_on, displaces, cap_total, cap_including)
   SELECT measure_id, kind, version, event_id, recorded_at, valid_from, valid_to, rate, citation,
-         heading, instrument, points, provision, reason
+         heading, instrument, points, provision, reason, not_stacked_on, displaces, cap_total, cap_including
   FROM jsonb_to_recordset($1::jsonb) AS t(
     measure_id text, kind text, version integer, event_id uuid, recorded_at timestamptz,
     valid_from timestamptz, valid_to timestamptz, rate numeric, citation jsonb, heading text,
-    instrument text, points numeric, provision text, reason text)`;
+    instrument text, points numeric, provision text, reason text, not_stacked_on text[],
+    displaces text[], cap_total numeric, cap_including text[])`;
 
 const INSERT_CONTROL_ITEMS = `
   INSERT INTO read_models.control_items
@@ -380,7 +387,20 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
       validFrom: string | null,
       validTo: string | null | undefined,
       rate: number | null = null,
-      details: Partial<Pick<TimelineRow, 'heading' | 'instrument' | 'points' | 'provision' | 'reason'>> = {},
+      details: Partial<
+        Pick<
+          TimelineRow,
+          | 'heading'
+          | 'instrument'
+          | 'points'
+          | 'provision'
+          | 'reason'
+          | 'not_stacked_on'
+          | 'displaces'
+          | 'cap_total'
+          | 'cap_including'
+        >
+      > = {},
     ): TimelineRow => ({
       measure_id: event.streamId,
       kind,
@@ -396,6 +416,10 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
       points: null,
       provision: null,
       reason: null,
+      not_stacked_on: null,
+      displaces: null,
+      cap_total: null,
+      cap_including: null,
       ...details,
     });
     // Any event of a licence, a retraction included, changes its listed version or state.
@@ -527,6 +551,16 @@ function planBatch(events: readonly AnyEventEnvelope[]): BatchPlan {
           entry('points', event.data.validFrom, event.data.validTo, null, {
             points: event.data.points,
             provision: event.data.provision ?? null,
+          }),
+        );
+        break;
+      case 'TariffStackingRulesSet':
+        plan.timeline.push(
+          entry('stacking', event.data.validFrom, event.data.validTo, null, {
+            not_stacked_on: event.data.notStackedOn ?? [],
+            displaces: event.data.displaces ?? [],
+            cap_total: event.data.cap?.total ?? null,
+            cap_including: event.data.cap?.including ?? null,
           }),
         );
         break;

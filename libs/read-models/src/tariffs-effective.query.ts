@@ -1,5 +1,12 @@
 import type { Citation } from '@ledger/contracts';
-import { productLine, type EffectiveTariffs, type LayerCoverage, type TariffQuery } from '@ledger/views';
+import {
+  productLine,
+  type EffectiveTariffs,
+  type LayerCoverage,
+  type LayerExclusion,
+  type TariffLayer,
+  type TariffQuery,
+} from '@ledger/views';
 import {
   MEASURES_AT,
   codePrefixes,
@@ -96,28 +103,77 @@ export const TARIFFS_EFFECTIVE = `
   programs AS (
     SELECT l.*, bool_or(l.names_origin) OVER (PARTITION BY l.program) AS program_names_origin
     FROM layers l
+  ),
+  in_force AS (
+    SELECT l.*,
+      -- A rate cut under the suspended points levies nothing.
+      greatest(0, l.rate - coalesce(partial.points, 0)) AS uncapped_rate,
+      partial.points AS suspended_points, partial.provision, partial.suspended_from,
+      partial.suspended_to, partial.suspension_citation,
+      stacking.not_stacked_on, stacking.displaces, stacking.cap_total, stacking.cap_including,
+      -- Most answers have no rules at all: the passes below then skip their subqueries.
+      bool_or(stacking.not_stacked_on IS NOT NULL) OVER () AS any_rules
+    FROM programs l
+    LEFT JOIN LATERAL (
+      SELECT e.points, e.provision, e.valid_from AS suspended_from, e.valid_to AS suspended_to,
+             e.citation AS suspension_citation
+      FROM read_models.timeline_entries e
+      WHERE e.measure_id = l.measure_id AND e.kind = 'points' AND ${knownAtK('e')}
+        AND e.valid_from <= $1::timestamptz
+        AND (e.valid_to IS NULL OR e.valid_to > $1::timestamptz)
+      ORDER BY e.version DESC
+      LIMIT 1
+    ) partial ON true
+    LEFT JOIN LATERAL (
+      SELECT e.not_stacked_on, e.displaces, e.cap_total, e.cap_including
+      FROM read_models.timeline_entries e
+      WHERE e.measure_id = l.measure_id AND e.kind = 'stacking' AND ${knownAtK('e')}
+        AND e.valid_from <= $1::timestamptz
+        AND (e.valid_to IS NULL OR e.valid_to > $1::timestamptz)
+      ORDER BY e.version DESC
+      LIMIT 1
+    ) stacking ON true
+    WHERE l.names_origin OR NOT l.program_names_origin
+  ),
+  -- One pass over the layers in force: only full layers exclude, excluded or not themselves.
+  stacked AS (
+    SELECT l.*, CASE WHEN l.any_rules THEN (
+      SELECT coalesce(jsonb_agg(jsonb_build_object('rule', x.rule, 'measureId', x.measure_id, 'program', x.program)
+                                ORDER BY x.rule COLLATE "C", x.program COLLATE "C", x.measure_id COLLATE "C"), '[]')
+      FROM (
+        SELECT 'displaced-by' AS rule, o.measure_id, o.program
+        FROM in_force o
+        WHERE o.measure_id <> l.measure_id AND o.coverage = 'full' AND l.program = ANY(o.displaces)
+        UNION ALL
+        SELECT 'not-stacked-on', o.measure_id, o.program
+        FROM in_force o
+        WHERE o.measure_id <> l.measure_id AND o.coverage = 'full' AND o.program = ANY(l.not_stacked_on)
+      ) x
+    ) ELSE '[]' END AS exclusions
+    FROM in_force l
+  ),
+  -- What the applied full layers of the included programs levy, before their own caps.
+  capped AS (
+    SELECT l.*,
+      CASE WHEN l.cap_total IS NOT NULL AND jsonb_array_length(l.exclusions) = 0 THEN (
+        SELECT coalesce(sum(o.uncapped_rate), 0)
+        FROM stacked o
+        WHERE o.measure_id <> l.measure_id AND o.coverage = 'full' AND jsonb_array_length(o.exclusions) = 0
+          AND o.program = ANY(l.cap_including)
+      ) END AS cap_base
+    FROM stacked l
   )
   SELECT l.measure_id, l.program, l.rate::text AS rate,
-         -- A rate cut under the suspended points levies nothing.
-         greatest(0, l.rate - coalesce(partial.points, 0))::text AS applied_rate,
-         partial.points::text AS suspended_points, partial.provision,
-         partial.suspended_from, partial.suspended_to, partial.suspension_citation,
+         (CASE WHEN l.cap_base IS NULL THEN l.uncapped_rate
+               ELSE least(l.uncapped_rate, greatest(0, l.cap_total - l.cap_base)) END)::text AS applied_rate,
+         l.suspended_points::text AS suspended_points, l.provision,
+         l.suspended_from, l.suspended_to, l.suspension_citation,
          greatest(l.paint_from, l.starts_at) AS valid_from,
          least(l.paint_to, l.life_ends_at) AS valid_to,
          l.legal_instrument, l.title, l.paint_citation AS citation, l.paint_heading AS heading,
-         l.paint_instrument AS instrument, l.coverage, l.lines, l.finer_exclusions AS excluded_lines
-  FROM programs l
-  LEFT JOIN LATERAL (
-    SELECT e.points, e.provision, e.valid_from AS suspended_from, e.valid_to AS suspended_to,
-           e.citation AS suspension_citation
-    FROM read_models.timeline_entries e
-    WHERE e.measure_id = l.measure_id AND e.kind = 'points' AND ${knownAtK('e')}
-      AND e.valid_from <= $1::timestamptz
-      AND (e.valid_to IS NULL OR e.valid_to > $1::timestamptz)
-    ORDER BY e.version DESC
-    LIMIT 1
-  ) partial ON true
-  WHERE l.names_origin OR NOT l.program_names_origin
+         l.paint_instrument AS instrument, l.coverage, l.lines, l.finer_exclusions AS excluded_lines,
+         l.cap_total::text AS cap_total, l.cap_including, l.cap_base::text AS cap_base, l.exclusions
+  FROM capped l
   ORDER BY l.program COLLATE "C", l.measure_id COLLATE "C"`;
 
 export interface LayerRow {
@@ -140,6 +196,11 @@ export interface LayerRow {
   readonly coverage: LayerCoverage;
   readonly lines: string[];
   readonly excluded_lines: { code: string; list: string | null; description: string | null }[];
+  /** Set, all three, when the layer is applied and its rules cap it. */
+  readonly cap_total: string | null;
+  readonly cap_including: string[] | null;
+  readonly cap_base: string | null;
+  readonly exclusions: LayerExclusion[];
 }
 
 /** Rates have at most two decimals; the sum is reported in hundredths so 0.1 + 0.2 is 0.3. */
@@ -166,37 +227,53 @@ export function effectiveTariffsOf(
   query: Pick<TariffQuery, 'imposer' | 'product'>,
 ): EffectiveTariffs {
   const line = (code: string) => productLine(code, query.imposer);
-  const layers = rows.map((row) => ({
-    measureId: row.measure_id,
-    program: row.program,
-    rate: Number(row.rate),
-    appliedRate: Number(row.applied_rate),
-    suspension:
-      row.suspended_points === null || row.suspended_from === null
-        ? null
-        : {
-            points: Number(row.suspended_points),
-            provision: row.provision,
-            validFrom: instant(row.suspended_from),
-            validTo: instantOrNull(row.suspended_to),
-            citation: row.suspension_citation,
-          },
-    validFrom: instant(row.valid_from),
-    validTo: instantOrNull(row.valid_to),
-    legalInstrument: row.legal_instrument,
-    title: row.title,
-    citation: row.citation,
-    heading: row.heading,
-    instrument: row.instrument,
-    coverage: row.coverage,
-    lines: row.lines.map(line),
-    excludedLines: row.excluded_lines.map((excluded) => ({ ...line(excluded.code), ...excluded })),
-  }));
+  const layersOf = (of: readonly LayerRow[]): TariffLayer[] =>
+    of.map((row) => ({
+      measureId: row.measure_id,
+      program: row.program,
+      rate: Number(row.rate),
+      appliedRate: Number(row.applied_rate),
+      suspension:
+        row.suspended_points === null || row.suspended_from === null
+          ? null
+          : {
+              points: Number(row.suspended_points),
+              provision: row.provision,
+              validFrom: instant(row.suspended_from),
+              validTo: instantOrNull(row.suspended_to),
+              citation: row.suspension_citation,
+            },
+      validFrom: instant(row.valid_from),
+      validTo: instantOrNull(row.valid_to),
+      legalInstrument: row.legal_instrument,
+      title: row.title,
+      citation: row.citation,
+      heading: row.heading,
+      instrument: row.instrument,
+      coverage: row.coverage,
+      lines: row.lines.map(line),
+      excludedLines: row.excluded_lines.map((excluded) => ({ ...line(excluded.code), ...excluded })),
+      cap:
+        row.cap_total === null || row.cap_including === null || row.cap_base === null
+          ? null
+          : { total: Number(row.cap_total), including: row.cap_including, base: Number(row.cap_base) },
+    }));
+  const appliedRows = rows.filter((row) => row.exclusions.length === 0);
+  const excludedRows = rows.filter((row) => row.exclusions.length > 0);
+  const layers = layersOf(appliedRows);
   const full = layers.filter((layer) => layer.coverage === 'full');
   return {
     product: line(query.product),
     layers,
     total: sumOfRates(full.map((layer) => layer.appliedRate)),
     partialLayers: layers.length - full.length,
+    excludedLayers: layersOf(excludedRows).map((layer, index) => ({
+      ...layer,
+      exclusions: excludedRows[index].exclusions.map(({ rule, measureId, program }) => ({
+        rule,
+        measureId,
+        program,
+      })),
+    })),
   };
 }

@@ -2,6 +2,7 @@ import { createTestDatabase, type TestDatabase } from '@ledger/testing';
 import fc from 'fast-check';
 import {
   EQUIVALENCE_CASES,
+  STACKING_CASES,
   batches,
   changesProbe,
   expectEvaluatorAnswers,
@@ -41,6 +42,35 @@ describe('the Postgres read models agree with the in-memory evaluator', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  }, 900_000);
+});
+
+describe('the Postgres read models stack tariff layers as the in-memory evaluator does', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('on random histories of tariffs whose layers meet, with stacking rules', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        STACKING_CASES.histories,
+        STACKING_CASES.cuts,
+        STACKING_CASES.probes,
+        async (actions, cuts, probes) => {
+          const events = history(actions);
+          await emptyReadModels(db.pool);
+          for (const batch of batches(events, cuts)) await project(db.pool, batch);
+          await expectEvaluatorAnswers(db.pool, events, probes);
+        },
+      ),
+      { numRuns: 200 },
     );
   }, 900_000);
 });

@@ -97,7 +97,7 @@ const creation = fc.record({
     { targets: ['CN'] },
     { targets: ['CN', 'VN'] },
   ),
-  program: fc.constantFrom('P1', 'P2'),
+  program: fc.constantFrom<string>('P1', 'P2'),
   products: fc.constantFrom<ProductScope>(
     { scope: 'all' },
     { scope: 'all', excludedCodes: ['8505'] },
@@ -134,19 +134,44 @@ const suspension = fc.record({ kind: fc.constant('suspension' as const), from: d
 const lift = fc.record({ kind: fc.constant('lift' as const), from: day, atEnd: fc.boolean() });
 const validity = fc.record({ kind: fc.constant('validity' as const), to: fc.option(day, { nil: null }) });
 
+const rateChange = fc.record({
+  kind: fc.constant('rate' as const),
+  rate,
+  heading,
+  instrument,
+  from: day,
+  duration,
+});
+const pointSuspension = fc.record({
+  kind: fc.constant('points' as const),
+  points: fc.constantFrom(2.5, 5, 10, 24, 200),
+  provision: fc.option(fc.constant('part of the rate'), { nil: undefined }),
+  from: day,
+  duration,
+});
+// Programs of other layers (P1, P2, P3), of none (P4) and, unchecked by the ledger here, the
+// layer's own: the evaluator and the SQL must agree on all of them.
+const stackedPrograms = ['P1', 'P2', 'P3', 'P4'];
+const stackingRulesFrom = (from: fc.Arbitrary<number>, length: fc.Arbitrary<number | undefined>) =>
+  fc.record({
+    kind: fc.constant('stacking' as const),
+    notStackedOn: fc.option(fc.subarray(stackedPrograms), { nil: undefined }),
+    displaces: fc.option(fc.subarray(stackedPrograms), { nil: undefined }),
+    cap: fc.option(
+      fc.record({
+        total: fc.constantFrom(0, 10, 15, 30),
+        including: fc.subarray(stackedPrograms, { minLength: 1 }),
+      }),
+      { nil: undefined },
+    ),
+    from,
+    duration: length,
+  });
+const stackingRules = stackingRulesFrom(day, duration);
+
 /** Follow-ups drawn per stream type, so that every draw records an event of that stream. */
 const tariffFollowUp = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      kind: fc.constant('rate' as const),
-      rate,
-      heading,
-      instrument,
-      from: day,
-      duration,
-    }),
-  },
+  { weight: 4, arbitrary: rateChange },
   { weight: 4, arbitrary: suspension },
   { weight: 4, arbitrary: lift },
   { weight: 4, arbitrary: validity },
@@ -157,16 +182,8 @@ const tariffFollowUp = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('withdrawal' as const), from: day }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('postponement' as const), from: day }) },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      kind: fc.constant('points' as const),
-      points: fc.constantFrom(2.5, 5, 10, 24, 200),
-      provision: fc.option(fc.constant('part of the rate'), { nil: undefined }),
-      from: day,
-      duration,
-    }),
-  },
+  { weight: 2, arbitrary: pointSuspension },
+  { weight: 3, arbitrary: stackingRules },
   {
     weight: 4,
     arbitrary: fc.record({
@@ -224,6 +241,46 @@ export type Action = typeof action extends fc.Arbitrary<infer T> ? T : never;
 type FollowUpOf<T extends StreamKind> = Extract<Action, { type: T }>['followUp'];
 
 /**
+ * Tariffs of three programs from everywhere on (mostly) every product, with stacking rules and
+ * what moves their layers: histories in which layers of several programs meet often, which the
+ * histories above seldom make.
+ */
+const stackedAction = fc.record({
+  type: fc.constant('tariff' as const),
+  stream: fc.constantFrom(...STREAMS.filter((stream) => stream.type === 'tariff').map((stream) => stream.id)),
+  creation: fc
+    .tuple(
+      creation,
+      fc.constantFrom<string>('P1', 'P2', 'P3'),
+      fc.constantFrom<ProductScope>(
+        { scope: 'all' },
+        { scope: 'all' },
+        { scope: 'codes', codes: ['850511', '72'] },
+      ),
+    )
+    .map(([made, program, products]) => ({
+      ...made,
+      // Early and open-ended, so that layers of several programs are in force together.
+      from: made.from % 4,
+      duration: undefined,
+      reach: { targets: ['*'] },
+      program,
+      products,
+      announced: false,
+    })),
+  followUp: fc.oneof(
+    {
+      weight: 4,
+      arbitrary: stackingRulesFrom(fc.integer({ min: 0, max: 6 }), fc.constantFrom(undefined, 8)),
+    },
+    { weight: 2, arbitrary: rateChange },
+    { weight: 1, arbitrary: pointSuspension },
+    { weight: 1, arbitrary: suspension },
+    { weight: 1, arbitrary: retraction },
+  ),
+});
+
+/**
  * Where a probe's knownAt falls: mostly exactly at, or just before, an instant an event was
  * recorded (inside the history, where what was known changes), sometimes before the first
  * event or at and after the last one.
@@ -264,9 +321,12 @@ export type Probe = typeof probe extends fc.Arbitrary<infer T> ? T : never;
  * batches, and probes. `size: 'max'` spreads lengths over the whole range instead of
  * fast-check's small default.
  */
-export function propertyCases(bounds: { maxActions: number; maxCuts: number; maxProbes: number }) {
+export function propertyCases(
+  bounds: { maxActions: number; maxCuts: number; maxProbes: number },
+  actions: fc.Arbitrary<Action> = action,
+) {
   return {
-    histories: fc.array(action, { minLength: 1, maxLength: bounds.maxActions, size: 'max' }),
+    histories: fc.array(actions, { minLength: 1, maxLength: bounds.maxActions, size: 'max' }),
     cuts: fc.array(fc.nat(), { maxLength: bounds.maxCuts, size: 'max' }),
     probes: fc.array(probe, { minLength: 1, maxLength: bounds.maxProbes, size: 'max' }),
   };
@@ -275,6 +335,8 @@ export type PropertyCases = ReturnType<typeof propertyCases>;
 
 /** The Postgres read models against the evaluator: cheap runs, so long histories and many probes. */
 export const EQUIVALENCE_CASES = propertyCases({ maxActions: 60, maxCuts: 6, maxProbes: 6 });
+/** Histories of tariffs whose layers meet, with stacking rules. */
+export const STACKING_CASES = propertyCases({ maxActions: 20, maxCuts: 4, maxProbes: 6 }, stackedAction);
 /** Through a topic and two projector group members: each run costs a topic and two databases. */
 export const TOPIC_CASES = propertyCases({ maxActions: 60, maxCuts: 4, maxProbes: 4 });
 
@@ -525,6 +587,20 @@ class FollowUps {
           { at },
         );
         return;
+      case 'stacking':
+        ledger.record(
+          streamId,
+          'TariffStackingRulesSet',
+          {
+            notStackedOn: next.notStackedOn,
+            displaces: next.displaces,
+            cap: next.cap,
+            validFrom: dayAt(next.from),
+            validTo: until(next.from, next.duration),
+          },
+          { at },
+        );
+        return;
       case 'retraction':
         this.retract(next);
         return;
@@ -747,6 +823,7 @@ export const TRAITS = {
   earlyLift: 'a lift from before the measure takes effect',
   implementedAnnouncement: 'an announced tariff imposed on its own stream',
   partlySuspended: 'an imposed tariff with suspended points',
+  stacked: 'an imposed tariff with stacking rules',
   postponedStart: 'a tariff whose start is postponed',
   long: 'at least 30 events',
 } as const;
@@ -796,6 +873,7 @@ export function historyTraits(events: readonly AnyEventEnvelope[]): string[] {
     implementedAnnouncement: someStream((held) => held.has('TariffAnnounced') && held.has('TariffImposed')),
     partlySuspended: someStream((held) => held.has('TariffImposed') && held.has('TariffPointsSuspended')),
     postponedStart: someStream((held) => held.has('TariffPostponed')),
+    stacked: someStream((held) => held.has('TariffImposed') && held.has('TariffStackingRulesSet')),
     long: events.length >= 30,
   };
   return Object.entries(traits).flatMap(([trait, has]) =>

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { evaluateTariffChanges } from '@ledger/views';
 import {
   EQUIVALENCE_CASES,
+  STACKING_CASES,
   changesProbe,
   changesQuery,
   TOPIC_CASES,
@@ -80,6 +81,7 @@ const HISTORY_MINIMUM: Record<string, number> = {
   [TRAITS.implementedAnnouncement]: 0.05,
   [TRAITS.partlySuspended]: 0.2,
   [TRAITS.postponedStart]: 0.15,
+  [TRAITS.stacked]: 0.3,
   [TRAITS.long]: 0.35,
 };
 
@@ -182,6 +184,36 @@ describe('the random cases of the property test of tariff changes', () => {
           'a retraction changed an answer': 0.02,
           'a record changed the past': 0.1,
         },
+        share,
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('the random cases of the property test of stacked tariffs', () => {
+  it('ask tariff probes that stacking rules answer: layers excluded, layers capped', () => {
+    const probes = fc
+      .tuple(STACKING_CASES.histories, STACKING_CASES.probes)
+      .chain(([actions, drawn]) =>
+        fc.constantFrom(...drawn).map((probed) => ({ events: history(actions), probed })),
+      );
+    const share = coverage('stacked tariffs: tariff answers', probes, ({ events, probed }) => {
+      const { origin, product } = probed;
+      const answer = evaluateTariffs(events, {
+        imposer: 'US',
+        origin,
+        product,
+        ...probeInstants(events, probed),
+      });
+      return [
+        ...(answer.excludedLayers.length > 0 ? ['with an excluded layer'] : []),
+        ...(answer.layers.some((layer) => layer.cap !== null) ? ['with a capped layer'] : []),
+        ...(answer.partialLayers > 0 ? ['with a partial layer'] : []),
+      ];
+    });
+    expect(
+      below(
+        { 'with an excluded layer': 0.1, 'with a capped layer': 0.1, 'with a partial layer': 0.02 },
         share,
       ),
     ).toEqual([]);

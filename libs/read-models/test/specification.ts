@@ -1293,6 +1293,146 @@ export function specification(): { events: readonly AnyEventEnvelope[]; scenario
     },
   );
 
+  // ---- stacking: a layer not stacked on another program, one displaced, one capped -------------
+  ledger.record(
+    'ke-normal',
+    'TariffImposed',
+    tariff({
+      imposer: 'KE',
+      program: 'KE-MFN',
+      rate: 4.5,
+      validFrom: day('2025-01-01'),
+      products: { scope: 'codes', codes: ['72', '85'] },
+    }),
+    { at: day('2024-12-20') },
+  );
+  ledger.record(
+    'ke-steel',
+    'TariffImposed',
+    tariff({
+      imposer: 'KE',
+      program: 'KE-232-STEEL',
+      rate: 25,
+      validFrom: day('2025-03-12'),
+      products: { scope: 'codes', codes: ['72'] },
+    }),
+    { at: day('2025-02-11') },
+  );
+  // Partial on 72 (it lists only 7208): it excludes nothing there.
+  ledger.record(
+    'ke-flat-steel',
+    'TariffImposed',
+    tariff({
+      imposer: 'KE',
+      program: 'KE-FLAT-STEEL',
+      rate: 5,
+      validFrom: day('2025-03-12'),
+      products: { scope: 'codes', codes: ['7208'] },
+    }),
+    { at: day('2025-02-11') },
+  );
+  ledger.record(
+    'ke-reciprocal',
+    'TariffImposed',
+    tariff({ imposer: 'KE', program: 'KE-RECIPROCAL', rate: 10, validFrom: day('2025-04-05') }),
+    { at: day('2025-04-02') },
+  );
+  ledger.record(
+    'ke-reciprocal',
+    'TariffStackingRulesSet',
+    { validFrom: day('2025-04-05'), notStackedOn: ['KE-232-STEEL', 'KE-FLAT-STEEL'] },
+    { at: day('2025-04-03') },
+  );
+  ledger.record(
+    'ke-deal',
+    'TariffImposed',
+    tariff({ imposer: 'KE', program: 'KE-DEAL', rate: 15, validFrom: day('2025-08-01') }),
+    { at: day('2025-07-28') },
+  );
+  ledger.record(
+    'ke-deal',
+    'TariffStackingRulesSet',
+    {
+      validFrom: day('2025-08-01'),
+      displaces: ['KE-RECIPROCAL'],
+      cap: { total: 15, including: ['KE-MFN'] },
+    },
+    { at: '2025-07-28T01:00:00.000Z' },
+  );
+  scenario(
+    'stacking rules exclude a layer where a full layer of another program applies, and cap a layer with the normal rate',
+    async (views) => {
+      const steel = { imposer: 'KE', origin: 'CN', product: '72' };
+      const magnets = { imposer: 'KE', origin: 'CN', product: '850511' };
+      const reciprocal = {
+        measureId: 'ke-reciprocal',
+        program: 'KE-RECIPROCAL',
+        rate: 10,
+        appliedRate: 10,
+        cap: null,
+      };
+      expect(await views.tariffs({ ...steel, ...asOf('2025-04-10') })).toMatchObject({
+        layers: [
+          { measureId: 'ke-steel', appliedRate: 25 },
+          { measureId: 'ke-flat-steel', coverage: 'partial' },
+          { measureId: 'ke-normal', appliedRate: 4.5, cap: null },
+        ],
+        total: 29.5,
+        partialLayers: 1,
+        excludedLayers: [
+          {
+            ...reciprocal,
+            exclusions: [{ rule: 'not-stacked-on', measureId: 'ke-steel', program: 'KE-232-STEEL' }],
+          },
+        ],
+      });
+      // Before the rules were recorded, the reciprocal layer stacked on the steel duty.
+      expect(await views.tariffs({ ...steel, ...asOf('2025-04-10', '2025-04-02') })).toMatchObject({
+        total: 39.5,
+        excludedLayers: [],
+      });
+      expect(await views.tariffs({ ...magnets, ...asOf('2025-04-10') })).toMatchObject({
+        layers: [{ measureId: 'ke-normal' }, reciprocal],
+        total: 14.5,
+        excludedLayers: [],
+      });
+      expect(await views.tariffs({ ...magnets, ...asOf('2025-08-10') })).toMatchObject({
+        layers: [
+          {
+            measureId: 'ke-deal',
+            rate: 15,
+            appliedRate: 10.5,
+            cap: { total: 15, including: ['KE-MFN'], base: 4.5 },
+          },
+          { measureId: 'ke-normal', appliedRate: 4.5 },
+        ],
+        total: 15,
+        excludedLayers: [
+          { ...reciprocal, exclusions: [{ rule: 'displaced-by', measureId: 'ke-deal', program: 'KE-DEAL' }] },
+        ],
+      });
+      // No normal rate on 9403: the cap leaves the whole 15.
+      expect(
+        await views.tariffs({ imposer: 'KE', origin: 'CN', product: '9403', ...asOf('2025-08-10') }),
+      ).toMatchObject({
+        layers: [{ measureId: 'ke-deal', appliedRate: 15, cap: { base: 0 } }],
+        total: 15,
+      });
+      expect(await views.tariffs({ ...steel, ...asOf('2025-08-10') })).toMatchObject({
+        total: 29.5 + 10.5,
+        excludedLayers: [
+          {
+            measureId: 'ke-reciprocal',
+            exclusions: [
+              { rule: 'displaced-by', measureId: 'ke-deal', program: 'KE-DEAL' },
+              { rule: 'not-stacked-on', measureId: 'ke-steel', program: 'KE-232-STEEL' },
+            ],
+          },
+        ],
+      });
+    },
+  );
+
   // ---- what changed, on both time axes ---------------------------------------------------------
   const thDuty = ledger.record(
     'th-duty',

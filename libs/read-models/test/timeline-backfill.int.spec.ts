@@ -10,8 +10,8 @@ const ROOT = join(__dirname, '../../..');
 const MIGRATION = '1764000008400_timeline_entry_kinds';
 
 /**
- * Postponements, withdrawals and point suspensions became timeline entries after read models
- * already held such events: migrating a database that holds them must enter them as a projection
+ * Postponements, withdrawals and point suspensions (and later stacking rules) became timeline
+ * entries after read models already held such events: migrating a database that holds them must enter them as a projection
  * of the same events would, and undoing the migration must leave the table as it was before.
  */
 describe(`migration ${MIGRATION} on read models that already hold the events`, () => {
@@ -43,7 +43,7 @@ describe(`migration ${MIGRATION} on read models that already hold the events`, (
     const projected = await entries();
     const kinds = new Set(projected.map((row) => row.kind));
     expect(kinds).toEqual(
-      new Set(['validity', 'rate', 'suspension', 'lift', 'postponement', 'withdrawal', 'points']),
+      new Set(['validity', 'rate', 'suspension', 'lift', 'postponement', 'withdrawal', 'points', 'stacking']),
     );
 
     // Every migration from this one on, undone: the read models as an older release left them.
@@ -52,7 +52,8 @@ describe(`migration ${MIGRATION} on read models that already hold the events`, (
     const before = await entries();
     expect(before.map((row) => row.kind)).not.toContain('points');
     expect(before).toHaveLength(
-      projected.filter((row) => !['postponement', 'withdrawal', 'points'].includes(row.kind)).length,
+      projected.filter((row) => !['postponement', 'withdrawal', 'points', 'stacking'].includes(row.kind))
+        .length,
     );
 
     await dbScript('migrate');

@@ -35,6 +35,7 @@ function layer(measureId: string, program: string, rate: number): TariffLayer {
     coverage: 'full',
     lines: [],
     excludedLines: [],
+    cap: null,
   };
 }
 
@@ -44,6 +45,7 @@ function answer(...layers: TariffLayer[]): EffectiveTariffs {
     layers,
     total: layers.reduce((sum, each) => sum + each.appliedRate, 0),
     partialLayers: 0,
+    excludedLayers: [],
   };
 }
 

@@ -10,9 +10,23 @@ import {
   paintAt,
   partialSuspensionAt,
   appliedRate,
+  stackingRulesAt,
 } from './timeline';
 import { at, compareText, instant } from './time';
-import type { EffectiveTariffs, TariffLayer, TariffQuery } from './view-types';
+import type { TariffStackingRulesSet } from '@ledger/contracts';
+import type {
+  EffectiveTariffs,
+  ExcludedTariffLayer,
+  LayerExclusion,
+  TariffLayer,
+  TariffQuery,
+} from './view-types';
+
+interface Candidate {
+  readonly layer: TariffLayer;
+  readonly namesOrigin: boolean;
+  readonly rules: TariffStackingRulesSet | undefined;
+}
 
 /** Rates have at most two decimals; the sum is reported in hundredths so 0.1 + 0.2 is 0.3. */
 function sumOfRates(rates: readonly number[]): number {
@@ -26,7 +40,7 @@ function sumOfRates(rates: readonly number[]): number {
  */
 export function evaluateTariffs(events: readonly AnyEventEnvelope[], query: TariffQuery): EffectiveTariffs {
   const time = at(query.asOf);
-  const candidates: { layer: TariffLayer; namesOrigin: boolean }[] = [];
+  const candidates: Candidate[] = [];
   for (const [measureId, stream] of streamsOf(eventsKnownAt(events, query.knownAt))) {
     const timeline = timelineOf(stream);
     if (timeline?.creation.type !== 'TariffImposed') continue;
@@ -41,6 +55,7 @@ export function evaluateTariffs(events: readonly AnyEventEnvelope[], query: Tari
     const suspension = partialSuspensionAt(timeline, time);
     candidates.push({
       namesOrigin: measure.targets.includes(query.origin),
+      rules: stackingRulesAt(timeline, time),
       layer: {
         measureId,
         program: measure.program,
@@ -55,6 +70,7 @@ export function evaluateTariffs(events: readonly AnyEventEnvelope[], query: Tari
         heading: paint.heading,
         instrument: paint.instrument,
         ...coverage,
+        cap: null,
       },
     });
   }
@@ -63,13 +79,87 @@ export function evaluateTariffs(events: readonly AnyEventEnvelope[], query: Tari
   );
   const layers = candidates
     .filter((candidate) => candidate.namesOrigin || !programsNamingOrigin.has(candidate.layer.program))
-    .map((candidate) => candidate.layer)
-    .sort((a, b) => compareText(a.program, b.program) || compareText(a.measureId, b.measureId));
-  const full = layers.filter((layer) => layer.coverage === 'full');
+    .sort(
+      (a, b) =>
+        compareText(a.layer.program, b.layer.program) || compareText(a.layer.measureId, b.layer.measureId),
+    );
+  const { applied, excluded } = stacked(layers);
+  const full = applied.filter((layer) => layer.coverage === 'full');
   return {
     product: productLine(query.product, query.imposer),
-    layers,
+    layers: applied,
     total: sumOfRates(full.map((layer) => layer.appliedRate)),
-    partialLayers: layers.length - full.length,
+    partialLayers: applied.length - full.length,
+    excludedLayers: excluded,
   };
+}
+
+/**
+ * Applies the stacking rules in force at T in one pass over the layers in force: a layer is
+ * excluded when its rules do not stack it on the program of another full layer, or another full
+ * layer's rules displace its program (whether or not that layer is itself excluded); a capped
+ * layer levies at most its cap less the applied rates of the applied full layers of the included
+ * programs (before their own caps).
+ */
+function stacked(layers: readonly Candidate[]): { applied: TariffLayer[]; excluded: ExcludedTariffLayer[] } {
+  const excluders = layers.filter((other) => other.layer.coverage === 'full');
+  const withExclusions = layers.map((candidate) => {
+    const { layer, rules } = candidate;
+    const exclusions: LayerExclusion[] = excluders
+      .filter((other) => other.layer.measureId !== layer.measureId)
+      .flatMap((other): LayerExclusion[] => [
+        ...(other.rules?.displaces?.includes(layer.program)
+          ? [
+              {
+                rule: 'displaced-by' as const,
+                measureId: other.layer.measureId,
+                program: other.layer.program,
+              },
+            ]
+          : []),
+        ...(rules?.notStackedOn?.includes(other.layer.program)
+          ? [
+              {
+                rule: 'not-stacked-on' as const,
+                measureId: other.layer.measureId,
+                program: other.layer.program,
+              },
+            ]
+          : []),
+      ])
+      .sort(
+        (a, b) =>
+          compareText(a.rule, b.rule) ||
+          compareText(a.program, b.program) ||
+          compareText(a.measureId, b.measureId),
+      );
+    return { candidate, exclusions };
+  });
+  const kept = withExclusions
+    .filter((entry) => entry.exclusions.length === 0)
+    .map((entry) => entry.candidate);
+  const applied = kept.map(({ layer, rules }): TariffLayer => {
+    const cap = rules?.cap;
+    if (cap === undefined || cap === null) return layer;
+    const base = sumOfRates(
+      kept
+        .filter(
+          (other) =>
+            other.layer.measureId !== layer.measureId &&
+            other.layer.coverage === 'full' &&
+            cap.including.includes(other.layer.program),
+        )
+        .map((other) => other.layer.appliedRate),
+    );
+    const room = Math.max(0, sumOfRates([cap.total, -base]));
+    return {
+      ...layer,
+      appliedRate: Math.min(layer.appliedRate, room),
+      cap: { total: cap.total, including: cap.including, base },
+    };
+  });
+  const excluded = withExclusions
+    .filter((entry) => entry.exclusions.length > 0)
+    .map(({ candidate, exclusions }) => ({ ...candidate.layer, exclusions }));
+  return { applied, excluded };
 }

@@ -5,6 +5,7 @@ import {
   type ExportLicencesReported,
   type Instant,
   type TariffPointsSuspended,
+  type TariffStackingRulesSet,
   type TariffWithdrawn,
   unhandledEventType,
 } from '@ledger/contracts';
@@ -43,6 +44,8 @@ export interface MeasureTimeline {
   readonly suspensions: readonly Window[];
   /** In recorded order, each with its event's citation: a later one overrides earlier ones where it covers. */
   readonly partialSuspensions: readonly RecordedPointSuspension[];
+  /** In recorded order: later rules replace earlier ones where they cover. */
+  readonly stackingRules: readonly TariffStackingRulesSet[];
   /** The latest withdrawal recorded after the creation. */
   readonly withdrawal: TariffWithdrawn | null;
   /** In recorded order: a later paint overrides earlier ones where it covers. */
@@ -87,6 +90,7 @@ export function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline
   let withdrawal: TariffWithdrawn | null = null;
   const suspensions: Window[] = [];
   const partialSuspensions: RecordedPointSuspension[] = [];
+  const stackingRules: TariffStackingRulesSet[] = [];
   const paints: RatePaint[] = [];
   const amendments: EventEnvelope<'ExportControlItemsAmended'>[] = [];
   const productAmendments: EventEnvelope<'TariffProductsAmended'>[] = [];
@@ -119,6 +123,9 @@ export function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline
         break;
       case 'TariffPointsSuspended':
         partialSuspensions.push({ ...event.data, citation: event.citation });
+        break;
+      case 'TariffStackingRulesSet':
+        stackingRules.push(event.data);
         break;
       case 'TariffRateChanged':
         paints.push({
@@ -182,6 +189,7 @@ export function timelineOf(stream: readonly AnyEventEnvelope[]): MeasureTimeline
     liftedFrom: liftedFrom === null ? null : Math.max(liftedFrom, validFrom),
     suspensions,
     partialSuspensions,
+    stackingRules,
     withdrawal,
     paints,
     amendments,
@@ -244,6 +252,15 @@ export function partialSuspensionAt(timeline: MeasureTimeline, time: number): Pa
     )
     .at(-1);
   return suspension === undefined ? null : partialSuspensionOf(suspension);
+}
+
+/** The latest-recorded stacking rules covering T, if any. */
+export function stackingRulesAt(timeline: MeasureTimeline, time: number): TariffStackingRulesSet | undefined {
+  return timeline.stackingRules
+    .filter((rules) =>
+      inside({ from: at(rules.validFrom), to: rules.validTo ? at(rules.validTo) : null }, time),
+    )
+    .at(-1);
 }
 
 /** The rate less the points suspended, never below 0 (a rate cut under the points levies nothing). */

@@ -77,13 +77,24 @@ export interface ProductCoverage {
  */
 export type LayerCoverage = 'full' | 'partial';
 
+/**
+ * The cap a layer is held to (TariffStackingRulesSet): with the applied full layers of
+ * `including` (levying `base` together) it levies at most `total`, so its applied rate is at most
+ * `total - base`, never below 0.
+ */
+export interface LayerCap {
+  readonly total: number;
+  readonly including: readonly string[];
+  readonly base: number;
+}
+
 /** One duty layer in force; validFrom/validTo bound the rate paint in force, clipped to the measure's life. */
 export interface TariffLayer {
   readonly measureId: string;
   readonly program: string;
   /** The legal rate. */
   readonly rate: number;
-  /** What applies: the rate less the points suspended at T, never below 0. */
+  /** What applies: the rate less the points suspended at T, never below 0, held to the cap if any. */
   readonly appliedRate: number;
   /** The latest-recorded partial suspension covering T, if any. */
   readonly suspension: PartialSuspension | null;
@@ -102,17 +113,36 @@ export interface TariffLayer {
   readonly lines: readonly ProductLine[];
   /** Partial layers: the finer codes under the queried one the layer excludes. */
   readonly excludedLines: readonly ExcludedProductLine[];
+  /** The cap the layer's stacking rules hold it to at T; null when they set none (or it is excluded). */
+  readonly cap: LayerCap | null;
+}
+
+/**
+ * Why a layer does not apply: its own rules say it is `not-stacked-on` the program of the layer
+ * `measureId`, or that layer's rules say it is `displaced-by` it. Only full layers exclude.
+ */
+export interface LayerExclusion {
+  readonly rule: 'not-stacked-on' | 'displaced-by';
+  readonly measureId: string;
+  readonly program: string;
+}
+
+/** A layer in force that the stacking rules leave out of the total, with every reason, by rule, program and measure id. */
+export interface ExcludedTariffLayer extends TariffLayer {
+  readonly exclusions: readonly LayerExclusion[];
 }
 
 export interface EffectiveTariffs {
   /** The queried code and its nomenclature. */
   readonly product: ProductLine;
-  /** Ordered by program, then measure id. */
+  /** The layers that apply, ordered by program, then measure id. */
   readonly layers: readonly TariffLayer[];
   /** The sum of the full layers' applied rates: what applies to every good under the queried code. */
   readonly total: number;
   /** How many layers are partial and left out of `total`: when > 0 the duty depends on the finer line. */
   readonly partialLayers: number;
+  /** Layers in force the stacking rules exclude (in none of the above), ordered as `layers`. */
+  readonly excludedLayers: readonly ExcludedTariffLayer[];
 }
 
 export interface ExportControlQuery extends Bitemporal {

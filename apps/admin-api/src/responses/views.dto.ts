@@ -16,8 +16,11 @@ import type {
   ValidWindow,
   EffectiveTariffs,
   ExcludedProductLine,
+  ExcludedTariffLayer,
+  LayerCap,
   LayerChange,
   LayerCoverage,
+  LayerExclusion,
   ListedTariff,
   ListedTariffStatus,
   LicenceSummary,
@@ -127,6 +130,18 @@ export class PartialSuspensionDto implements PartialSuspension {
 }
 export type PartialSuspensionProof = Proven<Mirrors<PartialSuspensionDto, PartialSuspension>>;
 
+export class LayerCapDto implements LayerCap {
+  @ApiProperty({ description: 'The most the layer and the included layers levy together', example: 15 })
+  readonly total!: number;
+
+  @ApiProperty({ type: [String], description: 'The programs counted towards the cap', example: ['EU-MFN'] })
+  readonly including!: readonly string[];
+
+  @ApiProperty({ description: 'What the applied full layers of those programs levy', example: 4.5 })
+  readonly base!: number;
+}
+export type LayerCapProof = Proven<Mirrors<LayerCapDto, LayerCap>>;
+
 export class TariffLayerDto implements TariffLayer {
   @ApiProperty({ example: 'us-ieepa-cn-2025-04' })
   readonly measureId!: string;
@@ -137,7 +152,10 @@ export class TariffLayerDto implements TariffLayer {
   @ApiProperty({ description: 'The legal rate, ad valorem percentage points', example: 34 })
   readonly rate!: number;
 
-  @ApiProperty({ description: 'The rate less the points suspended at asOf, never below 0', example: 10 })
+  @ApiProperty({
+    description: 'The rate less the points suspended at asOf, never below 0, held to the cap if any',
+    example: 10,
+  })
   readonly appliedRate!: number;
 
   @ApiProperty({
@@ -193,21 +211,62 @@ export class TariffLayerDto implements TariffLayer {
 
   @ApiProperty({ type: [ExcludedProductLineDto], description: 'Partial layers: the finer codes excluded' })
   readonly excludedLines!: readonly ExcludedProductLineDto[];
+
+  @ApiProperty({
+    type: LayerCapDto,
+    nullable: true,
+    description:
+      "The cap the layer's stacking rules hold it to at asOf; null when none (always for excluded layers)",
+  })
+  readonly cap!: LayerCapDto | null;
 }
 export type TariffLayerProof = Proven<Mirrors<TariffLayerDto, TariffLayer>>;
+
+const STACKING_RULES = everyOf<LayerExclusion['rule']>({ 'not-stacked-on': true, 'displaced-by': true });
+
+export class LayerExclusionDto implements LayerExclusion {
+  @ApiProperty({
+    enum: STACKING_RULES,
+    description:
+      "`not-stacked-on`: the layer's own rules exclude it where the other layer applies; `displaced-by`: the other layer's rules displace it",
+  })
+  readonly rule!: LayerExclusion['rule'];
+
+  @ApiProperty({ description: 'The other (full) layer', example: 'us-232-steel-2025' })
+  readonly measureId!: string;
+
+  @ApiProperty({ example: 'US-232-STEEL' })
+  readonly program!: string;
+}
+export type LayerExclusionProof = Proven<Mirrors<LayerExclusionDto, LayerExclusion>>;
+
+export class ExcludedTariffLayerDto extends TariffLayerDto implements ExcludedTariffLayer {
+  @ApiProperty({ type: [LayerExclusionDto], description: 'Every reason, by rule, program and measure id' })
+  readonly exclusions!: readonly LayerExclusionDto[];
+}
+export type ExcludedTariffLayerProof = Proven<Mirrors<ExcludedTariffLayerDto, ExcludedTariffLayer>>;
 
 export class EffectiveTariffsDto implements EffectiveTariffs {
   @ApiProperty({ type: ProductLineDto, description: 'The queried code and its nomenclature' })
   readonly product!: ProductLineDto;
 
-  @ApiProperty({ type: [TariffLayerDto], description: 'Ordered by program, then measure id' })
+  @ApiProperty({
+    type: [TariffLayerDto],
+    description: 'The layers that apply, ordered by program, then measure id',
+  })
   readonly layers!: readonly TariffLayerDto[];
 
-  @ApiProperty({ description: "The sum of the full layers' applied rates", example: 10 })
+  @ApiProperty({ description: "The sum of the applied full layers' applied rates", example: 10 })
   readonly total!: number;
 
-  @ApiProperty({ description: 'How many partial layers are left out of total', example: 0 })
+  @ApiProperty({ description: 'How many applied layers are partial and left out of total', example: 0 })
   readonly partialLayers!: number;
+
+  @ApiProperty({
+    type: [ExcludedTariffLayerDto],
+    description: 'Layers in force that the stacking rules exclude, with their reasons; not in total',
+  })
+  readonly excludedLayers!: readonly ExcludedTariffLayerDto[];
 }
 export type EffectiveTariffsProof = Proven<Mirrors<EffectiveTariffsDto, EffectiveTariffs>>;
 

@@ -48,6 +48,7 @@ const KIND_BY_TYPE: Readonly<Record<PolicyEventType, BandKind>> = {
   TariffLifted: 'lift',
   ExportControlLifted: 'lift',
   TariffProductsAmended: 'coverage',
+  TariffStackingRulesSet: 'coverage',
   ExportControlItemsAmended: 'coverage',
   PartyListed: 'coverage',
   PartyDelisted: 'coverage',

@@ -26,6 +26,7 @@ import {
   ChangeTariffRateDto,
   ImposeTariffDto,
   PostponeTariffDto,
+  SetTariffStackingRulesDto,
   SuspendTariffPointsDto,
   WithdrawTariffDto,
 } from './tariff-measure.dto';
@@ -45,6 +46,7 @@ export const COMMAND_BODIES: Readonly<Record<CommandType, new () => object>> = {
   PostponeTariff: PostponeTariffDto,
   SuspendTariffPoints: SuspendTariffPointsDto,
   AmendTariffProducts: AmendTariffProductsDto,
+  SetTariffStackingRules: SetTariffStackingRulesDto,
   ImposeExportControl: ImposeExportControlDto,
   AmendExportControlItems: AmendItemsDto,
   SuspendExportControl: ValidityDto,

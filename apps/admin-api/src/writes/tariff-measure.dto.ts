@@ -10,6 +10,7 @@ import {
   IsNumber,
   IsOptional,
   Max,
+  Min,
   IsString,
   Length,
   ValidateBy,
@@ -265,4 +266,61 @@ export class AmendTariffProductsDto extends CitedDto {
   @ArrayUnique()
   @IsHsCode({ each: true })
   reinclude?: string[];
+}
+
+/** A cap on the total the layer levies with the layers of the included programs ("15 % all-in"). */
+export class StackingCapDto {
+  @ApiProperty({ example: 15, minimum: 0, maximum: 1000, description: 'the most the layers levy together' })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'total must be a number' })
+  @ValidateBy(
+    { name: 'isRate', validator: { validate: hasAtMostTwoDecimals } },
+    { message: 'total must be a number with at most 2 decimals' },
+  )
+  @Min(0, { message: 'total must be between 0 and 1000 (percentage points)' })
+  @Max(1000, { message: 'total must be between 0 and 1000 (percentage points)' })
+  total!: number;
+
+  @ApiProperty({ type: [String], example: ['EU-MFN'], description: 'the programs counted towards the cap' })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'including must name at least one program' })
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsProgramId({ each: true })
+  including!: string[];
+}
+
+/**
+ * How the layer stacks with layers of other programs on the same product on [validFrom,
+ * validTo), replacing earlier rules where it covers.
+ */
+export class SetTariffStackingRulesDto extends ValidityDto {
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['US-232-STEEL'],
+    description: 'the layer is excluded where a full layer of one of these programs applies',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsProgramId({ each: true })
+  notStackedOn?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: [],
+    description: 'layers of these programs are excluded where this layer applies (as a full layer)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsProgramId({ each: true })
+  displaces?: string[];
+
+  @ApiPropertyOptional({ type: StackingCapDto, nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => StackingCapDto)
+  cap?: StackingCapDto | null;
 }

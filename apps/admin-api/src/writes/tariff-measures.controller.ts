@@ -9,6 +9,7 @@ import {
   ChangeTariffRateDto,
   ImposeTariffDto,
   PostponeTariffDto,
+  SetTariffStackingRulesDto,
   SuspendTariffPointsDto,
   WithdrawTariffDto,
 } from './tariff-measure.dto';
@@ -113,5 +114,17 @@ export class TariffMeasuresController {
     @Exchange() exchange: WriteExchange,
   ): Promise<RecordedEnvelope> {
     return this.writes.record(exchange, { type: 'AmendTariffProducts', streamId, body });
+  }
+
+  @Post(':id/stacking-rules')
+  @PolicyWrite(
+    'Set how the layer stacks with other programs from validFrom, until validTo if given: programs it does not stack on, programs it displaces, a cap with the normal rate (TariffStackingRulesSet)',
+  )
+  setStackingRules(
+    @Param('id', StreamIdPipe) streamId: string,
+    @Body() body: SetTariffStackingRulesDto,
+    @Exchange() exchange: WriteExchange,
+  ): Promise<RecordedEnvelope> {
+    return this.writes.record(exchange, { type: 'SetTariffStackingRules', streamId, body });
   }
 }

@@ -6,6 +6,7 @@ import type {
   TariffPostponed,
   TariffProductsAmended,
   TariffRateChanged,
+  TariffStackingRulesSet,
   TariffSuspended,
   TariffValidityChanged,
   TariffWithdrawn,
@@ -22,6 +23,7 @@ export type WithdrawTariff = CommandOf<'WithdrawTariff', TariffWithdrawn>;
 export type PostponeTariff = CommandOf<'PostponeTariff', TariffPostponed>;
 export type SuspendTariffPoints = CommandOf<'SuspendTariffPoints', TariffPointsSuspended>;
 export type AmendTariffProducts = CommandOf<'AmendTariffProducts', TariffProductsAmended>;
+export type SetTariffStackingRules = CommandOf<'SetTariffStackingRules', TariffStackingRulesSet>;
 
 export type TariffMeasureCommand =
   | ImposeTariff
@@ -33,7 +35,8 @@ export type TariffMeasureCommand =
   | WithdrawTariff
   | PostponeTariff
   | SuspendTariffPoints
-  | AmendTariffProducts;
+  | AmendTariffProducts
+  | SetTariffStackingRules;
 
 /** A measure is created by its imposition or by its announcement (which an imposition implements later). */
 export const TARIFF_MEASURE_COMMANDS = {
@@ -47,4 +50,5 @@ export const TARIFF_MEASURE_COMMANDS = {
   PostponeTariff: 'changes',
   SuspendTariffPoints: 'changes',
   AmendTariffProducts: 'changes',
+  SetTariffStackingRules: 'changes',
 } as const satisfies StreamCommands<TariffMeasureCommand>;

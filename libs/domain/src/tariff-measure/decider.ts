@@ -5,6 +5,7 @@ import {
   type TariffAnnounced,
   type TariffImposed,
   type TariffProductsAmended,
+  type TariffStackingRulesSet,
   unhandledEventType,
 } from '@ledger/contracts';
 import type { Decider, RecordedStream } from '../decider';
@@ -121,6 +122,7 @@ function evolveTariffMeasure(measure: TariffMeasure | null, event: TariffMeasure
     case 'TariffPostponed':
       return { ...measure, validFrom: event.data.validFrom };
     case 'TariffPointsSuspended':
+    case 'TariffStackingRulesSet':
       return measure;
     case 'TariffProductsAmended':
       return { ...measure, products: amendedCoverage(measure.products, event.data) };
@@ -250,7 +252,42 @@ function changeTariffMeasure(
     case 'AmendTariffProducts':
       checkProductAmendment(command.data, measure.products);
       return { type: 'TariffProductsAmended', data: command.data };
+    case 'SetTariffStackingRules':
+      return { type: 'TariffStackingRulesSet', data: checkStackingRules(command.data, measure.program) };
   }
+}
+
+/**
+ * Each program named once across the rules (a program both stacked on and not, or displaced and
+ * counted towards the cap, says two things), never the measure's own; returns the cap rounded.
+ */
+function checkStackingRules(data: TariffStackingRulesSet, program: string): TariffStackingRulesSet {
+  checkValidity(data.validFrom, data.validTo);
+  const named: [string, string][] = [
+    ...(data.notStackedOn ?? []).map((name, index): [string, string] => [name, `notStackedOn.${index}`]),
+    ...(data.displaces ?? []).map((name, index): [string, string] => [name, `displaces.${index}`]),
+    ...(data.cap?.including ?? []).map((name, index): [string, string] => [name, `cap.including.${index}`]),
+  ];
+  const seen = new Set<string>();
+  for (const [name, field] of named) {
+    requireText(name, field);
+    if (seen.has(name)) {
+      throw new DomainError(
+        'stacking-programs-overlap',
+        `${name} is named more than once in the rules`,
+        field,
+      );
+    }
+    seen.add(name);
+    if (name === program) {
+      throw new DomainError(
+        'stacking-own-program',
+        `The rules name the measure's own program ${program}: they say how it stacks with other programs`,
+      );
+    }
+  }
+  if (data.cap === undefined || data.cap === null) return data;
+  return { ...data, cap: { ...data.cap, total: checkRate(data.cap.total, 'cap.total') } };
 }
 
 /** Removals before additions, re-inclusions before exclusions, as the views apply them. */

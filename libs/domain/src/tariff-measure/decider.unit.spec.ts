@@ -1,4 +1,10 @@
-import type { PolicyEvent, TariffAnnounced, TariffImposed, TariffProductsAmended } from '@ledger/contracts';
+import type {
+  PolicyEvent,
+  TariffAnnounced,
+  TariffImposed,
+  TariffProductsAmended,
+  TariffStackingRulesSet,
+} from '@ledger/contracts';
 import { specify } from '../testing/given-when-then';
 import {
   US_FENTANYL_CN,
@@ -697,6 +703,77 @@ describe('tariff measure', () => {
       given([imposed, later])
         .when(amend({ reinclude: ['847130'] }))
         .then([amended({ reinclude: ['847130'] })]);
+    });
+  });
+
+  describe('setting the stacking rules', () => {
+    const APRIL_9 = reciprocalOnChina.validFrom;
+    const setRules = (data: Omit<TariffStackingRulesSet, 'validFrom'>, validFrom = APRIL_9) =>
+      ({ type: 'SetTariffStackingRules', streamId: US_RECIPROCAL_CN, data: { validFrom, ...data } }) as const;
+
+    it('records that the reciprocal layer does not stack on steel and aluminium duties', () => {
+      const rules = { notStackedOn: ['US-232-STEEL', 'US-232-ALUMINIUM'] };
+      given([imposed])
+        .when(setRules(rules))
+        .then([{ type: 'TariffStackingRulesSet', data: { validFrom: APRIL_9, ...rules } }]);
+    });
+
+    it('records a cap with the normal rate, rounding float noise to hundredths', () => {
+      given([imposed])
+        .when(setRules({ cap: { total: 0.1 + 0.2, including: ['US-MFN'] } }))
+        .then([
+          {
+            type: 'TariffStackingRulesSet',
+            data: { validFrom: APRIL_9, cap: { total: 0.3, including: ['US-MFN'] } },
+          },
+        ]);
+    });
+
+    it('records rules that name nothing: the layer stacks on every other from then on', () => {
+      given([imposed])
+        .when(setRules({ notStackedOn: [], displaces: [], cap: null }))
+        .then([
+          {
+            type: 'TariffStackingRulesSet',
+            data: { validFrom: APRIL_9, notStackedOn: [], displaces: [], cap: null },
+          },
+        ]);
+    });
+
+    it('refuses a program named twice, an empty program, a cap out of range and an inverted period', () => {
+      given([imposed])
+        .when(setRules({ notStackedOn: ['US-232-STEEL'], displaces: ['US-232-STEEL'] }))
+        .thenThrows('stacking-programs-overlap', 'displaces.0');
+      given([imposed])
+        .when(setRules({ displaces: ['US-MFN'], cap: { total: 15, including: ['US-MFN'] } }))
+        .thenThrows('stacking-programs-overlap', 'cap.including.0');
+      given([imposed])
+        .when(setRules({ notStackedOn: [' '] }))
+        .thenThrows('text-empty', 'notStackedOn.0');
+      given([imposed])
+        .when(setRules({ cap: { total: 1000.01, including: ['US-MFN'] } }))
+        .thenThrows('rate-out-of-range', 'cap.total');
+      given([imposed])
+        .when(setRules({ notStackedOn: ['US-232-STEEL'], validTo: APRIL_9 }))
+        .thenThrows('validity-inverted', 'validTo');
+    });
+
+    it("refuses rules naming the measure's own program", () => {
+      given([imposed])
+        .when(setRules({ notStackedOn: [reciprocalOnChina.program] }))
+        .thenThrows('stacking-own-program');
+      given([imposed])
+        .when(setRules({ cap: { total: 15, including: [reciprocalOnChina.program] } }))
+        .thenThrows('stacking-own-program');
+    });
+
+    it('refuses rules for a measure only announced, or lifted', () => {
+      given([{ type: 'TariffAnnounced', data: reciprocalOnChina }])
+        .when(setRules({ notStackedOn: ['US-232-STEEL'] }))
+        .thenThrows('measure-not-imposed');
+      given([imposed, lifted])
+        .when(setRules({ notStackedOn: ['US-232-STEEL'] }))
+        .thenThrows('measure-lifted');
     });
   });
 });
