@@ -109,6 +109,8 @@ describe('notifier: webhooks for ledger events, end to end on the real broker', 
       NOTIFIER_POLL_MS: '100',
       // The receivers listen on loopback, which the notifier reaches only when told it may.
       NOTIFIER_ALLOWED_NETWORKS: '127.0.0.1/32',
+      // Its request lines would fill the test output.
+      LOG_LEVEL: 'warn',
     });
     app = await NestFactory.create(NotifierModule, { logger: ['error'] });
     app.enableShutdownHooks();
