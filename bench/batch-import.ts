@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { freePort } from '@ledger/testing';
 
 /** Commands per request, as the import CLI sends them. */
 const BATCH_SIZE = 1000;
@@ -54,17 +54,6 @@ function command(runId: string, index: number): unknown {
     expectedVersion: step,
     body: { rate: 10 + step, validFrom: `2025-05-${String(10 + step).padStart(2, '0')}T04:01:00Z`, citation },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 async function startAdminApi(databaseUrl: string, port: number): Promise<ChildProcess> {

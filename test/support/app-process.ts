@@ -1,6 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import {
   eventually,
@@ -10,6 +9,8 @@ import {
   type DatabaseRole,
   type KafkaPrincipal,
 } from '@ledger/testing';
+
+export { freePort } from '@ledger/testing';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -96,17 +97,6 @@ export async function ensureBuilt(): Promise<void> {
 }
 
 // ---- processes --------------------------------------------------------------------------------
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export interface Exit {
   readonly code: number | null;

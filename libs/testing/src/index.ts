@@ -4,6 +4,7 @@ export {
   TEST_KAFKA_ACL_ENV,
   TEST_KAFKA_NAMES,
   databaseUrl,
+  freePort,
   roleUrl,
   testBrokers,
   testKafka,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 
 /** Where the test run's infrastructure lives; set by the global setup for every worker. */
 export const TEST_DB_PREFIX = 'ledger_t_';
@@ -128,4 +129,16 @@ export function roleUrl(url: string, role: DatabaseRole): string {
   parsed.username = role;
   parsed.password = process.env[`LEDGER_DB_${role.replace(/^ledger_/, '').toUpperCase()}_PASSWORD`] ?? '';
   return parsed.toString();
+}
+
+/** A TCP port free on 127.0.0.1 at the time of asking, for a process to listen on. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }

@@ -10,6 +10,7 @@ import type {
   LicenceApproved,
   LicenceDenied,
   LicenceRevoked,
+  PartyListed,
   ProductScope,
   TariffWithdrawn,
 } from '@ledger/contracts';
@@ -280,16 +281,8 @@ export interface PartyListRef {
 }
 
 /** A party on a list at T: what its standing listing says, and since when it is listed. */
-export interface ListedPartyView {
+export interface ListedPartyView extends Omit<PartyListed, 'validFrom'> {
   readonly list: PartyListRef;
-  readonly partyId: string;
-  readonly name: string;
-  readonly aliases: readonly string[];
-  readonly country: Jurisdiction;
-  readonly addresses: readonly string[];
-  readonly reason: string;
-  readonly licenceRequirement: string;
-  readonly licenceReviewPolicy: string;
   /** The citation of the listing's event: the notice that listed the party. */
   readonly citation: Citation | null;
   readonly listedFrom: Instant;
