@@ -30,7 +30,7 @@ export {
   upcastEnvelope,
   type RecordedEnvelope,
 } from './upcast';
-export { validateEnvelope, validateEventData } from './validation';
+export { compileEventValidators, validateEnvelope, validateEventData } from './validation';
 export { ContractViolation } from './contract-violation';
 export {
   CLOUDEVENTS_CONTENT_TYPE,

@@ -38,7 +38,15 @@ function createAjv(): Ajv {
 let compiled:
   { envelope: ValidateFunction; data: ReadonlyMap<string, readonly ValidateFunction[]> } | undefined;
 
-/** Compiled on first use: importing the contracts stays cheap for those who only need types. */
+/**
+ * Compiles every schema now rather than on first use. Compiling takes about half a second, so a
+ * process that validates events (the writers) calls this at start-up: otherwise its first write
+ * pays for it. Importing the contracts stays cheap for those who only need types.
+ */
+export function compileEventValidators(): void {
+  validators();
+}
+
 function validators(): NonNullable<typeof compiled> {
   if (compiled === undefined) {
     const ajv = createAjv();

@@ -355,12 +355,18 @@ export async function appendBatchInTransaction(
   const streams = await advanceStreams(client, requests);
 
   const events: AnyEventEnvelope[] = [];
+  // The JSON columns as text, one entry per event: each request's actor and citation are
+  // serialised once for all its events, and the data as hashChain serialised it.
+  const actors: string[] = [];
+  const citations: (string | null)[] = [];
+  const data: string[] = [];
   for (const [index, request] of requests.entries()) {
     const stream = streams.get(request.streamId)!;
     // The stream's new events, over all its requests, are stamped as one append's would be.
     const remaining = stream.count - stream.appended - request.events.length;
     const lastRecordedAt = new Date(stream.lastMillis - remaining).toISOString();
-    const appended = hashChain(request, ids[index], lastRecordedAt, stream.prevHash).map((envelope, offset) =>
+    const chained = hashChain(request, ids[index], lastRecordedAt, stream.prevHash);
+    const appended = chained.map(({ envelope }, offset) =>
       placeAt(envelope, reservations[index].positions[offset]),
     );
     const violations = appended.flatMap((event) => validateEnvelope(event));
@@ -368,6 +374,14 @@ export async function appendBatchInTransaction(
     stream.appended += request.events.length;
     stream.prevHash = appended[appended.length - 1].hash;
     events.push(...appended);
+    const { actor, citation } = appended[0];
+    const actorJson = JSON.stringify(actor);
+    const citationJson = citation === null ? null : JSON.stringify(citation);
+    for (const { storedData } of chained) {
+      actors.push(actorJson);
+      citations.push(citationJson);
+      data.push(storedData);
+    }
   }
   await client.query(INSERT_BATCH_EVENTS, [
     events.map((event) => event.position),
@@ -378,13 +392,13 @@ export async function appendBatchInTransaction(
     events.map((event) => event.type),
     events.map((event) => event.schemaVersion),
     events.map((event) => event.recordedAt),
-    events.map((event) => JSON.stringify(event.actor)),
+    actors,
     events.map((event) => event.correlationId),
     events.map((event) => event.causationId),
-    events.map((event) => (event.citation === null ? null : JSON.stringify(event.citation))),
+    citations,
     events.map((event) => event.prevHash),
     events.map((event) => event.hash),
-    events.map((event) => JSON.stringify(event.data)),
+    data,
   ]);
   await client.query(NOTIFY_APPENDED, [String(events[events.length - 1].position)]);
   return { replayed: false, events };
@@ -540,9 +554,9 @@ async function appendReserved(
   ids: readonly string[],
 ): Promise<AnyEventEnvelope[]> {
   const { lastRecordedAt, prevHash } = await advanceStream(client, request);
-  const unplaced = hashChain(request, ids, lastRecordedAt, prevHash);
+  const chained = hashChain(request, ids, lastRecordedAt, prevHash);
 
-  const events = unplaced.map((envelope, index) => placeAt(envelope, positions[index]));
+  const events = chained.map(({ envelope }, index) => placeAt(envelope, positions[index]));
   // Nothing enters the journal that the published contract would refuse: subscribers validate
   // every record with the same schemas, so a commit here must never become a poison record there.
   const violations = events.flatMap((event) => validateEnvelope(event));
@@ -563,7 +577,7 @@ async function appendReserved(
     events.map((event) => event.recordedAt),
     events.map((event) => event.prevHash),
     events.map((event) => event.hash),
-    events.map((event) => JSON.stringify(event.data)),
+    chained.map(({ storedData }) => storedData),
   ]);
   return events;
 }
@@ -640,19 +654,27 @@ async function advanceStream(
   return { lastRecordedAt: advanced.rows[0].last_recorded_at, prevHash: last.rows[0].hash };
 }
 
+/** An envelope of an append, and its data as the JSON text to store. */
+interface Chained {
+  readonly envelope: UnplacedEnvelope;
+  /** The text the data was read back from (see asStored), so it is serialised only once. */
+  readonly storedData: string;
+}
+
 /** The envelopes of one append, each hashed and chained to the one before. */
 function hashChain(
   request: AppendRequest,
   ids: readonly string[],
   lastRecordedAt: string,
   prevHash: string | null,
-): UnplacedEnvelope[] {
+): Chained[] {
   const lastMillis = Date.parse(lastRecordedAt);
   const count = request.events.length;
   const actor: Actor = { keyId: request.actor.keyId, role: request.actor.role };
   const citation = asStored(request.citation ?? null);
   let previous = prevHash;
   return request.events.map((event, index) => {
+    const storedData = JSON.stringify(event.data);
     const unhashed: Omit<EventEnvelope, 'hash' | 'position'> = {
       id: ids[index],
       type: event.type,
@@ -666,17 +688,18 @@ function hashChain(
       causationId: request.causationId,
       citation,
       prevHash: previous,
-      data: asStored(event.data),
+      data: JSON.parse(storedData) as JournalEvent['data'],
     };
     const hash = computeEventHash(unhashed);
     previous = hash;
-    return { ...unhashed, hash };
+    return { envelope: { ...unhashed, hash }, storedData };
   });
 }
 
 /**
  * The value as jsonb gives it back (undefined members dropped, as JSON drops them), so the hash
- * computed now is the hash anyone recomputes from what they read.
+ * computed now is the hash anyone recomputes from what they read. The data of an event takes the
+ * same round trip in hashChain, keeping the text for the insert.
  */
 function asStored<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;

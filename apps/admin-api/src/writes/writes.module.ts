@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { compileEventValidators } from '@ledger/contracts';
 import { JournalModule } from '@ledger/journal';
 import { AgreementsController } from './agreements.controller';
 import { BatchesController } from './batches.controller';
@@ -24,4 +25,9 @@ import { TariffMeasuresController } from './tariff-measures.controller';
   ],
   providers: [PolicyWrites, RecordPolicyEventHandler, RecordPolicyBatchHandler],
 })
-export class WritesModule {}
+export class WritesModule implements OnModuleInit {
+  /** Every append checks its events against the schemas: compiled before the first request, not during it. */
+  onModuleInit(): void {
+    compileEventValidators();
+  }
+}
