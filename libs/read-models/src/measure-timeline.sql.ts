@@ -14,6 +14,13 @@ export function knownAtK(alias: string): string {
     AND (${alias}.retracted_at IS NULL OR ${alias}.retracted_at > $2::timestamptz)`;
 }
 
+/** The timeline entries `alias` of `kind` of the measure `measureId` in force at $1, as known at $2. */
+export function entriesInForce(alias: string, measureId: string, kind: string): string {
+  return `${alias}.measure_id = ${measureId} AND ${alias}.kind = '${kind}' AND ${knownAtK(alias)}
+    AND ${alias}.valid_from <= $1::timestamptz
+    AND (${alias}.valid_to IS NULL OR ${alias}.valid_to > $1::timestamptz)`;
+}
+
 /**
  * The payload fields the read-model SQL reads from `read_models.events.envelope` as recorded,
  * rather than from tables `applyEvents` plans from the upcast event. An upcaster that changed one
@@ -101,18 +108,14 @@ export const MEASURES_AT = `
       SELECT EXISTS (
         SELECT 1
         FROM read_models.timeline_entries e
-        WHERE e.measure_id = c.measure_id AND e.kind = 'suspension' AND ${knownAtK('e')}
-          AND e.valid_from <= $1::timestamptz
-          AND (e.valid_to IS NULL OR e.valid_to > $1::timestamptz)
+        WHERE ${entriesInForce('e', 'c.measure_id', 'suspension')}
       ) AS suspended
     ) suspension
     LEFT JOIN LATERAL (
       SELECT e.rate, e.valid_from AS paint_from, e.valid_to AS paint_to, e.citation AS paint_citation,
              e.heading AS paint_heading, e.instrument AS paint_instrument
       FROM read_models.timeline_entries e
-      WHERE e.measure_id = c.measure_id AND e.kind = 'rate' AND ${knownAtK('e')}
-        AND e.valid_from <= $1::timestamptz
-        AND (e.valid_to IS NULL OR e.valid_to > $1::timestamptz)
+      WHERE ${entriesInForce('e', 'c.measure_id', 'rate')}
       ORDER BY e.version DESC
       LIMIT 1
     ) paint ON true

@@ -12,7 +12,7 @@ import {
   codePrefixes,
   instant,
   instantOrNull,
-  knownAtK,
+  entriesInForce,
   productCodesAt,
 } from './measure-timeline.sql';
 import type { Queryable } from './tables';
@@ -118,18 +118,14 @@ export const TARIFFS_EFFECTIVE = `
       SELECT e.points, e.provision, e.valid_from AS suspended_from, e.valid_to AS suspended_to,
              e.citation AS suspension_citation
       FROM read_models.timeline_entries e
-      WHERE e.measure_id = l.measure_id AND e.kind = 'points' AND ${knownAtK('e')}
-        AND e.valid_from <= $1::timestamptz
-        AND (e.valid_to IS NULL OR e.valid_to > $1::timestamptz)
+      WHERE ${entriesInForce('e', 'l.measure_id', 'points')}
       ORDER BY e.version DESC
       LIMIT 1
     ) partial ON true
     LEFT JOIN LATERAL (
       SELECT e.not_stacked_on, e.displaces, e.cap_total, e.cap_including
       FROM read_models.timeline_entries e
-      WHERE e.measure_id = l.measure_id AND e.kind = 'stacking' AND ${knownAtK('e')}
-        AND e.valid_from <= $1::timestamptz
-        AND (e.valid_to IS NULL OR e.valid_to > $1::timestamptz)
+      WHERE ${entriesInForce('e', 'l.measure_id', 'stacking')}
       ORDER BY e.version DESC
       LIMIT 1
     ) stacking ON true
