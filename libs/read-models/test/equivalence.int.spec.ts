@@ -17,7 +17,19 @@ import { emptyReadModels, project } from './sql-views';
  * cases cover is reported and held to minimum shares in random-histories.unit.spec.ts.
  */
 
-describe('the Postgres read models agree with the in-memory evaluator', () => {
+describe.each([
+  {
+    them: 'random histories, batchings and (asOf, knownAt) probes',
+    cases: EQUIVALENCE_CASES,
+    numRuns: 300,
+  },
+  {
+    // Plain random histories seldom put two programs' full layers in force at once.
+    them: 'random histories of tariffs whose layers meet, with stacking rules',
+    cases: STACKING_CASES,
+    numRuns: 200,
+  },
+])('the Postgres read models agree with the in-memory evaluator', ({ them, cases, numRuns }) => {
   let db: TestDatabase;
 
   beforeAll(async () => {
@@ -28,49 +40,15 @@ describe('the Postgres read models agree with the in-memory evaluator', () => {
     await db.drop();
   });
 
-  it('on random histories, batchings and (asOf, knownAt) probes', async () => {
+  it(`on ${them}`, async () => {
     await fc.assert(
-      fc.asyncProperty(
-        EQUIVALENCE_CASES.histories,
-        EQUIVALENCE_CASES.cuts,
-        EQUIVALENCE_CASES.probes,
-        async (actions, cuts, probes) => {
-          const events = history(actions);
-          await emptyReadModels(db.pool);
-          for (const batch of batches(events, cuts)) await project(db.pool, batch);
-          await expectEvaluatorAnswers(db.pool, events, probes);
-        },
-      ),
-      { numRuns: 300 },
-    );
-  }, 900_000);
-});
-
-describe('the Postgres read models stack tariff layers as the in-memory evaluator does', () => {
-  let db: TestDatabase;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-
-  afterAll(async () => {
-    await db.drop();
-  });
-
-  it('on random histories of tariffs whose layers meet, with stacking rules', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        STACKING_CASES.histories,
-        STACKING_CASES.cuts,
-        STACKING_CASES.probes,
-        async (actions, cuts, probes) => {
-          const events = history(actions);
-          await emptyReadModels(db.pool);
-          for (const batch of batches(events, cuts)) await project(db.pool, batch);
-          await expectEvaluatorAnswers(db.pool, events, probes);
-        },
-      ),
-      { numRuns: 200 },
+      fc.asyncProperty(cases.histories, cases.cuts, cases.probes, async (actions, cuts, probes) => {
+        const events = history(actions);
+        await emptyReadModels(db.pool);
+        for (const batch of batches(events, cuts)) await project(db.pool, batch);
+        await expectEvaluatorAnswers(db.pool, events, probes);
+      }),
+      { numRuns },
     );
   }, 900_000);
 });
