@@ -146,6 +146,7 @@ async function rebuildInPlaceCommand(options: RebuildCommandOptions): Promise<vo
       verify: options.verifyBeforeSwitch ?? false,
       switch: options.switch,
       dropOld: options.dropOld ?? false,
+      maxRecordBytes: config.projector.maxRecordBytes,
       onProgress: (done, total) => {
         if (bar && !bar.isActive) bar.start(total, 0);
         bar?.update(done);

@@ -4,6 +4,7 @@ import { startProjection, type RunningProjection } from '@ledger/projection';
 import { readModelChecksums } from '@ledger/read-models';
 import { createTestDatabase, eventually, testKafka, testProjectorGroup } from '@ledger/testing';
 import { AuditedLedger, projectInto } from '../../../test/support/audited-ledger';
+import { createEventTopic, deleteEventTopic } from '../../../test/support/ledger-harness';
 import {
   NEXT_BOOKKEEPING_SCHEMA,
   NEXT_SCHEMA,
@@ -168,6 +169,11 @@ class ProjectedLedger {
     }
   }
 
+  /** The live projector leaves the group and stands where it stored its offsets. */
+  async stopProjecting(): Promise<void> {
+    await this.projection.stop();
+  }
+
   async close(): Promise<void> {
     await this.projection.stop();
     await this.ledger.close();
@@ -313,6 +319,24 @@ describe('auditor rebuild --in-place', () => {
         await projected.appendTariffs(1);
         await projected.projected();
         expect(await readModelChecksums(db.pool)).toEqual(await projected.freshChecksums());
+      }),
+    TIMEOUT,
+  );
+  it(
+    'refuses at once, and leaves the live read models alone, when the live projector stands past the end of a re-created topic',
+    () =>
+      withProjectedLedger(async (projected) => {
+        const { db, topic } = projected.ledger;
+        await projected.stopProjecting();
+        const checksums = await readModelChecksums(db.pool);
+        await deleteEventTopic(createKafka(testKafka('admin', { clientId: 'ledger-test' })), topic);
+        await eventually(() => createEventTopic(topic, 3), { timeoutMs: 60_000 });
+
+        await expect(projected.rebuild()).rejects.toThrow(
+          /past the end of .*: the topic was re-created or the broker replaced/,
+        );
+        expect(await readModelChecksums(db.pool)).toEqual(checksums);
+        expect(await schemaPresent(db.pool, PREVIOUS_SCHEMA)).toBe(false);
       }),
     TIMEOUT,
   );

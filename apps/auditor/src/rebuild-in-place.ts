@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Client, Pool, type ClientConfig, type PoolClient } from 'pg';
-import { readTopicRanges, type Kafka } from '@ledger/messaging';
+import { TopicInstances, readTopicRanges, topicWatermarks, type Kafka } from '@ledger/messaging';
 import { PROJECTION_LOCK, projectBatch } from '@ledger/projection';
 import { readModelChecksums } from '@ledger/read-models';
 import { differences, type TableDifference } from './diff';
@@ -142,6 +142,8 @@ export interface InPlaceOptions {
   readonly switch: boolean;
   /** After the switch, drop the replaced read models at once. */
   readonly dropOld: boolean;
+  /** The live projector's PROJECTOR_MAX_RECORD_BYTES: a record it sets aside, the rebuild sets aside too. */
+  readonly maxRecordBytes?: number;
   readonly onProgress?: (done: number, total: number) => void;
   /** Called when a phase is over (after the unlocked build, after the locked catch-up). */
   readonly onPhase?: (phase: InPlacePhase) => Promise<void> | void;
@@ -256,7 +258,20 @@ async function prepareSideSchemas(db: PoolClient): Promise<void> {
  * `read_models.…` again once they get the lock, and so reach the new tables. Without them a
  * statement could resolve one table before the commit and another after it.
  */
-async function switchSchemas(db: PoolClient): Promise<void> {
+/**
+ * Renames the side read models into place. Once the live tables are locked (no projector batch
+ * can write them), the live projector's offsets must still be `caughtUp`: were they not, the
+ * projection lock was lost on the way (its session ended) and the new read models would lack
+ * what the projector applied meanwhile, for good — so the switch is refused.
+ */
+async function switchSchemas(
+  db: PoolClient,
+  live: {
+    readonly groupId: string;
+    readonly topic: string;
+    readonly caughtUp: ReadonlyMap<number, LivePosition>;
+  },
+): Promise<void> {
   const { rows } = await db.query<{ name: string }>(TABLES_OF, [LIVE_SCHEMA]);
   const tables = rows.map(({ name }) => `${LIVE_SCHEMA}."${name}"`).join(', ');
   for (let attempt = 1; ; attempt++) {
@@ -264,12 +279,22 @@ async function switchSchemas(db: PoolClient): Promise<void> {
     try {
       await db.query(`SET LOCAL lock_timeout = '${SWITCH_LOCK_TIMEOUT}'`);
       await db.query(`LOCK TABLE ${tables} IN ACCESS EXCLUSIVE MODE`);
+      const now = await livePositions(db, live.groupId, live.topic);
+      const moved = [...now].filter(
+        ([partition, { nextOffset }]) => live.caughtUp.get(partition)?.nextOffset !== nextOffset,
+      );
+      if (moved.length > 0 || now.size !== live.caughtUp.size) {
+        throw new InPlaceRebuildRefused(
+          `the live projector moved on during the catch-up (partition ${moved.map(([partition]) => partition).join(', ') || 'set changed'}): the projection lock was lost; nothing was switched, run it again`,
+        );
+      }
       await db.query(`ALTER SCHEMA ${LIVE_SCHEMA} RENAME TO ${PREVIOUS_SCHEMA}`);
       await db.query(`ALTER SCHEMA ${NEXT_SCHEMA} RENAME TO ${LIVE_SCHEMA}`);
       await db.query('COMMIT');
       return;
     } catch (error) {
       await db.query('ROLLBACK');
+      if (error instanceof InPlaceRebuildRefused) throw error;
       const code = (error as { code?: string }).code ?? '';
       if (!SWITCH_RETRY_CODES.has(code) || attempt >= SWITCH_ATTEMPTS) throw error;
     }
@@ -300,11 +325,33 @@ export async function dropPreviousReadModels(db: PoolClient | Pool): Promise<boo
  * `url`: the live database as a role that may create schemas and owns the read models' (the
  * superuser the migrations connect as).
  */
+/**
+ * Refuses live offsets past the end of the topic as it stands now: the topic was re-created or
+ * the broker replaced and the projector has not moved to the new topic instance yet. Reading up
+ * to such offsets would wait for records that will never come (under the projection lock, in the
+ * catch-up, holding the live projector back with it).
+ */
+async function assertWithinTopic(
+  kafka: Kafka,
+  topic: string,
+  target: ReadonlyMap<number, LivePosition>,
+): Promise<void> {
+  const marks = await topicWatermarks(kafka, topic);
+  for (const [partition, { nextOffset, topicInstance }] of target) {
+    const high = marks.get(partition)?.high;
+    if (high === undefined || nextOffset > high) {
+      throw new InPlaceRebuildRefused(
+        `partition ${partition}: the live projector stands at offset ${nextOffset} of topic instance ${topicInstance}, past the end of ${topic} (${high ?? 'no such partition'}): the topic was re-created or the broker replaced; run it again once the projector has moved to the current topic instance`,
+      );
+    }
+  }
+}
+
 export async function rebuildInPlace(
   kafka: Kafka,
   topic: string,
   url: string,
-  { liveGroupId, verify, switch: switchOver, dropOld, onProgress, onPhase }: InPlaceOptions,
+  { liveGroupId, verify, switch: switchOver, dropOld, maxRecordBytes, onProgress, onPhase }: InPlaceOptions,
 ): Promise<InPlaceReport> {
   const live = new Pool({ connectionString: url, max: 2, application_name: 'ledger-auditor-rebuild' });
   // ONE connection, kept however long it idles: for the catch-up it holds the projection lock
@@ -330,7 +377,10 @@ export async function rebuildInPlace(
     /** Per partition: where the side read models' stored offset is, and where reading goes on. */
     const progress = new Map<number, { stored: bigint; read: bigint }>();
 
+    // What the projector learnt of each partition's start, kept across batches as it keeps it.
+    const instances = new TopicInstances();
     const projectUpTo = async (target: ReadonlyMap<number, LivePosition>): Promise<void> => {
+      await assertWithinTopic(kafka, topic, target);
       const total = Number([...target.values()].reduce((sum, { nextOffset }) => sum + nextOffset, 0n));
       for (;;) {
         const ranges = new Map<number, { from: bigint; to: bigint }>();
@@ -349,14 +399,18 @@ export async function rebuildInPlace(
             progress.set(partition, { stored, read: to });
             continue;
           }
-          const answer = await projectBatch(side, {
-            groupId,
-            topic,
-            partition,
-            fetchedOffset: stored.toString(),
-            nextOffset: to.toString(),
-            records,
-          });
+          const answer = await projectBatch(
+            side,
+            {
+              groupId,
+              topic,
+              partition,
+              fetchedOffset: stored.toString(),
+              nextOffset: to.toString(),
+              records,
+            },
+            { instances, limits: { maxValueBytes: maxRecordBytes } },
+          );
           if (answer.outcome === 'rewind') {
             throw new Error(`partition ${partition}: ${answer.reason}; the topic cannot be rebuilt from`);
           }
@@ -405,7 +459,9 @@ export async function rebuildInPlace(
       } finally {
         sideClient.release();
       }
-      if (found.length === 0 && switchOver) await switchSchemas(holder);
+      if (found.length === 0 && switchOver) {
+        await switchSchemas(holder, { groupId: liveGroupId, topic, caughtUp: target });
+      }
     } finally {
       await side.query(UNLOCK_PROJECTION);
     }
