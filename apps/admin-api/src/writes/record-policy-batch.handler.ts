@@ -84,7 +84,7 @@ export class RecordPolicyBatchHandler implements ICommandHandler<RecordPolicyBat
             new DomainError('stream-exists', `A stream with id ${reason.streamId} already exists`),
           );
         }
-        if (attempt >= MAX_ATTEMPTS) throw reason;
+        if (attempt >= MAX_ATTEMPTS) throw new BatchItemRefused(index, reason);
       }
     }
   }
