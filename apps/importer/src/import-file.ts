@@ -48,6 +48,9 @@ export function readCommands(text: string): { commands: ImportLine[]; unreadable
  * of its commands: running the import again after a crash replays the batches already recorded
  * (nothing is appended twice) and records the rest; after a refused line is fixed, only the
  * batch that held it changes key, so the batches before it are still answered from the first run.
+ * That holds for the same lines in the same order and the same `size` only: a line added or
+ * removed, or another size, gives later batches new keys, and their commands would be decided
+ * again — recorded twice where they carry no `expectedVersion` (with one, a repeat is a 412).
  */
 export function batchesOf(commands: readonly ImportLine[], size: number): ImportBatch[] {
   const batches: ImportBatch[] = [];

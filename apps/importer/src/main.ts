@@ -8,7 +8,10 @@ Each line of FILE is one command, the shape of an item of POST /v1/batches:
   {"command":"ChangeTariffRate","streamId":"...","expectedVersion":1,"body":{...}}
 Settings come from the environment: LEDGER_API_URL (default http://127.0.0.1:3000) and
 LEDGER_API_KEY (an admin key). Every batch is sent with an Idempotency-Key derived from its
-index and its commands: running the same file again records only what is missing.
+index and its commands: running the same file again, with the same --batch-size, records only
+what is missing. Fix a refused line in place; adding or removing lines, or another batch size,
+gives later batches new keys, so a command without "expectedVersion" could be recorded twice
+(give every command its expectedVersion to have such a repeat refused instead).
 Exit codes: 0 every command recorded; 1 a command or line refused (nothing of its batch was
 recorded; the batches before it were); 2 could not import (usage, configuration, the API).`;
 
