@@ -65,3 +65,4 @@ export {
   type TopicEntry,
   type TopicGenesis,
 } from './topic-genesis';
+export { partySearchKey } from './party-search-key';

@@ -40,6 +40,7 @@ export const DOMAIN_ERROR_KINDS = {
   'referenced-stream-wrong-type': 'invalid',
   'references-duplicated': 'invalid',
   'aliases-duplicated': 'invalid',
+  'name-unscreenable': 'invalid',
   // business rules that depend on what the stream already holds
   'measure-lifted': 'conflict',
   'measure-withdrawn': 'conflict',

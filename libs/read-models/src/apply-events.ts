@@ -1,4 +1,5 @@
 import {
+  partySearchKey,
   type AnyEventEnvelope,
   type ControlledItem,
   type EventEnvelope,
@@ -9,7 +10,7 @@ import {
 } from '@ledger/contracts';
 import { foldLicenceState, type LicenceSummary } from '@ledger/views';
 import type { PoolClient } from 'pg';
-import { partySearchKey } from './party-search-key';
+
 import type { Queryable } from './tables';
 
 /**

@@ -14,4 +14,3 @@ export { eventFeed, measureHistory, streamList, type EventPage, type ListedStrea
 export { tariffList } from './tariff-list.query';
 export { tariffChangesBetween } from './tariff-changes.query';
 export { isScreenable, partyListings, screenParties } from './party-listings.query';
-export { partySearchKey } from './party-search-key';

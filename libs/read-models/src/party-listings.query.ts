@@ -1,6 +1,5 @@
-import type { Citation } from '@ledger/contracts';
+import { partySearchKey, type Citation } from '@ledger/contracts';
 import type { ListedPartyView, PartyListingQuery, PartyMatch, PartyScreenQuery } from '@ledger/views';
-import { partySearchKey } from './party-search-key';
 import type { Queryable } from './tables';
 
 /**

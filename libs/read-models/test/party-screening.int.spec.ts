@@ -1,6 +1,7 @@
 import type { PartyListed } from '@ledger/contracts';
 import { createTestDatabase, type TestDatabase } from '@ledger/testing';
-import { partySearchKey, screenParties } from '../src';
+import { partySearchKey } from '@ledger/contracts';
+import { screenParties } from '../src';
 import { Ledger, day } from './envelopes';
 import { project } from './sql-views';
 

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsString, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsString, Length, Matches } from 'class-validator';
 import { CitedDto, CreateDto } from './common.dto';
 import { IsInstant, IsJurisdiction, SLUG, SLUG_MESSAGE } from '../request-validators';
 
@@ -28,7 +28,6 @@ export class ListPartyDto extends CitedDto {
   @ApiProperty({ type: [String], example: ['Example Optics'] })
   @IsArray()
   @ArrayMaxSize(100)
-  @ArrayUnique()
   @IsString({ each: true })
   @Length(1, 500, { each: true })
   aliases!: string[];

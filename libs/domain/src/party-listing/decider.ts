@@ -1,4 +1,10 @@
-import { type Instant, type Jurisdiction, type PartyListed, unhandledEventType } from '@ledger/contracts';
+import {
+  partySearchKey,
+  type Instant,
+  type Jurisdiction,
+  type PartyListed,
+  unhandledEventType,
+} from '@ledger/contracts';
 import type { Decider } from '../decider';
 import { DomainError } from '../domain-error';
 import type { StreamEvent } from '../event-guard';
@@ -88,10 +94,26 @@ function changePartyList(
   }
 }
 
+/**
+ * A name screening can find: one left with nothing to compare once folded to its search key (only
+ * legal forms or punctuation, such as "Co., Ltd.") would be listed and never match a screening —
+ * a silent miss in a compliance check.
+ */
+function requireScreenable(name: string, field: string): void {
+  requireText(name, field);
+  if (partySearchKey(name) === '') {
+    throw new DomainError(
+      'name-unscreenable',
+      `${field} '${name}' holds nothing a screening could match (only legal forms or punctuation)`,
+      field,
+    );
+  }
+}
+
 function checkParty(party: PartyListed): void {
-  requireText(party.name, 'name');
+  requireScreenable(party.name, 'name');
   party.aliases.forEach((alias, index) => {
-    requireText(alias, `aliases.${index}`);
+    requireScreenable(alias, `aliases.${index}`);
     if (party.aliases.indexOf(alias) !== index) {
       throw new DomainError('aliases-duplicated', `aliases.${index} repeats '${alias}'`, `aliases.${index}`);
     }

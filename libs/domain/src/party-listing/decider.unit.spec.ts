@@ -101,6 +101,13 @@ describe('party listing', () => {
       given([created]).when(list(data)).thenThrows('text-empty', field);
     });
 
+    it.each([
+      ['name', { name: 'Co., Ltd.' }],
+      ['aliases.1', { aliases: ['Alpha Trading', 'GmbH'] }],
+    ])('refuses a %s that screening could never find (legal forms alone)', (field, data) => {
+      given([created]).when(list(data)).thenThrows('name-unscreenable', field);
+    });
+
     it('refuses an alias named twice, and a country that is not one', () => {
       given([created])
         .when(list({ aliases: ['A', 'B', 'A'] }))
