@@ -17,20 +17,22 @@ const ILLUSTRATION = { reference: 'Illustration: a duty capped at 15 % including
  */
 describe('stacking rules of tariff layers, over HTTP', () => {
   const ledger = ledgerOverHttp('tariff-stacking');
-  let head: number;
+  /** Every write's position: the streams sit in different partitions, projected independently. */
+  const written: number[] = [];
   let beforeRules: string;
 
   const post = async (path: string, body: object) => {
     const event = await ledger.write(path, body);
-    head = event.position;
+    written.push(event.position);
     return event;
   };
 
-  const duty = (origin: string, product: string, asOf: string, knownAt?: string) =>
-    ledger.read<EffectiveTariffs>(
-      `/v1/tariffs/effective?imposer=US&origin=${origin}&product=${product}&asOf=${asOf}${knownAt ? `&knownAt=${knownAt}` : ''}`,
-      head,
-    );
+  /** The answer once the read models hold every write so far (a token vouches for its own write only). */
+  const duty = async (origin: string, product: string, asOf: string, knownAt?: string) => {
+    const path = `/v1/tariffs/effective?imposer=US&origin=${origin}&product=${product}&asOf=${asOf}${knownAt ? `&knownAt=${knownAt}` : ''}`;
+    for (const position of written.slice(0, -1)) await ledger.read<EffectiveTariffs>(path, position);
+    return ledger.read<EffectiveTariffs>(path, written[written.length - 1]);
+  };
 
   beforeAll(async () => {
     await ledger.start();

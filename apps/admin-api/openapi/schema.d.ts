@@ -7434,7 +7434,7 @@ export interface operations {
             /** @description The recorded events, in item order */
             201: {
                 headers: {
-                    /** @description The last event position: send it on a read to read this batch */
+                    /** @description The last event's position. Like a single write's, it vouches for its own event only (partitions are projected independently): to read another stream of the batch, send that stream's last position from `events` */
                     "Consistency-Token"?: string;
                     /** @description `true` when the answer is that of an earlier request with the same Idempotency-Key */
                     "Idempotent-Replayed"?: string;

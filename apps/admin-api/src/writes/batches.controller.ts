@@ -48,7 +48,8 @@ export class BatchesController {
     description: 'The recorded events, in item order',
     headers: {
       'Consistency-Token': {
-        description: 'The last event position: send it on a read to read this batch',
+        description:
+          "The last event's position. Like a single write's, it vouches for its own event only (partitions are projected independently): to read another stream of the batch, send that stream's last position from `events`",
         schema: { type: 'string' },
       },
       'Idempotent-Replayed': {
